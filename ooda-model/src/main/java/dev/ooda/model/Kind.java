@@ -11,16 +11,17 @@ import java.util.function.Function;
  * @param validator checks one spec
  * @param uniqueKey when not null, two resources of this kind whose keys are equal clash and the
  *                  later one is refused; the key's {@code toString()} appears in the error
+ * @param keyPath   the field path the unique key is read from, e.g. {@code spec.match}
  */
 public record Kind<S extends Spec>(
-    String name, String plural, Class<S> specType, Validator<S> validator, Function<S, ?> uniqueKey) {
+    String name, String plural, Class<S> specType, Validator<S> validator, Function<S, ?> uniqueKey, String keyPath) {
 
   public static <S extends Spec> Kind<S> of(String name, String plural, Class<S> type, Validator<S> validator) {
-    return new Kind<>(name, plural, type, validator, null);
+    return new Kind<>(name, plural, type, validator, null, null);
   }
 
-  public Kind<S> withUniqueKey(Function<S, ?> key) {
-    return new Kind<>(name, plural, specType, validator, key);
+  public Kind<S> withUniqueKey(String path, Function<S, ?> key) {
+    return new Kind<>(name, plural, specType, validator, key, path);
   }
 
   public void validate(Spec spec, Violations violations) {

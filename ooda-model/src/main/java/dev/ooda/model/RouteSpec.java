@@ -43,7 +43,7 @@ public record RouteSpec(
   public static final String DEFAULT_VERSION_HEADER = "X-Api-Version";
 
   public static final Kind<RouteSpec> KIND =
-      Kind.of("Route", "routes", RouteSpec.class, RouteSpec::check).withUniqueKey(RouteSpec::matchKey);
+      Kind.of("Route", "routes", RouteSpec.class, RouteSpec::check).withUniqueKey("spec.match", RouteSpec::matchKey);
 
   public RouteSpec {
     to = to == null ? List.of() : List.copyOf(to);

@@ -1,0 +1,61 @@
+package dev.ooda.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.model.Kinds;
+import dev.ooda.model.Resource;
+import dev.ooda.model.ResourceCodec;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "get", description = "Show resources of a kind, or one of them.")
+final class Get implements Callable<Integer> {
+  enum Format { table, yaml, json }
+
+  @Parameters(index = "0", paramLabel = "KIND", description = "e.g. routes, services")
+  String kind;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
+  String name;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table, yaml or json (default: table for a list, yaml for one)")
+  Format format;
+
+  @Mixin ClientOptions client;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (Kinds.find(kind).isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "unknown kind '" + kind + "' (known: " + Kinds.known() + ")");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<Resource> items = new ArrayList<>();
+    if (name != null) {
+      items.add(read(client.client().get(kind, name)));
+    } else {
+      for (JsonNode n : client.client().list(kind).get("items")) items.add(read(n));
+    }
+    Format f = format != null ? format : name != null ? Format.yaml : Format.table;
+    switch (f) {
+      case yaml -> out.print(ResourceCodec.toYaml(items));
+      case json -> out.println(ResourceCodec.toJson(name != null ? items.get(0) : items));
+      case table -> Table.print(out, List.of("NAME", "VERSION", "SPEC"),
+          items.stream().map(r -> List.of(r.name(), Long.toString(r.version()), Summary.of(r))).toList());
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static Resource read(JsonNode n) throws Exception {
+    return ResourceCodec.readStored(ResourceCodec.json().writeValueAsBytes(n));
+  }
+}

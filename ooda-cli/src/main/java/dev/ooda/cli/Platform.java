@@ -1,0 +1,71 @@
+package dev.ooda.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The roles running in this process. Stops them in reverse order of start on Ctrl-C or SIGTERM,
+ * so that servers finish their in-flight requests before ZooKeeper goes away.
+ */
+final class Platform implements AutoCloseable {
+  private final Deque<AutoCloseable> roles = new ArrayDeque<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final long startNanos = System.nanoTime();
+  private final PrintWriter out;
+
+  Platform(PrintWriter out) {
+    this.out = out;
+  }
+
+  <T extends AutoCloseable> T add(String role, T r, String where) {
+    roles.push(r);
+    out.printf("%-10s %s%n", role, where);
+    out.flush();
+    return r;
+  }
+
+  /** Takes the data directory for this process alone: two platforms on one directory would corrupt it. */
+  void lock(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    FileChannel ch = FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = ch.tryLock();
+    if (lock == null) {
+      ch.close();
+      throw new IllegalStateException("another ooda is running on data directory " + dataDir + "; stop it or pass --data-dir");
+    }
+    roles.push(ch);
+  }
+
+  /** Prints the ready line and blocks until the process is told to stop. */
+  void runUntilStopped(String what) throws InterruptedException {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      close();
+      stopped.countDown();
+    }, "ooda-shutdown"));
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    long sinceLaunch = ProcessHandle.current().info().startInstant()
+        .map(i -> System.currentTimeMillis() - i.toEpochMilli()).orElse(-1L);
+    out.printf("ooda %s ready in %.1f s (%.1f s since launch); stop with Ctrl-C%n", what, seconds, sinceLaunch / 1000.0);
+    out.flush();
+    stopped.await();
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!roles.isEmpty()) {
+      try {
+        roles.pop().close();
+      } catch (Exception e) {
+        System.err.println("stopping a role failed: " + e);
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.ooda.cli;
+
+import dev.ooda.control.ControlPlane;
+import dev.ooda.control.EmbeddedZooKeeper;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "up", description = "Run the whole platform in this process, on embedded defaults.")
+final class Up implements Callable<Integer> {
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".ooda",
+      description = "Where ZooKeeper's data and the admin token live (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--zookeeper-port", defaultValue = "2181", description = "Embedded ZooKeeper port (default ${DEFAULT-VALUE}).")
+  int zookeeperPort;
+
+  @Option(names = "--control-port", defaultValue = "9900", description = "Admin API port (default ${DEFAULT-VALUE}).")
+  int controlPort;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Ports.check("--zookeeper-port", zookeeperPort);
+    Ports.check("--control-port", controlPort);
+    try (Platform p = new Platform(spec.commandLine().getOut())) {
+      p.lock(dataDir);
+      EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dataDir, zookeeperPort);
+      p.add("zookeeper", zk, zk.connectString() + " (data in " + dataDir.resolve("zookeeper") + ")");
+      ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir));
+      p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
+      p.runUntilStopped("platform");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.ooda.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemException;
+import dev.ooda.model.ResourceCodec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * A small client of the admin API, on the JDK's HTTP client so that the CLI starts fast. Errors
+ * come back as {@link ProblemException} carrying the server's problem document.
+ */
+public final class ControlClient {
+  private final URI base;
+  private final String token;
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  public ControlClient(URI base, String token) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.token = token;
+  }
+
+  /** Applies YAML (or JSON, which is YAML too) documents. */
+  public JsonNode apply(String documents) {
+    return send(request("/api/v1/apply").header("Content-Type", "application/yaml")
+        .POST(HttpRequest.BodyPublishers.ofString(documents)));
+  }
+
+  public JsonNode list(String kind) {
+    return send(request("/api/v1/" + enc(kind)).GET());
+  }
+
+  public JsonNode get(String kind, String name) {
+    return send(request("/api/v1/" + enc(kind) + "/" + enc(name)).GET());
+  }
+
+  public JsonNode delete(String kind, String name) {
+    return send(request("/api/v1/" + enc(kind) + "/" + enc(name)).DELETE());
+  }
+
+  /**
+   * Streams changes after {@code from} to {@code onChange} until it returns false or the stream
+   * ends. Each change is {@code {revision, type, resource}}.
+   */
+  public void watch(long from, Predicate<JsonNode> onChange) throws IOException {
+    // HttpURLConnection streams the body as it arrives, which is all a watch needs.
+    java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(base + "/api/v1/watch?from=" + from).toURL().openConnection();
+    c.setRequestProperty("Accept", "text/event-stream");
+    c.setConnectTimeout(5_000);
+    try {
+      if (c.getResponseCode() != 200) {
+        throw new ProblemException(problem(c.getResponseCode(), new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)));
+      }
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        StringBuilder data = new StringBuilder();
+        String event = null;
+        while ((line = in.readLine()) != null) {
+          if (line.isEmpty()) {
+            if ("gone".equals(event)) throw new ProblemException(problem(410, data.toString()));
+            if (data.length() > 0 && !onChange.test(ResourceCodec.json().readTree(data.toString()))) return;
+            data.setLength(0);
+            event = null;
+          } else if (line.startsWith("data:")) {
+            data.append(line.substring(5).trim());
+          } else if (line.startsWith("event:")) {
+            event = line.substring(6).trim();
+          }
+        }
+      }
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    return b;
+  }
+
+  private JsonNode send(HttpRequest.Builder b) {
+    HttpResponse<String> r;
+    try {
+      r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException e) {
+      throw new ProblemException(Problem.of(503, "unreachable", "Control plane unreachable",
+          "cannot reach the control plane at " + base + " (is `ooda up` running? set --server or OODA_SERVER)"));
+    } catch (IOException e) {
+      throw new ProblemException(Problem.of(503, "unreachable", "Control plane unreachable",
+          "talking to " + base + " failed: " + e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (r.statusCode() >= 400) throw new ProblemException(problem(r.statusCode(), r.body()));
+    try {
+      return ResourceCodec.json().readTree(r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("the control plane answered with something that is not JSON: " + r.body());
+    }
+  }
+
+  private static Problem problem(int status, String body) {
+    try {
+      Problem p = ResourceCodec.json().readValue(body, Problem.class);
+      if (p.detail() != null) return p;
+    } catch (IOException | RuntimeException notProblem) {
+      // fall through
+    }
+    return Problem.of(status, "http-" + status, "HTTP " + status, body);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

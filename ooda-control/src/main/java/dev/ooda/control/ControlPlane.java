@@ -1,0 +1,108 @@
+package dev.ooda.control;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane role: the resource store on ZooKeeper, its change feed, the admin token and
+ * the admin HTTP API. Any number of control planes can run against one ZooKeeper ensemble.
+ */
+public final class ControlPlane implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+  /**
+   * @param port      admin API port; 0 picks a free one
+   * @param zookeeper ZooKeeper connect string, e.g. {@code zk1:2181,zk2:2181,zk3:2181}
+   * @param dataDir   where the admin token file is written
+   * @param extra     more routes on the admin server (other parts of the control plane); may be null
+   */
+  public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra) {
+    public Options(int port, String zookeeper, Path dataDir) {
+      this(port, zookeeper, dataDir, null);
+    }
+  }
+
+  private final CuratorFramework zk;
+  private final ResourceStore store;
+  private final ChangeFeed feed;
+  private final Server server;
+  private final ScheduledExecutorService housekeeping;
+
+  private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Server server,
+                       ScheduledExecutorService housekeeping) {
+    this.zk = zk;
+    this.store = store;
+    this.feed = feed;
+    this.server = server;
+    this.housekeeping = housekeeping;
+  }
+
+  public static ControlPlane start(Options o) throws Exception {
+    CuratorFramework zk = ZooKeeperClients.connect(o.zookeeper());
+    try {
+      ResourceStore store = new ResourceStore(zk);
+      AdminToken token = AdminToken.ensure(zk, o.dataDir());
+      ChangeFeed feed = new ChangeFeed(store);
+      ServerBuilder sb = Server.builder()
+          .http(new java.net.InetSocketAddress("127.0.0.1", o.port()))
+          .maxRequestLength(AdminApi.MAX_BODY)
+          .requestTimeout(Duration.ofSeconds(30))
+          .errorHandler(Problems.HANDLER)
+          // In-flight requests finish; watches are closed by the feed first.
+          .gracefulShutdownTimeout(Duration.ofMillis(100), Duration.ofSeconds(10));
+      new AdminApi(store, feed, token).mount(sb);
+      if (o.extra() != null) o.extra().accept(sb);
+      Server server = sb.build();
+      server.start().join();
+      ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ooda-control-housekeeping");
+        t.setDaemon(true);
+        return t;
+      });
+      hk.scheduleWithFixedDelay(() -> {
+        try {
+          store.trimChanges(ResourceStore.KEEP_CHANGES);
+        } catch (RuntimeException e) {
+          log.debug("trimming the change log failed: {}", e.getMessage());
+        }
+      }, 30, 60, TimeUnit.SECONDS);
+      return new ControlPlane(zk, store, feed, server, hk);
+    } catch (Exception e) {
+      zk.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return server.activeLocalPort();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public ResourceStore store() {
+    return store;
+  }
+
+  public CuratorFramework zookeeper() {
+    return zk;
+  }
+
+  @Override
+  public void close() {
+    housekeeping.shutdownNow();
+    feed.close();
+    server.stop().join();
+    zk.close();
+  }
+}

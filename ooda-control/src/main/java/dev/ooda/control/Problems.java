@@ -1,0 +1,71 @@
+package dev.ooda.control;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemException;
+import dev.ooda.model.ResourceCodec;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into {@code application/problem+json}, never a stack trace. Shared by the
+ * Armeria servers of every ooda role.
+ */
+public final class Problems implements ServerErrorHandler {
+  private static final Logger log = LoggerFactory.getLogger(Problems.class);
+  public static final MediaType PROBLEM_JSON = MediaType.parse(Problem.MEDIA_TYPE);
+  public static final Problems HANDLER = new Problems();
+
+  private Problems() {}
+
+  public static HttpResponse response(Problem p) {
+    return aggregated(p).toHttpResponse();
+  }
+
+  public static AggregatedHttpResponse aggregated(Problem p) {
+    ResponseHeaders h = ResponseHeaders.builder(HttpStatus.valueOf(p.status())).contentType(PROBLEM_JSON).build();
+    return AggregatedHttpResponse.of(h, com.linecorp.armeria.common.HttpData.wrap(ResourceCodec.toJsonBytes(p)));
+  }
+
+  public static Problem toProblem(Throwable cause) {
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof ProblemException pe) return pe.problem();
+      if (c instanceof ContentTooLargeException) return Problem.tooLarge("the request body is larger than the limit");
+    }
+    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof IllegalArgumentException) return Problem.of(400, "bad-request", "Bad request", cause.getMessage());
+    log.error("unexpected failure", cause);
+    return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; see the server log");
+  }
+
+  @Override
+  public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+    return response(toProblem(cause));
+  }
+
+  @Override
+  public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config, RequestHeaders headers,
+                                             HttpStatus status, String description, Throwable cause) {
+    if (!status.isError()) return null;
+    Problem p = switch (status.code()) {
+      case 404 -> Problem.notFound("no such endpoint: " + headers.method() + " " + headers.path());
+      case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", headers.method() + " is not allowed on " + headers.path());
+      case 413 -> Problem.tooLarge("the request body is larger than the limit");
+      default -> Problem.of(status.code(), "http-" + status.code(), status.reasonPhrase(),
+          description != null ? description : status.reasonPhrase());
+    };
+    return aggregated(p);
+  }
+}

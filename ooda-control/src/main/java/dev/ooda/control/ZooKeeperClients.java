@@ -1,0 +1,29 @@
+package dev.ooda.control;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+
+/** Curator clients as every ooda role opens them: all paths under {@code /ooda}. */
+public final class ZooKeeperClients {
+  public static final String NAMESPACE = "ooda";
+
+  private ZooKeeperClients() {}
+
+  /** Starts a client and waits up to 15 s for a connection. */
+  public static CuratorFramework connect(String connectString) throws InterruptedException {
+    CuratorFramework zk = CuratorFrameworkFactory.builder()
+        .connectString(connectString)
+        .namespace(NAMESPACE)
+        .sessionTimeoutMs(15_000)
+        .connectionTimeoutMs(5_000)
+        .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
+        .build();
+    zk.start();
+    if (!zk.blockUntilConnected(15, java.util.concurrent.TimeUnit.SECONDS)) {
+      zk.close();
+      throw new IllegalStateException("cannot reach ZooKeeper at " + connectString + " within 15 s");
+    }
+    return zk;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.ooda.control;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * A real ZooKeeper server and a control plane on loopback ephemeral ports, for tests of this module
+ * and of the modules above it.
+ */
+public final class TestControl implements AutoCloseable {
+  public final TestingServer zookeeper;
+  public final ControlPlane control;
+  public final Path dataDir;
+
+  private TestControl(TestingServer zookeeper, ControlPlane control, Path dataDir) {
+    this.zookeeper = zookeeper;
+    this.control = control;
+    this.dataDir = dataDir;
+  }
+
+  public static TestControl start() throws Exception {
+    TestingServer zk = new TestingServer(true);
+    Path dir = Files.createTempDirectory("ooda-control");
+    return new TestControl(zk, ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), dir)), dir);
+  }
+
+  public String adminToken() {
+    return AdminToken.read(dataDir);
+  }
+
+  /** A client with the admin token. */
+  public ControlClient client() {
+    return new ControlClient(java.net.URI.create(control.url()), adminToken());
+  }
+
+  @Override
+  public void close() throws Exception {
+    control.close();
+    zookeeper.close();
+  }
+}
