@@ -19,7 +19,10 @@ public final class Main {
 
   /** Runs a command line and returns its exit code; errors are printed, never thrown. */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    return run(new CommandLine(new Main()), args);
+  }
+
+  static int run(CommandLine cl, String... args) {
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ProblemException p) {
         cmd.getErr().println("error: " + p.problem().detail());
