@@ -8,7 +8,9 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ResponseCompleteException;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.util.Exceptions;
 import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
@@ -49,7 +51,10 @@ final class Problems implements ServerErrorHandler {
       return invalid(cause.getMessage() == null ? cause.toString() : cause.getMessage());
     }
     if (cause instanceof HttpStatusException e) return ofStatus(e.httpStatus(), null);
-    log.warn("Unexpected error", cause);
+    // the response already went out (e.g. a 413 before the whole body arrived): nothing to report
+    if (!(cause instanceof ResponseCompleteException) && !Exceptions.isExpected(cause)) {
+      log.warn("Unexpected error", cause);
+    }
     return Problem.of(500, "internal", "Internal error", cause.toString());
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import zipkin2.Span;
 
 /** The focused views of one service, computed from the stored spans on each request. */
@@ -81,18 +82,16 @@ final class ServiceViews {
     distance.put(focus, 0);
     List<String> frontier = List.of(focus);
     for (int hop = 1; hop <= hops && !frontier.isEmpty(); hop++) {
-      List<String> reached = new ArrayList<>();
+      Set<String> reached = new TreeSet<>(); // by name within a hop, so answers are stable
       for (String node : frontier) {
         for (List<String> edge : edgesFrom.getOrDefault(node, List.of())) {
           chosen.add(edge);
           String far = edge.get(next);
-          if (!distance.containsKey(far)) {
-            distance.put(far, hop);
-            reached.add(far);
-          }
+          if (!distance.containsKey(far)) reached.add(far);
         }
       }
-      frontier = reached;
+      for (String far : reached) distance.put(far, hop);
+      frontier = List.copyOf(reached);
     }
     distance.remove(focus);
     Map<String, Integer> result = new LinkedHashMap<>();
