@@ -270,7 +270,12 @@ final class BoundedSpanStore {
   }
 
   /** A trace with a span in a time range, and its latest span timestamp (millis) in that range. */
-  record InRange(String lowTraceId, long timestamp, List<Span> spans) {}
+  record InRange(String lowTraceId, long timestamp, Span[] stored) {
+    /** The spans in InMemoryStorage's order. */
+    List<Span> spans() {
+      return ordered(stored);
+    }
+  }
 
   private static final Comparator<InRange> TIMESTAMP_DESCENDING = (left, right) -> {
     int result = Long.compare(right.timestamp, left.timestamp);
@@ -293,7 +298,7 @@ final class BoundedSpanStore {
         long ts = span.timestampAsLong() / 1000L;
         if (ts >= beginTs && ts <= endTs && ts > latest) latest = ts;
       }
-      if (latest != Long.MIN_VALUE) result.add(new InRange(trace.lowTraceId, latest, ordered(spans)));
+      if (latest != Long.MIN_VALUE) result.add(new InRange(trace.lowTraceId, latest, spans));
     }
     result.sort(TIMESTAMP_DESCENDING);
     return result;
