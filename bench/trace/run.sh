@@ -105,6 +105,9 @@ if [[ $MODE == heap || $MODE == all ]]; then
     # GC.class_histogram runs a full GC first; its last line totals the live objects
     LIVE[$name]=$(jcmd "$SERVER_PID" GC.class_histogram | tail -1 | awk '{print $3}')
     echo "live heap: $((LIVE[$name] / 1048576)) MiB"
+    if [[ $name == ooda ]]; then # ooda's own estimate of its spans, to calibrate --max-bytes
+      curl -fsS "http://127.0.0.1:$OODA_PORT/metrics" | grep -E '^ooda_trace_store_(spans|bytes) ' || true
+    fi
     stop_server
   done
 fi

@@ -18,7 +18,10 @@ public record TraceOptions(int port, int maxSpans, long maxBytes, int maxRequest
   public static final int DEFAULT_PORT = 9411;
   /** Zipkin's own default for its in-memory storage. */
   public static final int DEFAULT_MAX_SPANS = 500_000;
-  /** Enough for the default span count at about 500 bytes a span. */
+  /**
+   * Caps the heap of spans in a laptop-sized {@code ooda up}: a typical RPC span (two endpoints,
+   * a few tags) retains about 900 bytes, so this holds some 300,000 of them.
+   */
   public static final long DEFAULT_MAX_BYTES = 256L << 20;
   /** Zipkin reporters send messages of at most 500 KB by default; this leaves room. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 5 << 20;
