@@ -29,8 +29,8 @@ mkdir -p "$OUT"
 cd "$ROOT"
 
 echo "building ooda-trace and the load generator"
-./mvnw -q -pl ooda-trace -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$OUT/ooda.cp"
-./mvnw -q -f bench/trace/pom.xml -DskipTests package dependency:build-classpath -Dmdep.outputFile="$OUT/load.cp"
+./mvnw -q -pl ooda-trace -am -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$OUT/ooda.cp"
+./mvnw -q -f bench/trace/pom.xml -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$OUT/load.cp"
 OODA_CP="$ROOT/ooda-trace/target/classes:$(cat "$OUT/ooda.cp")"
 LOAD_CP="$ROOT/bench/trace/target/classes:$(cat "$OUT/load.cp")"
 
