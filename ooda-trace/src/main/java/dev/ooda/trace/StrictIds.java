@@ -35,7 +35,7 @@ final class StrictIds {
           i = end;
           if (depth != 2) continue;
           if (expectKey) {
-            key = idKey(escaped ? unescape(json, start, end) : ascii(json, start, end));
+            key = escaped ? idKey(unescape(json, start, end)) : idKey(json, start, end);
             if (key == V1_FIELD) {
               return "span " + spanIndex + ": binaryAnnotations is a JSON v1 field; expected a JSON_V2 encoded list";
             }
@@ -116,9 +116,22 @@ final class StrictIds {
     };
   }
 
-  /** Only short keys can name a field checked here; longer ones are not copied. */
-  private static String ascii(byte[] json, int start, int end) {
-    return end - start > 17 ? "" : new String(json, start, end - start, StandardCharsets.ISO_8859_1);
+  /** The same without copying the key, for the usual key without escapes. */
+  private static int idKey(byte[] json, int start, int end) {
+    return switch (end - start) {
+      case 2 -> json[start] == 'i' && json[start + 1] == 'd' ? ID : NONE;
+      case 7 -> matches(json, start, "traceId") ? TRACE_ID : NONE;
+      case 8 -> matches(json, start, "parentId") ? PARENT_ID : NONE;
+      case 17 -> matches(json, start, "binaryAnnotations") ? V1_FIELD : NONE;
+      default -> NONE;
+    };
+  }
+
+  private static boolean matches(byte[] json, int start, String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (json[start + i] != name.charAt(i)) return false;
+    }
+    return true;
   }
 
   /** A key written with escapes, e.g. {@code "trace\u0049d"}, still names its field. */
@@ -143,13 +156,13 @@ final class StrictIds {
 
   /** length -1 means the value held escapes, which no hex id needs. */
   private static String checkLength(int key, int length, int spanIndex) {
-    String where = "span " + spanIndex + ": ";
     return switch (key) {
       case TRACE_ID -> length == 16 || length == 32 ? null
-          : where + "traceId must be 16 or 32 hex characters, not " + describe(length);
-      case ID -> length == 16 ? null : where + "id must be 16 hex characters, not " + describe(length);
+          : "span " + spanIndex + ": traceId must be 16 or 32 hex characters, not " + describe(length);
+      case ID -> length == 16 ? null
+          : "span " + spanIndex + ": id must be 16 hex characters, not " + describe(length);
       case PARENT_ID -> length == 16 || length == 0 ? null
-          : where + "parentId must be 16 hex characters, not " + describe(length);
+          : "span " + spanIndex + ": parentId must be 16 hex characters, not " + describe(length);
       default -> null;
     };
   }
