@@ -1,0 +1,127 @@
+package dev.ooda.trace;
+
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
+import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.cors.CorsService;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The trace role: a Zipkin-compatible span collector and query API, ooda's per-service views and
+ * Prometheus metrics, on one port.
+ *
+ * <pre>{@code
+ * try (TraceServer server = new TraceServer(TraceOptions.defaults().withPort(0)).start()) {
+ *   int port = server.port();
+ * }
+ * }</pre>
+ */
+public final class TraceServer implements AutoCloseable {
+  private final TraceOptions options;
+  private final BoundedSpanStore store;
+  private final PrometheusMeterRegistry registry = PrometheusMeterRegistries.newRegistry();
+  private final Forwarder forwarder;
+  private final Server server;
+
+  public TraceServer(TraceOptions options) {
+    this.options = options;
+    store = new BoundedSpanStore(options.maxSpans(), options.maxBytes(), options.autocompleteKeys());
+    TraceMetrics metrics = new TraceMetrics(registry, store);
+    new JvmMemoryMetrics().bindTo(registry);
+    forwarder = options.forwardUrl() == null ? null : new Forwarder(options.forwardUrl(), metrics.forwardDropped);
+    server = Server.builder()
+        .http(options.port())
+        .meterRegistry(registry)
+        .maxRequestLength(options.maxRequestBytes())
+        .errorHandler(new Problems())
+        .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(1))
+        .route().post("/api/v2/spans").build(new SpanIngest(store, forwarder, metrics, options.maxRequestBytes()))
+        .annotatedService(new ZipkinQueryApi(store, options.autocompleteKeys()))
+        .annotatedService(new ServiceViewApi(new ServiceViews(store)))
+        .service("/metrics", PrometheusExpositionService.of(registry.getPrometheusRegistry()))
+        .service("/health", HealthCheckService.of())
+        // browsers (the ooda console, Zipkin's UI) read this API from other origins, as Zipkin allows
+        .decorator(CorsService.builderForAnyOrigin()
+            .allowRequestMethods(HttpMethod.GET, HttpMethod.POST)
+            .allowRequestHeaders("content-type", "content-encoding")
+            .newDecorator())
+        // RED per service and method: counts, sums and maxima. Client-side percentiles cost more
+        // per request than decoding a batch's spans; latency percentiles of the traced services
+        // come from the spans themselves.
+        .decorator(MetricCollectingService.builder(MeterIdPrefixFunction.ofDefault("ooda.trace.http"))
+            .distributionStatisticConfig(DistributionStatisticConfig.builder()
+                .percentiles(new double[0]).percentilesHistogram(false).build())
+            .newDecorator())
+        .build();
+  }
+
+  /** Binds the port and serves; returns this. */
+  public TraceServer start() {
+    server.start().join();
+    return this;
+  }
+
+  /** The bound port of the HTTP API; only valid after {@link #start()}. */
+  public int port() {
+    return server.activeLocalPort();
+  }
+
+  public TraceOptions options() {
+    return options;
+  }
+
+  /** Spans stored now. */
+  public int spanCount() {
+    return store.spanCount();
+  }
+
+  /** Estimated heap bytes of the spans stored now. */
+  public long byteCount() {
+    return store.byteCount();
+  }
+
+  /** Stops serving, then sends what is queued for the forward server. */
+  @Override
+  public void close() {
+    server.stop().join();
+    if (forwarder != null) forwarder.close();
+    registry.close();
+  }
+
+  /**
+   * Runs the trace role alone: {@code --port N --max-spans N --max-bytes N --max-request-bytes N
+   * --forward URL --autocomplete-keys a,b}. The {@code ooda} command wraps the same options.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    TraceOptions options = TraceOptions.defaults();
+    List<String> list = new ArrayList<>(Arrays.asList(args));
+    for (int i = 0; i < list.size(); i += 2) {
+      String flag = list.get(i);
+      if (i + 1 >= list.size()) throw new IllegalArgumentException(flag + " needs a value");
+      String value = list.get(i + 1);
+      options = switch (flag) {
+        case "--port" -> options.withPort(Integer.parseInt(value));
+        case "--max-spans" -> options.withMaxSpans(Integer.parseInt(value));
+        case "--max-bytes" -> options.withMaxBytes(Long.parseLong(value));
+        case "--max-request-bytes" -> options.withMaxRequestBytes(Integer.parseInt(value));
+        case "--forward" -> options.withForwardUrl(value);
+        case "--autocomplete-keys" -> options.withAutocompleteKeys(List.of(value.split(",")));
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      };
+    }
+    TraceServer server = new TraceServer(options).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    System.out.println("ooda trace listening on port " + server.port());
+    Thread.currentThread().join();
+  }
+}
