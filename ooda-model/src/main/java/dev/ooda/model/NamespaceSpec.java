@@ -115,8 +115,9 @@ public record NamespaceSpec(
       return own != null ? own : sql;
     }
 
+    /** True when this migration is SQL rather than a portable change. */
     @JsonIgnore
-    boolean carriesSql() {
+    public boolean carriesSql() {
       return sql != null || postgres != null || mysql != null || sqlite != null;
     }
   }
