@@ -80,6 +80,7 @@ enum ColumnType {
 
   /** SQLite keeps the declared type name; read it the way SQLite's own affinity rules do. */
   private static ColumnType sqliteAffinity(String t) {
+    if (t.equals("int") || t.equals("smallint") || t.equals("tinyint") || t.equals("mediumint")) return INT;
     if (t.contains("int")) return BIGINT;
     if (t.contains("char") || t.contains("clob") || t.contains("text")) return STRING;
     if (t.isEmpty() || t.contains("blob")) return BYTES;

@@ -71,6 +71,10 @@ final class Errors implements ExceptionHandlerFunction, ServerErrorHandler {
     Throwable c = unwrap(cause);
     if (c instanceof ProblemException p) return p.problem();
     if (c instanceof ContentTooLargeException) return tooLarge();
+    if (c instanceof com.linecorp.armeria.server.HttpStatusException h) {
+      if (h.httpStatus().code() == 413) return tooLarge();
+      if (h.httpStatus().code() < 500) return Problem.of(h.httpStatus().code(), "http-" + h.httpStatus().code(), h.httpStatus().reasonPhrase(), h.httpStatus().reasonPhrase());
+    }
     if (c instanceof org.jooq.exception.DataAccessException d && d.getCause(SQLTransientConnectionException.class) != null) {
       LOG.warn("{} {}: no database connection in time", ctx.method(), ctx.path());
       return Problems.unavailable("no database connection became free in time; retry later").problem();

@@ -105,7 +105,10 @@ final class Migrator {
         .resourceProvider(new SpecMigrations(spec, st))
         .baselineOnMigrate(true)
         .baselineVersion("0")
-        .group(true)
+        // All pending migrations in one transaction where DDL can roll back, so that a failure
+        // leaves the version from before the push. MySQL commits each DDL statement, so there
+        // each migration is recorded as it succeeds.
+        .group(st.backend() != Backend.MYSQL)
         .placeholderReplacement(false)
         .cleanDisabled(true)
         .failOnMissingLocations(false)
@@ -199,6 +202,7 @@ final class Migrator {
           if (!Backend.isSystemTable(name)) names.add(name);
         }
       }
+      java.util.Set<String> json = st.dialect() == org.jooq.SQLDialect.MARIADB ? mariaDbJsonColumns(c, st.storageName()) : java.util.Set.of();
       for (String name : names) {
         List<Schema.Column> columns = new ArrayList<>();
         boolean versioned = false;
@@ -210,9 +214,11 @@ final class Migrator {
               continue;
             }
             String typeName = rs.getString("TYPE_NAME");
-            ColumnType type = ColumnType.of(b, rs.getInt("DATA_TYPE"), typeName);
+            ColumnType type = json.contains(name + "." + col) ? ColumnType.JSON : ColumnType.of(b, rs.getInt("DATA_TYPE"), typeName);
             int size = rs.getInt("COLUMN_SIZE");
-            boolean bounded = type == ColumnType.STRING && b != Backend.SQLITE && size > 0 && size < 1 << 24;
+            // SQLite reports varchar(100) as VARCHAR, size 100, and does not enforce it; ooda does.
+            if (b == Backend.SQLITE && (typeName == null || !typeName.toLowerCase(java.util.Locale.ROOT).contains("char"))) size = 0;
+            boolean bounded = type == ColumnType.STRING && size > 0 && size < 1 << 24;
             boolean generated = "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"));
             boolean nullable = rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls;
             columns.add(Schema.Column.of(b, col, type, typeName == null ? "" : typeName, nullable, bounded ? size : 0, generated));
@@ -226,6 +232,26 @@ final class Migrator {
       }
     }
     return new Schema(tables);
+  }
+
+  private static final java.util.regex.Pattern JSON_VALID = java.util.regex.Pattern.compile("json_valid\\(`([^`]+)`\\)");
+
+  /** MariaDB's JSON is LONGTEXT with a json_valid check; find those columns by their checks. */
+  private static java.util.Set<String> mariaDbJsonColumns(Connection c, String database) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try (var ps = c.prepareStatement(
+        "SELECT TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?")) {
+      ps.setString(1, database);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var m = JSON_VALID.matcher(rs.getString(2));
+          if (m.find()) out.add(rs.getString(1) + "." + m.group(1));
+        }
+      }
+    } catch (SQLException e) {
+      LOG.debug("no check constraints to read", e);
+    }
+    return out;
   }
 
   private static String escape(String s, String esc) {
