@@ -122,6 +122,9 @@ public final class DataServer implements AutoCloseable {
     server = Server.builder()
         .http(options.port())
         .maxRequestLength(options.limits().maxRequestBytes())
+        // On close, stop taking requests at once and give those in flight up to 5s to finish;
+        // a client that loses an answer retries with its idempotency key.
+        .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(5))
         .meterRegistry(meters)
         .errorHandler(errors)
         .annotatedService()
