@@ -54,6 +54,10 @@ final class Catalog implements AutoCloseable {
     return n;
   }
 
+  boolean serves(String name) {
+    return current.get().containsKey(name);
+  }
+
   Collection<Namespace> all() {
     return current.get().values();
   }

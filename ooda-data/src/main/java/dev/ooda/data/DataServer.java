@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.model.AccessLogLine;
+import dev.ooda.model.Names;
 import dev.ooda.model.Resource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -136,10 +137,13 @@ public final class DataServer implements AutoCloseable {
         .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("ooda.data")
             .andThen((registry, log, id) -> {
               ServiceRequestContext ctx = (ServiceRequestContext) log.context();
+              // Tags only take names that exist or follow the naming rule, so that clients
+              // cannot grow the number of series at will.
               String caller = log.requestHeaders().get(AccessLog.CALLER_HEADER);
               String ns = ctx.pathParam("ns");
-              return id.withTags("route", AccessLog.route(ctx), "caller", caller == null ? "" : caller,
-                  "namespace", ns == null ? "" : ns);
+              return id.withTags("route", AccessLog.route(ctx),
+                  "caller", caller == null ? "" : Names.isValid(caller) ? caller : "invalid",
+                  "namespace", ns == null ? "" : catalog.serves(ns) ? ns : "unknown");
             })))
         .decorator(new AccessLog(instance, options.instance() == null, options.accessLog()))
         .build();
