@@ -81,7 +81,7 @@ public final class DataBench {
     EmbeddedPostgres pg = backend.equals("postgres") ? EmbeddedPostgres.builder().start() : null;
     String url = pg == null ? null : "postgresql://postgres:bench@127.0.0.1:" + pg.getPort() + "/postgres";
     List<String> out = new ArrayList<>();
-    try (DataServer server = new DataServer(DataServer.Options.of(0, dir).withPoolSize(pool).withAccessLog(line -> {})).start();
+    try (DataServer server = new DataServer(DataServer.Options.of(0, dir).withPoolSize(pool)).start();
          ClientFactory factory = ClientFactory.builder().maxNumEventLoopsPerEndpoint(4).build()) {
       String spec = "kind: Namespace\nname: bench\nspec:\n  owner: bench\n  backend: " + backend + "\n"
           + (url == null ? "" : "  connection: {url: \"" + url + "\"}\n") + "  migrations:\n" + ITEMS.indent(4);

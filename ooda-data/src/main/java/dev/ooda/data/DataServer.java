@@ -3,7 +3,6 @@ package dev.ooda.data;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
@@ -59,7 +58,9 @@ public final class DataServer implements AutoCloseable {
 
     public static Options defaults() {
       return new Options(DEFAULT_PORT, Path.of(".ooda", "data"), null, 10, Limits.DEFAULT, Duration.ofSeconds(30),
-          Clock.systemUTC(), SecretResolver.standard(), line -> ACCESS.info(line.toJson()));
+          Clock.systemUTC(), SecretResolver.standard(), line -> {
+            if (ACCESS.isInfoEnabled()) ACCESS.info(line.toJson());
+          });
     }
 
     /** The two options that the CLI sets: port and data directory. */

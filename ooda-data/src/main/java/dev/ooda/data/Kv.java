@@ -40,7 +40,7 @@ final class Kv {
   /** An item read back. */
   record Item(String id, String key, byte[] value, Long expiresAtMillis) {
     long size() {
-      return key.length() + value.length;
+      return ColumnType.sizeOf(key) + value.length;
     }
   }
 

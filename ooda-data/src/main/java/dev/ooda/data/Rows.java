@@ -2,7 +2,6 @@ package dev.ooda.data;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ooda.data.Schema.Column;
 import dev.ooda.data.Schema.TableSchema;
 import java.io.IOException;
@@ -290,10 +289,5 @@ final class Rows {
     List<String> parts = new ArrayList<>();
     key.forEach((c, v) -> parts.add(c.name() + "=" + ColumnType.abbreviate(String.valueOf(v))));
     return "(" + String.join(", ", parts) + ")";
-  }
-
-  static ObjectNode requireObject(JsonNode n, String what) {
-    if (n instanceof ObjectNode o) return o;
-    throw Problems.invalid(what, "must be a JSON object");
   }
 }

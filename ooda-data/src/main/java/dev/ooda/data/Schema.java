@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.jooq.DataType;
 import org.jooq.Field;
-import org.jooq.Name;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -99,10 +98,6 @@ record Schema(Map<String, TableSchema> tables) {
     @Override
     public int hashCode() {
       return name.hashCode();
-    }
-
-    Name sqlName() {
-      return DSL.name(name);
     }
 
     /** A value bound to this column's type. */

@@ -718,6 +718,8 @@ abstract class DataApiSuite {
       problem(http.get(rows(ns, "items") + "?id=eq." + e), 400, "column 'id'");
       problem(http.get(rows(ns, "items") + "/" + e), 400, "column 'id'");
       problem(http.get(rows(ns, "items") + "?page=" + e), 400, "page token");
+      problem(http.get(rows(ns, "items") + "?limit=" + e), 400, "limit");
+      problem(http.get(events(ns, "s") + "?from=" + e), 400, "from");
       problem(http.patch(rows(ns, "items") + "/1", "{\"qty\":5}", "If-Match", p), 412);
       String token = java.util.Base64.getUrlEncoder().encodeToString(
           ("{\"l\":\"rows:items:id\",\"p\":[" + ResourceCodec.toJson(p) + "]}").getBytes());
