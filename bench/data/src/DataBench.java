@@ -1,0 +1,247 @@
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ooda.data.DataServer;
+import dev.ooda.data.NamespaceStatus;
+import dev.ooda.model.Resource;
+import dev.ooda.model.ResourceCodec;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The data service against direct JDBC, in one JVM: get-by-key and single-row insert, each
+ * through the data service over HTTP keep-alive and straight through a HikariCP pool of the same
+ * size to the same table. Prints throughput and p99 of both and their ratio.
+ *
+ * <p>Arguments: {@code --backends sqlite,postgres --clients 32 --pool 16 --rows 10000
+ * --warmup 30 --duration 60} (seconds).
+ */
+public final class DataBench {
+  static int clients = 32;
+  static int pool = 16;
+  static int rows = 10_000;
+  static Duration warmup = Duration.ofSeconds(30);
+  static Duration duration = Duration.ofSeconds(60);
+
+  static final String ITEMS = """
+      - version: 1
+        table:
+          name: items
+          columns:
+            - {name: id, type: bigint, key: true}
+            - {name: name, type: string(100), nullable: false}
+            - {name: qty, type: int}
+            - {name: price, type: "decimal(10,2)"}
+      """;
+
+  public static void main(String[] args) throws Exception {
+    List<String> backends = List.of("sqlite", "postgres");
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--backends" -> backends = List.of(v.split(","));
+        case "--clients" -> clients = Integer.parseInt(v);
+        case "--pool" -> pool = Integer.parseInt(v);
+        case "--rows" -> rows = Integer.parseInt(v);
+        case "--warmup" -> warmup = Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
+        case "--duration" -> duration = Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    System.out.printf("data bench: %d clients, pool %d per side, %d rows, warm-up %ds, measure %ds%n",
+        clients, pool, rows, warmup.toSeconds(), duration.toSeconds());
+    List<String> report = new ArrayList<>();
+    for (String backend : backends) report.addAll(run(backend.trim()));
+    System.out.println();
+    System.out.printf("%-9s %-7s %-5s %12s %10s %16s %8s%n", "backend", "op", "via", "ops/s", "p99 ms", "steady after s", "ratio");
+    report.forEach(System.out::println);
+  }
+
+  static List<String> run(String backend) throws Exception {
+    Path dir = Files.createTempDirectory("ooda-data-bench");
+    EmbeddedPostgres pg = backend.equals("postgres") ? EmbeddedPostgres.builder().start() : null;
+    String url = pg == null ? null : "postgresql://postgres:bench@127.0.0.1:" + pg.getPort() + "/postgres";
+    List<String> out = new ArrayList<>();
+    try (DataServer server = new DataServer(DataServer.Options.of(0, dir).withPoolSize(pool)).start();
+         ClientFactory factory = ClientFactory.builder().maxNumEventLoopsPerEndpoint(4).build()) {
+      String spec = "kind: Namespace\nname: bench\nspec:\n  owner: bench\n  backend: " + backend + "\n"
+          + (url == null ? "" : "  connection: {url: \"" + url + "\"}\n") + "  migrations:\n" + ITEMS.indent(4);
+      Resource ns = ResourceCodec.readYaml(spec).get(0);
+      NamespaceStatus st = server.namespaces(List.of(ns)).get(0);
+      if (!st.state().equals(NamespaceStatus.READY)) throw new IllegalStateException(st.toString());
+
+      try (HikariDataSource direct = directPool(backend, dir, pg)) {
+        try (Connection c = direct.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name, qty, price, _version) VALUES (?, ?, ?, ?, 1)")) {
+          c.setAutoCommit(false);
+          for (int i = 1; i <= rows; i++) {
+            ps.setLong(1, i);
+            ps.setString(2, "item-" + i);
+            ps.setInt(3, i % 100);
+            ps.setBigDecimal(4, new java.math.BigDecimal(i % 1000 + ".25"));
+            ps.addBatch();
+            if (i % 1000 == 0) ps.executeBatch();
+          }
+          ps.executeBatch();
+          c.commit();
+        }
+        // h1c: HTTP/1.1 keep-alive, one connection per concurrent client.
+        BlockingWebClient http = WebClient.builder("h1c://127.0.0.1:" + server.port()).factory(factory).build().blocking();
+        String base = "/v1/namespaces/bench/tables/items/rows";
+        AtomicLong httpIds = new AtomicLong(1_000_000_000L);
+        AtomicLong jdbcIds = new AtomicLong(2_000_000_000L);
+
+        Op httpGet = () -> {
+          AggregatedHttpResponse r = http.get(base + "/" + (1 + ThreadLocalRandom.current().nextInt(rows)));
+          if (r.status().code() != 200) throw new IllegalStateException(r.status() + " " + r.contentUtf8());
+        };
+        Op jdbcGet = () -> {
+          try (Connection c = direct.getConnection();
+               PreparedStatement ps = c.prepareStatement("SELECT id, name, qty, price, _version FROM items WHERE id = ?")) {
+            ps.setLong(1, 1 + ThreadLocalRandom.current().nextInt(rows));
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) throw new IllegalStateException("row missing");
+              rs.getLong(1); rs.getString(2); rs.getInt(3); rs.getBigDecimal(4); rs.getLong(5);
+            }
+          }
+        };
+        Op httpInsert = () -> {
+          long id = httpIds.incrementAndGet();
+          AggregatedHttpResponse r = http.execute(HttpRequest.of(RequestHeaders.builder(HttpMethod.POST, base).contentType(MediaType.JSON_UTF_8).build(),
+              HttpData.ofUtf8("{\"id\":" + id + ",\"name\":\"item-" + id + "\",\"qty\":3,\"price\":9.99}")));
+          if (r.status().code() != 201) throw new IllegalStateException(r.status() + " " + r.contentUtf8());
+        };
+        Op jdbcInsert = () -> {
+          long id = jdbcIds.incrementAndGet();
+          try (Connection c = direct.getConnection();
+               PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name, qty, price, _version) VALUES (?, ?, ?, ?, 1)")) {
+            ps.setLong(1, id);
+            ps.setString(2, "item-" + id);
+            ps.setInt(3, 3);
+            ps.setBigDecimal(4, new java.math.BigDecimal("9.99"));
+            ps.executeUpdate();
+          }
+        };
+        out.addAll(compare(backend, "get", httpGet, jdbcGet));
+        out.addAll(compare(backend, "insert", httpInsert, jdbcInsert));
+      }
+    } finally {
+      if (pg != null) pg.close();
+    }
+    return out;
+  }
+
+  /** A pool like the data service's for this namespace: same size, same storage, same settings. */
+  static HikariDataSource directPool(String backend, Path dir, EmbeddedPostgres pg) {
+    HikariConfig hc = new HikariConfig();
+    hc.setMaximumPoolSize(pool);
+    hc.setPoolName("direct-jdbc");
+    if (pg == null) {
+      hc.setJdbcUrl("jdbc:sqlite:" + dir.resolve("bench.db").toAbsolutePath());
+      hc.addDataSourceProperty("journal_mode", "WAL");
+      hc.addDataSourceProperty("synchronous", "NORMAL");
+      hc.addDataSourceProperty("busy_timeout", "10000");
+      hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    } else {
+      hc.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres");
+      hc.setUsername("postgres");
+      hc.setSchema("ns_bench");
+    }
+    return new HikariDataSource(hc);
+  }
+
+  interface Op {
+    void run() throws Exception;
+  }
+
+  record Result(double opsPerSec, double p99Ms, double steadyAfterSec) {}
+
+  static List<String> compare(String backend, String op, Op viaHttp, Op viaJdbc) throws Exception {
+    Result j = measure(backend + " " + op + " jdbc", viaJdbc);
+    Result h = measure(backend + " " + op + " http", viaHttp);
+    return List.of(
+        line(backend, op, "jdbc", j, ""),
+        line(backend, op, "http", h, String.format(Locale.ROOT, "%.2f", h.opsPerSec() / j.opsPerSec())));
+  }
+
+  static String line(String backend, String op, String via, Result r, String ratio) {
+    return String.format(Locale.ROOT, "%-9s %-7s %-5s %12.0f %10.2f %16.0f %8s", backend, op, via, r.opsPerSec(), r.p99Ms(), r.steadyAfterSec(), ratio);
+  }
+
+  /**
+   * Runs {@code op} from {@code clients} threads: warm-up, then measurement. The time to reach
+   * steady speed is when a one-second window first reached 90% of the measured throughput.
+   */
+  static Result measure(String name, Op op) throws Exception {
+    long start = System.nanoTime();
+    long warmEnd = start + warmup.toNanos();
+    long end = warmEnd + duration.toNanos();
+    int windows = (int) (warmup.toSeconds() + 1);
+    AtomicLong[] perSecond = new AtomicLong[Math.max(1, windows)];
+    for (int i = 0; i < perSecond.length; i++) perSecond[i] = new AtomicLong();
+    List<Histogram> hs = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    AtomicLong done = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    for (int t = 0; t < clients; t++) {
+      Histogram h = new Histogram(60_000_000_000L, 3);
+      hs.add(h);
+      Thread th = new Thread(() -> {
+        while (true) {
+          long t0 = System.nanoTime();
+          if (t0 >= end) return;
+          try {
+            op.run();
+          } catch (Exception e) {
+            if (errors.incrementAndGet() <= 3) e.printStackTrace();
+            continue;
+          }
+          long t1 = System.nanoTime();
+          if (t0 >= warmEnd) {
+            h.recordValue(t1 - t0);
+            done.incrementAndGet();
+          } else {
+            int w = (int) ((t1 - start) / 1_000_000_000L);
+            if (w < perSecond.length) perSecond[w].incrementAndGet();
+          }
+        }
+      }, "bench-" + t);
+      threads.add(th);
+      th.start();
+    }
+    for (Thread th : threads) th.join();
+    Histogram all = new Histogram(60_000_000_000L, 3);
+    hs.forEach(all::add);
+    double ops = done.get() / (duration.toNanos() / 1e9);
+    double steady = -1;
+    for (int i = 0; i < perSecond.length; i++) {
+      if (perSecond[i].get() >= 0.9 * ops) {
+        steady = i + 1;
+        break;
+      }
+    }
+    if (errors.get() > 0) System.out.println(name + ": " + errors.get() + " errors");
+    System.out.printf(Locale.ROOT, "%-22s %10.0f ops/s  p50 %.2f ms  p99 %.2f ms%n", name, ops,
+        all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6);
+    return new Result(ops, all.getValueAtPercentile(99) / 1e6, steady);
+  }
+}

@@ -1,0 +1,428 @@
+package dev.ooda.data;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Delete;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Patch;
+import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.Put;
+import dev.ooda.data.Schema.Column;
+import dev.ooda.data.Schema.TableSchema;
+import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemException;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+
+/**
+ * The data service's HTTP API (see docs/data.md). Runs on Armeria's blocking task executor:
+ * every method here may wait on JDBC.
+ */
+final class DataApi {
+  private static final String NS = "/v1/namespaces/{ns}";
+
+  private final Catalog catalog;
+  private final Limits limits;
+  private final Clock clock;
+
+  DataApi(Catalog catalog, Limits limits, Clock clock) {
+    this.catalog = catalog;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  // ---------------------------------------------------------------- namespaces
+
+  @Get("/v1/namespaces")
+  public HttpResponse namespaces() {
+    return ok(Json.write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("namespaces");
+      for (Namespace n : catalog.all()) writeNamespace(g, n);
+      g.writeEndArray();
+      g.writeEndObject();
+    }));
+  }
+
+  @Get(NS)
+  public HttpResponse namespace(@Param("ns") String ns) {
+    Namespace n = catalog.find(ns);
+    return ok(Json.write(g -> writeNamespace(g, n)));
+  }
+
+  /** Storage, database and tables, like Staash's metadata layer; never the connection. */
+  private static void writeNamespace(JsonGenerator g, Namespace n) throws IOException {
+    NamespaceStatus s = n.status();
+    g.writeStartObject();
+    g.writeStringField("name", n.name());
+    g.writeStringField("owner", n.spec().owner());
+    g.writeStringField("backend", n.spec().effectiveBackend());
+    g.writeStringField("state", s.state());
+    g.writeNumberField("version", s.version());
+    g.writeNumberField("declared", s.declared());
+    if (n.storage() != null) {
+      g.writeObjectFieldStart("storage");
+      g.writeStringField("kind", n.storage().backend().storageKind());
+      g.writeStringField("name", n.storage().storageName());
+      g.writeEndObject();
+      g.writeStringField("database", n.storage().product());
+    }
+    if (n.unavailable() != null) {
+      g.writeObjectFieldStart("error");
+      g.writeStringField("message", n.unavailable());
+      g.writeEndObject();
+    } else if (n.failure() != null) {
+      g.writeObjectField("error", Migrator.toMap(n.failure()));
+    }
+    g.writeArrayFieldStart("tables");
+    for (TableSchema t : n.schema().tables().values()) {
+      g.writeStartObject();
+      g.writeStringField("name", t.name());
+      g.writeArrayFieldStart("key");
+      for (Column c : t.key()) g.writeString(c.name());
+      g.writeEndArray();
+      g.writeArrayFieldStart("columns");
+      for (Column c : t.columns()) {
+        g.writeStartObject();
+        g.writeStringField("name", c.name());
+        g.writeStringField("type", c.type().label());
+        g.writeStringField("dbType", c.dbType());
+        g.writeBooleanField("nullable", c.nullable());
+        if (c.generated()) g.writeBooleanField("generated", true);
+        if (c.size() > 0) g.writeNumberField("size", c.size());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  // ---------------------------------------------------------------- key-value
+
+  @Get(NS + "/kv")
+  public HttpResponse scan(@Param("ns") String ns, QueryParams q) {
+    Namespace n = catalog.get(ns);
+    Kv.Page p = Kv.list(n.storage().dsl(), null, q.get("start"), q.get("end"), q.get("page"), limit(q), maxBytes(q), clock.millis());
+    return ok(Json.write(g -> Kv.writeScan(g, p)));
+  }
+
+  @Get(NS + "/kv/{id}")
+  public HttpResponse getRecord(@Param("ns") String ns, @Param("id") String id, QueryParams q) {
+    Namespace n = catalog.get(ns);
+    Kv.Page p = Kv.list(n.storage().dsl(), id, q.get("start"), q.get("end"), q.get("page"), limit(q), maxBytes(q), clock.millis());
+    if (p.items().isEmpty() && q.get("page") == null && q.get("start") == null && q.get("end") == null)
+      throw Problems.notFound("record '" + id + "' not found in namespace '" + ns + "'");
+    return ok(Json.write(g -> Kv.writeRecord(g, id, p)));
+  }
+
+  @Put(NS + "/kv/{id}")
+  public HttpResponse putRecord(@Param("ns") String ns, @Param("id") String id, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    Kv.utf8("id", id);
+    List<Kv.Put> puts = Kv.parsePuts(Json.parse(req.content().array()), clock.millis(), limits.maxValueBytes());
+    if (puts.size() > limits.maxBatchOps()) throw Problems.tooLarge(puts.size() + " items in one write, more than the limit of " + limits.maxBatchOps());
+    return write(ctx, req, n, puts.size() == 1, tx -> {
+      Kv.put(tx, id, puts);
+      return Reply.noContent();
+    });
+  }
+
+  @Delete(NS + "/kv/{id}")
+  public HttpResponse deleteRecord(@Param("ns") String ns, @Param("id") String id, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    return write(ctx, req, n, true, tx -> {
+      Kv.delete(tx, id, null);
+      return Reply.noContent();
+    });
+  }
+
+  @Get(NS + "/kv/{id}/{key}")
+  public HttpResponse getItem(@Param("ns") String ns, @Param("id") String id, @Param("key") String key) {
+    Namespace n = catalog.get(ns);
+    Kv.Item it = Kv.get(n.storage().dsl(), id, key, clock.millis());
+    return ok(Json.write(g -> Kv.writeItem(g, it)));
+  }
+
+  @Put(NS + "/kv/{id}/{key}")
+  public HttpResponse putItem(@Param("ns") String ns, @Param("id") String id, @Param("key") String key,
+                              ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    Kv.utf8("id", id);
+    Kv.utf8("key", key);
+    Kv.Put put = Kv.parseItem(key, Json.parse(req.content().array()), clock.millis(), limits.maxValueBytes());
+    return write(ctx, req, n, true, tx -> {
+      Kv.put(tx, id, List.of(put));
+      return Reply.noContent();
+    });
+  }
+
+  @Delete(NS + "/kv/{id}/{key}")
+  public HttpResponse deleteItem(@Param("ns") String ns, @Param("id") String id, @Param("key") String key,
+                                 ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    return write(ctx, req, n, true, tx -> {
+      Kv.delete(tx, id, key);
+      return Reply.noContent();
+    });
+  }
+
+  // ---------------------------------------------------------------- tables
+
+  @Get(NS + "/tables/{table}/rows")
+  public HttpResponse query(@Param("ns") String ns, @Param("table") String table, QueryParams q) {
+    Namespace n = catalog.get(ns);
+    RowQuery query = RowQuery.parse(n.table(table), q, limits);
+    return ok(query.run(n.storage().dsl()));
+  }
+
+  @Post(NS + "/tables/{table}/rows")
+  public HttpResponse insert(@Param("ns") String ns, @Param("table") String table, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    TableSchema t = n.table(table);
+    JsonNode body = Json.parse(req.content().array());
+    boolean full = wantsRepresentation(req);
+    if (body.isArray()) {
+      if (body.isEmpty()) throw Problems.invalid("the list of rows is empty");
+      if (body.size() > limits.maxBatchOps()) throw Problems.tooLarge(body.size() + " rows in one insert, more than the limit of " + limits.maxBatchOps());
+      List<Map<Column, Object>> rows = new ArrayList<>();
+      for (int i = 0; i < body.size(); i++) {
+        try {
+          rows.add(Rows.values(t, body.get(i), limits.maxValueBytes()));
+        } catch (ProblemException e) {
+          throw at("[" + i + "]", e);
+        }
+      }
+      return write(ctx, req, n, false, tx -> {
+        List<Rows.Written> done = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+          try {
+            done.add(Rows.insert(tx, t, rows.get(i)));
+          } catch (ProblemException e) {
+            throw at("[" + i + "]", e);
+          }
+        }
+        return Reply.json(201, Json.write(g -> {
+          g.writeStartObject();
+          g.writeNumberField("inserted", done.size());
+          g.writeArrayFieldStart("rows");
+          for (Rows.Written w : done) Rows.writeWritten(g, w);
+          g.writeEndArray();
+          g.writeEndObject();
+        }));
+      });
+    }
+    Map<Column, Object> values = Rows.values(t, body, limits.maxValueBytes());
+    return write(ctx, req, n, !full, tx -> {
+      Rows.Written w = Rows.insert(tx, t, values);
+      byte[] json = full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w));
+      return Reply.json(201, json).withEtag(t.versioned() ? w.etag() : null).withLocation(location(ns, table, t, w));
+    });
+  }
+
+  @Get(NS + "/tables/{table}/rows/{key}")
+  public HttpResponse getRow(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
+                             QueryParams q, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    TableSchema t = n.table(table);
+    Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
+    List<Column> select = selectOf(t, q);
+    Record r = Rows.get(n.storage().dsl(), t, k, select);
+    long version = Rows.versionOf(t, r);
+    if (t.versioned() && Etags.noneMatch(req.headers().get("if-none-match"), version)) {
+      return HttpResponse.of(ResponseHeaders.builder(HttpStatus.NOT_MODIFIED).set("etag", Etags.of(version)).build());
+    }
+    Reply reply = Reply.json(200, Json.write(g -> Rows.writeRow(g, select, r, t.versioned())));
+    return (t.versioned() ? reply.withEtag(Etags.of(version)) : reply).toResponse(false);
+  }
+
+  @Patch(NS + "/tables/{table}/rows/{key}")
+  public HttpResponse update(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
+                             ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    TableSchema t = n.table(table);
+    Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
+    Map<Column, Object> values = Rows.values(t, Json.parse(req.content().array()), limits.maxValueBytes());
+    Etags.Match ifMatch = Etags.parse(req.headers().get("if-match"));
+    boolean full = wantsRepresentation(req);
+    return write(ctx, req, n, false, tx -> {
+      Rows.Written w = Rows.update(tx, t, k, values, ifMatch);
+      return Reply.json(200, full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w)))
+          .withEtag(t.versioned() ? w.etag() : null);
+    });
+  }
+
+  @Put(NS + "/tables/{table}/rows/{key}")
+  public HttpResponse upsert(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
+                             ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    TableSchema t = n.table(table);
+    Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
+    Map<Column, Object> values = Rows.values(t, Json.parse(req.content().array()), limits.maxValueBytes());
+    Etags.Match ifMatch = Etags.parse(req.headers().get("if-match"));
+    boolean full = wantsRepresentation(req);
+    return write(ctx, req, n, false, tx -> {
+      Rows.Written w = Rows.upsert(tx, t, k, values, ifMatch);
+      return Reply.json(200, full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w)))
+          .withEtag(t.versioned() ? w.etag() : null);
+    });
+  }
+
+  @Delete(NS + "/tables/{table}/rows/{key}")
+  public HttpResponse deleteRow(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
+                                ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    TableSchema t = n.table(table);
+    Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
+    Etags.Match ifMatch = Etags.parse(req.headers().get("if-match"));
+    return write(ctx, req, n, ifMatch == null, tx -> {
+      Rows.delete(tx, t, k, ifMatch);
+      return Reply.noContent();
+    });
+  }
+
+  /** Writes to tables and key-value records, all in one transaction: all apply or none. */
+  @Post(NS + "/batch")
+  public HttpResponse batch(@Param("ns") String ns, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    List<Batch.Op> ops = Batch.parse(n, Json.parse(req.content().array()), limits, clock.millis());
+    return write(ctx, req, n, false, tx -> Reply.json(200, Batch.run(tx, ops)));
+  }
+
+  // ---------------------------------------------------------------- events
+
+  @Post(NS + "/events/{series}")
+  public HttpResponse append(@Param("ns") String ns, @Param("series") String series, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    Kv.utf8("series", series);
+    List<Events.Event> events = Events.parse(Json.parse(req.content().array()), clock.millis(), limits.maxValueBytes(), limits.maxBatchOps());
+    long bucket = n.spec().effectiveEventBucket().toMillis();
+    return write(ctx, req, n, events.size() == 1, tx -> {
+      Events.append(tx, series, events, bucket);
+      return Reply.json(201, Json.write(g -> {
+        g.writeStartObject();
+        g.writeNumberField("appended", events.size());
+        g.writeArrayFieldStart("events");
+        for (Events.Event e : events) {
+          g.writeStartObject();
+          g.writeStringField("ts", java.time.Instant.ofEpochMilli(e.ts()).toString());
+          if (!e.prefix().isEmpty()) g.writeStringField("prefix", e.prefix());
+          g.writeNumberField("id", e.id());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }));
+    });
+  }
+
+  @Get(NS + "/events/{series}")
+  public HttpResponse events(@Param("ns") String ns, @Param("series") String series, QueryParams q) {
+    Namespace n = catalog.get(ns);
+    Long from = q.get("from") == null ? null : Events.time("from", q.get("from"));
+    Long to = q.get("to") == null ? null : Events.time("to", q.get("to"));
+    String order = q.get("order", "asc");
+    if (!order.equals("asc") && !order.equals("desc")) throw Problems.invalid("order", "must be asc or desc");
+    Events.Page p = Events.read(n.storage().dsl(), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
+        limit(q), maxBytes(q), n.spec().effectiveEventBucket().toMillis());
+    return ok(Json.write(g -> Events.write(g, series, p)));
+  }
+
+  /** Retention: drops whole buckets older than {@code before}. */
+  @Delete(NS + "/events/{series}")
+  public HttpResponse dropEvents(@Param("ns") String ns, @Param("series") String series, QueryParams q,
+                                 ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    Namespace n = catalog.get(ns);
+    String before = q.get("before");
+    if (before == null) throw Problems.invalid("before", "is required: the time before which whole buckets are dropped");
+    long at = Events.time("before", before);
+    long bucket = n.spec().effectiveEventBucket().toMillis();
+    return write(ctx, req, n, true, tx -> {
+      int gone = Events.dropBefore(tx, series, at, bucket);
+      return Reply.json(200, Json.write(g -> {
+        g.writeStartObject();
+        g.writeNumberField("deleted", gone);
+        g.writeEndObject();
+      }));
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * Runs a write: in one transaction, applied once per idempotency key. A write that is one
+   * statement and carries no key runs on its own, in autocommit.
+   */
+  private HttpResponse write(ServiceRequestContext ctx, AggregatedHttpRequest req, Namespace n, boolean oneStatement,
+                             Function<DSLContext, Reply> work) {
+    String key = req.headers().get("idempotency-key");
+    DSLContext dsl = n.storage().dsl();
+    if (key == null && oneStatement) return work.apply(dsl).toResponse(false);
+    byte[] fp = key == null ? null : Writes.fingerprint(req.method().name(), ctx.path(), ctx.query(), req.content().array());
+    Writes.Outcome o = Writes.run(dsl, key, fp, clock, work);
+    return o.reply().toResponse(o.replayed());
+  }
+
+  private static HttpResponse ok(byte[] json) {
+    return Reply.json(200, json).toResponse(false);
+  }
+
+  private int limit(QueryParams q) {
+    return RowQuery.intParam(q, "limit", limits.defaultPageItems(), 1, limits.maxPageItems());
+  }
+
+  private long maxBytes(QueryParams q) {
+    int max = (int) Math.min(Integer.MAX_VALUE, limits.maxPageBytes());
+    return RowQuery.intParam(q, "maxBytes", max, 1, max);
+  }
+
+  private static boolean wantsRepresentation(AggregatedHttpRequest req) {
+    String prefer = req.headers().get("prefer");
+    return prefer != null && prefer.contains("return=representation");
+  }
+
+  private static List<Column> selectOf(TableSchema t, QueryParams q) {
+    String sel = q.get("select");
+    if (sel == null) return t.columns();
+    List<Column> out = new ArrayList<>();
+    for (String s : sel.split(",")) if (!s.isBlank()) out.add(t.column(s.trim()));
+    return out;
+  }
+
+  private byte[] representation(DSLContext tx, TableSchema t, Rows.Written w) {
+    Map<Column, Object> key = new java.util.LinkedHashMap<>();
+    w.key().forEach((name, v) -> key.put(t.column(name), v));
+    Record r = Rows.get(tx, t, key, t.columns());
+    return Json.write(g -> Rows.writeRow(g, t.columns(), r, t.versioned()));
+  }
+
+  private static String location(String ns, String table, TableSchema t, Rows.Written w) {
+    if (t.key().isEmpty() || w.key().containsValue(null)) return null;
+    List<String> parts = new ArrayList<>();
+    w.key().values().forEach(v -> parts.add(v instanceof byte[] b ? java.util.Base64.getEncoder().encodeToString(b) : String.valueOf(v)));
+    String seg = URLEncoder.encode(String.join(",", parts), StandardCharsets.UTF_8).replace("+", "%20");
+    return "/v1/namespaces/" + ns + "/tables/" + table + "/rows/" + seg;
+  }
+
+  /** The same problem, its detail prefixed with where in the request it arose. */
+  static ProblemException at(String where, ProblemException e) {
+    Problem p = e.problem();
+    return new ProblemException(new Problem(p.type(), p.title(), p.status(), where + ": " + p.detail(), p.errors()));
+  }
+}

@@ -1,0 +1,214 @@
+package dev.ooda.data;
+
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
+import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
+import dev.ooda.model.AccessLogLine;
+import dev.ooda.model.Names;
+import dev.ooda.model.Resource;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data-access service: services read and write through its HTTP API, each in the namespace
+ * it owns, and never hold connection details themselves.
+ *
+ * <pre>
+ * try (DataServer data = new DataServer(DataServer.Options.defaults().withPort(0)).start()) {
+ *   data.namespaces(resources);   // pushed by whoever watches the control plane
+ *   int port = data.port();
+ * }
+ * </pre>
+ */
+public final class DataServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DataServer.class);
+  private static final Logger ACCESS = LoggerFactory.getLogger("ooda.access");
+
+  /**
+   * How the data service runs.
+   *
+   * @param port        HTTP port; 8070 by default, 0 for any free port
+   * @param dataDir     where SQLite namespaces keep their files; {@code .ooda/data} by default
+   * @param instance    this instance's name in access logs; {@code host:port} when null
+   * @param poolSize    connections per namespace unless its spec says otherwise; default 10
+   * @param limits      request and page bounds; {@link Limits#DEFAULT}
+   * @param sweepEvery  how often expired items and old idempotency keys are deleted; default 30s
+   * @param clock       time for TTLs and events; the system clock by default
+   * @param secrets     resolves namespaces' secret references; {@link SecretResolver#standard()}
+   * @param accessLog   receives one line per request; by default written to the logger {@code ooda.access}
+   */
+  public record Options(int port, Path dataDir, String instance, int poolSize, Limits limits, Duration sweepEvery,
+                        Clock clock, SecretResolver secrets, Consumer<AccessLogLine> accessLog) {
+    public static final int DEFAULT_PORT = 8070;
+
+    public static Options defaults() {
+      return new Options(DEFAULT_PORT, Path.of(".ooda", "data"), null, 10, Limits.DEFAULT, Duration.ofSeconds(30),
+          Clock.systemUTC(), SecretResolver.standard(), line -> {
+            if (ACCESS.isInfoEnabled()) ACCESS.info(line.toJson());
+          });
+    }
+
+    /** The two options that the CLI sets: port and data directory. */
+    public static Options of(int port, Path dataDir) {
+      return defaults().withPort(port).withDataDir(dataDir);
+    }
+
+    public Options withPort(int p) {
+      return new Options(p, dataDir, instance, poolSize, limits, sweepEvery, clock, secrets, accessLog);
+    }
+
+    public Options withDataDir(Path d) {
+      return new Options(port, d, instance, poolSize, limits, sweepEvery, clock, secrets, accessLog);
+    }
+
+    public Options withInstance(String i) {
+      return new Options(port, dataDir, i, poolSize, limits, sweepEvery, clock, secrets, accessLog);
+    }
+
+    public Options withPoolSize(int n) {
+      return new Options(port, dataDir, instance, n, limits, sweepEvery, clock, secrets, accessLog);
+    }
+
+    public Options withLimits(Limits l) {
+      return new Options(port, dataDir, instance, poolSize, l, sweepEvery, clock, secrets, accessLog);
+    }
+
+    public Options withSweepEvery(Duration d) {
+      return new Options(port, dataDir, instance, poolSize, limits, d, clock, secrets, accessLog);
+    }
+
+    public Options withClock(Clock c) {
+      return new Options(port, dataDir, instance, poolSize, limits, sweepEvery, c, secrets, accessLog);
+    }
+
+    public Options withSecrets(SecretResolver s) {
+      return new Options(port, dataDir, instance, poolSize, limits, sweepEvery, clock, s, accessLog);
+    }
+
+    public Options withAccessLog(Consumer<AccessLogLine> a) {
+      return new Options(port, dataDir, instance, poolSize, limits, sweepEvery, clock, secrets, a);
+    }
+  }
+
+  private final Options options;
+  private final PrometheusMeterRegistry meters = PrometheusMeterRegistries.newRegistry();
+  private final Catalog catalog;
+  private Server server;
+  private ScheduledExecutorService sweeper;
+
+  public DataServer(Options options) {
+    this.options = options;
+    this.catalog = new Catalog(options.dataDir(), options.poolSize(), options.secrets(), meters);
+  }
+
+  /** Binds the port and starts serving; namespaces may be pushed before or after. */
+  public synchronized DataServer start() {
+    if (server != null) return this;
+    Errors errors = new Errors(options.limits().maxRequestBytes());
+    String instance = options.instance() != null ? options.instance() : hostName();
+    server = Server.builder()
+        .http(options.port())
+        .maxRequestLength(options.limits().maxRequestBytes())
+        // On close, stop taking requests at once and give those in flight up to 5s to finish;
+        // a client that loses an answer retries with its idempotency key.
+        .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(5))
+        .meterRegistry(meters)
+        .errorHandler(errors)
+        .annotatedService()
+        .useBlockingTaskExecutor(true)
+        .exceptionHandlers(errors)
+        .build(new DataApi(catalog, options.limits(), options.clock()))
+        .service("/health", HealthCheckService.of())
+        .service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()))
+        .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("ooda.data")
+            .andThen((registry, log, id) -> {
+              ServiceRequestContext ctx = (ServiceRequestContext) log.context();
+              // Tags only take names that exist or follow the naming rule, so that clients
+              // cannot grow the number of series at will.
+              String caller = log.requestHeaders().get(AccessLog.CALLER_HEADER);
+              String ns = ctx.pathParam("ns");
+              return id.withTags("route", AccessLog.route(ctx),
+                  "caller", caller == null ? "" : Names.isValid(caller) ? caller : "invalid",
+                  "namespace", ns == null ? "" : catalog.serves(ns) ? ns : "unknown");
+            })))
+        .decorator(new AccessLog(instance, options.instance() == null, options.accessLog()))
+        .build();
+    server.start().join();
+    sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ooda-data-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = options.sweepEvery().toMillis();
+    sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    LOG.info("data service listening on port {}", port());
+    return this;
+  }
+
+  /** The bound HTTP port. */
+  public int port() {
+    if (server == null) throw new IllegalStateException("not started");
+    return server.activeLocalPort();
+  }
+
+  /**
+   * Makes {@code resources} (the Namespace ones among them) the namespaces served, applying the
+   * new set as one immutable snapshot: new and changed namespaces are opened and migrated,
+   * unchanged ones are kept, missing ones are closed (their data stays). Returns each
+   * namespace's status, including which migration failed and why.
+   */
+  public List<NamespaceStatus> namespaces(Collection<Resource> resources) {
+    return catalog.apply(resources);
+  }
+
+  /** The status of every namespace served. */
+  public List<NamespaceStatus> statuses() {
+    return catalog.all().stream().map(Namespace::status).toList();
+  }
+
+  /** Deletes expired key-value items and idempotency keys past their time, in every namespace. */
+  void sweep() {
+    long now = options.clock().millis();
+    for (Namespace n : catalog.all()) {
+      if (n.storage() == null) continue;
+      try {
+        Kv.sweep(n.storage().dsl(), now);
+        Writes.sweep(n.storage().dsl(), now);
+      } catch (RuntimeException e) {
+        LOG.warn("sweeping namespace {} failed", n.name(), e);
+      }
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (sweeper != null) sweeper.shutdownNow();
+    if (server != null) server.stop().join();
+    server = null;
+    catalog.close();
+    meters.close();
+  }
+}

@@ -1,0 +1,16 @@
+package dev.ooda.data;
+
+/**
+ * Where a namespace stands after a push.
+ *
+ * @param state    {@code ready}; {@code migration-failed} (serving at {@code version}, the last
+ *                 good one); or {@code unavailable} (its storage cannot be reached)
+ * @param version  the highest migration version applied, 0 for none
+ * @param declared the highest migration version its spec declares
+ * @param error    what went wrong, naming the failed migration and statement; null when ready
+ */
+public record NamespaceStatus(String name, String state, int version, int declared, String error) {
+  public static final String READY = "ready";
+  public static final String MIGRATION_FAILED = "migration-failed";
+  public static final String UNAVAILABLE = "unavailable";
+}

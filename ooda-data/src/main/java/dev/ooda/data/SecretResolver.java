@@ -1,0 +1,35 @@
+package dev.ooda.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Turns a namespace's secret reference into the connection URL it stands for. The default
+ * understands {@code env:NAME} (an environment variable) and {@code file:/path} (a file's
+ * contents, trimmed, as container platforms mount secrets).
+ */
+@FunctionalInterface
+public interface SecretResolver {
+  /** The secret's value; throws IllegalArgumentException naming the reference when it has none. */
+  String resolve(String reference);
+
+  static SecretResolver standard() {
+    return ref -> {
+      if (ref.startsWith("env:")) {
+        String v = System.getenv(ref.substring(4));
+        if (v == null || v.isBlank()) throw new IllegalArgumentException("secret " + ref + " is not set");
+        return v.trim();
+      }
+      if (ref.startsWith("file:")) {
+        try {
+          return Files.readString(Path.of(ref.substring(5)), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+          throw new IllegalArgumentException("secret " + ref + " cannot be read: " + e.getClass().getSimpleName());
+        }
+      }
+      throw new IllegalArgumentException("secret " + ref + " is neither env:NAME nor file:/path");
+    };
+  }
+}

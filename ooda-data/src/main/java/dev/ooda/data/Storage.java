@@ -1,0 +1,130 @@
+package dev.ooda.data;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.ooda.model.NamespaceSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Properties;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+/**
+ * One namespace's connection pool and the jOOQ context over it. Opening it creates the
+ * namespace's schema (PostgreSQL) or database (MySQL/MariaDB), or its SQLite file.
+ *
+ * @param storageName the file, schema or database that holds the namespace
+ * @param product     the database product and version, as the server reports them
+ */
+record Storage(Backend backend, String storageName, String product, SQLDialect dialect,
+               HikariDataSource pool, DSLContext dsl) implements AutoCloseable {
+
+  static {
+    System.setProperty("org.jooq.no-logo", "true");
+    System.setProperty("org.jooq.no-tips", "true");
+  }
+
+  /** Names are always quoted; values are always bound. */
+  static final Settings SETTINGS = new Settings()
+      .withRenderQuotedNames(RenderQuotedNames.ALWAYS)
+      .withRenderSchema(false)
+      .withRenderCatalog(false)
+      .withExecuteLogging(false)
+      .withFetchWarnings(false);
+
+  static Storage open(String namespace, NamespaceSpec spec, Path dataDir, int defaultPoolSize,
+                      SecretResolver secrets, MeterRegistry meters) throws SQLException {
+    Backend backend = Backend.of(spec.effectiveBackend());
+    String storageName = backend.storageName(namespace);
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("ooda-data-" + namespace);
+    hc.setMaximumPoolSize(spec.poolSize() != null ? spec.poolSize() : defaultPoolSize);
+    hc.setConnectionTimeout(10_000);
+    hc.setInitializationFailTimeout(10_000);
+    if (meters != null) hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+    switch (backend) {
+      case SQLITE -> {
+        try {
+          Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+          throw new SQLException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        hc.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve(storageName).toAbsolutePath());
+        // WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN,
+        // so concurrent transactions wait (busy_timeout) instead of failing on lock upgrade.
+        hc.addDataSourceProperty("journal_mode", "WAL");
+        hc.addDataSourceProperty("synchronous", "NORMAL");
+        hc.addDataSourceProperty("busy_timeout", "10000");
+        hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        hc.addDataSourceProperty("foreign_keys", "true");
+      }
+      case POSTGRES, MYSQL -> {
+        ConnectionUrl url = ConnectionUrl.parse(backend, connectionUrl(spec, secrets));
+        createStorage(backend, url, storageName);
+        hc.setJdbcUrl(url.jdbcUrl());
+        url.properties().forEach((k, v) -> hc.addDataSourceProperty((String) k, v));
+        if (backend == Backend.POSTGRES) hc.setSchema(storageName);
+        else hc.setCatalog(storageName);
+      }
+    }
+    HikariDataSource pool = new HikariDataSource(hc);
+    try (Connection c = pool.getConnection()) {
+      DatabaseMetaData md = c.getMetaData();
+      String product = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
+      SQLDialect dialect = switch (backend) {
+        case SQLITE -> SQLDialect.SQLITE;
+        case POSTGRES -> SQLDialect.POSTGRES;
+        case MYSQL -> product.toLowerCase(Locale.ROOT).contains("mariadb") ? SQLDialect.MARIADB : SQLDialect.MYSQL;
+      };
+      return new Storage(backend, storageName, product, dialect, pool, DSL.using(pool, dialect, SETTINGS));
+    } catch (SQLException | RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  static String connectionUrl(NamespaceSpec spec, SecretResolver secrets) {
+    NamespaceSpec.Connection c = spec.connection();
+    if (c == null) throw new IllegalArgumentException("no connection given for " + spec.effectiveBackend());
+    return c.url() != null ? c.url() : secrets.resolve(c.secret());
+  }
+
+  /**
+   * Creates the schema or database. Its name comes from {@link Backend#storageName}, a plain
+   * identifier by construction, and is quoted all the same.
+   */
+  private static void createStorage(Backend backend, ConnectionUrl url, String name) throws SQLException {
+    if (!name.matches("ns_[a-z0-9_]+")) throw new IllegalArgumentException("not a storage name: " + name);
+    Properties p = new Properties();
+    p.putAll(url.properties());
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), p); Statement s = c.createStatement()) {
+      if (backend == Backend.POSTGRES) {
+        s.execute("CREATE SCHEMA IF NOT EXISTS \"" + name + "\"");
+      } else {
+        // Binary collation: keys compare byte for byte, as on the other backends.
+        s.execute("CREATE DATABASE IF NOT EXISTS `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+      }
+    }
+  }
+
+  /** Where the namespace's rows live, without any secret. */
+  String describe() {
+    return backend.storageKind() + " " + storageName;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
