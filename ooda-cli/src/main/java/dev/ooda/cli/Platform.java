@@ -32,6 +32,12 @@ final class Platform implements AutoCloseable {
     return r;
   }
 
+  /** A part stopped with the roles, without a line of its own. */
+  <T extends AutoCloseable> T add(T part) {
+    roles.push(part);
+    return part;
+  }
+
   /** Takes the data directory for this process alone: two platforms on one directory would corrupt it. */
   void lock(Path dataDir) throws IOException {
     Files.createDirectories(dataDir);

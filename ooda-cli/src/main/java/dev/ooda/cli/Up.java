@@ -2,6 +2,7 @@ package dev.ooda.cli;
 
 import dev.ooda.control.ControlPlane;
 import dev.ooda.control.EmbeddedZooKeeper;
+import dev.ooda.trace.TraceOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,18 +21,28 @@ final class Up implements Callable<Integer> {
   @Option(names = "--control-port", defaultValue = "9900", description = "Admin API port (default ${DEFAULT-VALUE}).")
   int controlPort;
 
+  @Option(names = "--traces-port", defaultValue = "9411", description = "Zipkin-compatible collector port (default ${DEFAULT-VALUE}).")
+  int tracesPort;
+
+  @Option(names = "--data-port", defaultValue = "8070", description = "Data service port (default ${DEFAULT-VALUE}).")
+  int dataPort;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     Ports.check("--zookeeper-port", zookeeperPort);
     Ports.check("--control-port", controlPort);
+    Ports.check("--traces-port", tracesPort);
+    Ports.check("--data-port", dataPort);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       p.lock(dataDir);
       EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dataDir, zookeeperPort);
       p.add("zookeeper", zk, zk.connectString() + " (data in " + dataDir.resolve("zookeeper") + ")");
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir));
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
+      Roles.traces(p, TraceOptions.defaults().withPort(tracesPort));
+      Roles.data(p, control.zookeeper(), dataPort, dataDir);
       p.runUntilStopped("platform");
     }
     return 0;

@@ -1,0 +1,35 @@
+package dev.ooda.cli;
+
+import dev.ooda.control.ZooKeeperClients;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.curator.framework.CuratorFramework;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "data", description = "Run the data-access service alone; namespaces come from the control plane.")
+final class DataCommand implements Callable<Integer> {
+  @Option(names = "--zookeeper", required = true, paramLabel = "HOST:PORT,...", description = "ZooKeeper ensemble of the control plane.")
+  String zookeeper;
+
+  @Option(names = "--port", defaultValue = "8070", description = "Data service port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".ooda",
+      description = "Where SQLite namespaces live (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Ports.check("--port", port);
+    try (Platform p = new Platform(spec.commandLine().getOut())) {
+      CuratorFramework zk = p.add(ZooKeeperClients.connect(zookeeper));
+      Roles.data(p, zk, port, dataDir);
+      p.runUntilStopped("data service");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.ooda.cli;
+
+import dev.ooda.control.ResourceCache;
+import dev.ooda.data.DataServer;
+import dev.ooda.model.NamespaceSpec;
+import dev.ooda.trace.TraceOptions;
+import dev.ooda.trace.TraceServer;
+import java.nio.file.Path;
+import org.apache.curator.framework.CuratorFramework;
+
+/** Starts each role the same way for {@code ooda up} and for the role's own command. */
+final class Roles {
+  private Roles() {}
+
+  static TraceServer traces(Platform p, TraceOptions options) {
+    TraceServer t = new TraceServer(options).start();
+    p.add("traces", t, "http://127.0.0.1:" + t.port() + " (Zipkin v2 API; UI-compatible)");
+    return t;
+  }
+
+  /** The data service, fed with the control plane's Namespace resources as they change. */
+  static DataServer data(Platform p, CuratorFramework zk, int port, Path dataDir) {
+    DataServer d = new DataServer(DataServer.Options.of(port, dataDir.resolve("data"))).start();
+    p.add("data", d, "http://127.0.0.1:" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
+    ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> d.namespaces(snapshot.values()));
+    p.add(namespaces);
+    return d;
+  }
+}
