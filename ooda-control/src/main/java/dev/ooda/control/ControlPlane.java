@@ -1,6 +1,10 @@
 package dev.ooda.control;
 
+import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.linecorp.armeria.server.ServerBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +56,12 @@ public final class ControlPlane implements AutoCloseable {
       ResourceStore store = new ResourceStore(zk);
       AdminToken token = AdminToken.ensure(zk, o.dataDir());
       ChangeFeed feed = new ChangeFeed(store);
+      PrometheusMeterRegistry metrics = PrometheusMeterRegistries.newRegistry();
       ServerBuilder sb = Server.builder()
+          .meterRegistry(metrics)
+          .service("/metrics", PrometheusExpositionService.of(metrics.getPrometheusRegistry()))
+          // Rate, errors and duration per route of the admin API.
+          .decorator(MetricCollectingService.newDecorator(RouteMetrics.of("ooda.control")))
           .http(new java.net.InetSocketAddress("127.0.0.1", o.port()))
           .maxRequestLength(AdminApi.MAX_BODY)
           .requestTimeout(Duration.ofSeconds(30))

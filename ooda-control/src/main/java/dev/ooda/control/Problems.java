@@ -46,6 +46,12 @@ public final class Problems implements ServerErrorHandler {
       cause = cause.getCause();
     }
     if (cause instanceof IllegalArgumentException) return Problem.of(400, "bad-request", "Bad request", cause.getMessage());
+    if (cause instanceof com.linecorp.armeria.common.ResponseCompleteException
+        || cause instanceof com.linecorp.armeria.common.ClosedSessionException
+        || cause instanceof com.linecorp.armeria.common.stream.AbortedStreamException) {
+      // The exchange ended on the client's side or was already answered: nothing to report.
+      return Problem.of(499, "closed", "Closed", "the exchange was closed");
+    }
     log.error("unexpected failure", cause);
     return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; see the server log");
   }

@@ -64,6 +64,14 @@ class AdminApiTest {
   }
 
   @Test
+  void servesPrometheusMetricsPerRoute() throws Exception {
+    get("/api/v1/routes");
+    HttpResponse<String> m = get("/metrics");
+    assertThat(m.statusCode()).isEqualTo(200);
+    assertThat(m.body()).contains("ooda_control_requests_total", "route=\"/api/v1/{plural}\"");
+  }
+
+  @Test
   void appliesJsonAndYamlListsGetsAndDeletes() throws Exception {
     String json = "[{\"kind\":\"Route\",\"name\":\"j1\",\"spec\":{\"match\":{\"path\":\"/j1\"},\"respond\":{\"status\":204}}},"
         + "{\"kind\":\"Route\",\"name\":\"j2\",\"spec\":{\"match\":{\"path\":\"/j2\"},\"respond\":{\"status\":204}}}]";
