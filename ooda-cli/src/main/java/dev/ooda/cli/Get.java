@@ -2,6 +2,7 @@ package dev.ooda.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.model.Kinds;
+import dev.ooda.model.NamespaceSpec;
 import dev.ooda.model.Resource;
 import dev.ooda.model.ResourceCodec;
 import java.io.PrintWriter;
@@ -28,6 +29,10 @@ final class Get implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table, yaml or json (default: table for a list, yaml for one)")
   Format format;
 
+  @Option(names = "--data", paramLabel = "URL", defaultValue = "${env:OODA_DATA:-http://127.0.0.1:8070}",
+      description = "Data service, for the storage and tables of namespaces (env OODA_DATA; default ${DEFAULT-VALUE}).")
+  java.net.URI dataUrl;
+
   @Mixin ClientOptions client;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -48,8 +53,11 @@ final class Get implements Callable<Integer> {
     switch (f) {
       case yaml -> out.print(ResourceCodec.toYaml(items));
       case json -> out.println(ResourceCodec.toJson(name != null ? items.get(0) : items));
-      case table -> Table.print(out, List.of("NAME", "VERSION", "SPEC"),
-          items.stream().map(r -> List.of(r.name(), Long.toString(r.version()), Summary.of(r))).toList());
+      case table -> {
+        if (Kinds.find(kind).get() == NamespaceSpec.KIND) NamespaceTable.print(out, items, dataUrl);
+        else Table.print(out, List.of("NAME", "VERSION", "SPEC"),
+            items.stream().map(r -> List.of(r.name(), Long.toString(r.version()), Summary.of(r))).toList());
+      }
     }
     out.flush();
     return 0;
