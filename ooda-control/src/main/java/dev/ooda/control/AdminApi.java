@@ -139,32 +139,34 @@ final class AdminApi {
     Kind<?> only = kindFilter == null ? null : kind(kindFilter);
     store.requireKept(from);
     ctx.clearRequestTimeout();
-    StreamWriter<ServerSentEvent> out = StreamMessage.streaming();
-    var keepalive = ctx.eventLoop().scheduleAtFixedRate(
-        () -> out.tryWrite(ServerSentEvent.ofComment("keepalive")), KEEPALIVE.toMillis(), KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
-    out.whenComplete().handle((v, e) -> keepalive.cancel(false));
-    // Changes written before the HTTP layer subscribes to the stream can be lost; start after it has.
-    out.write(ServerSentEvent.ofComment("watching from revision " + from));
-    out.whenConsumed().thenRun(() -> feed.subscribe(from, new ChangeFeed.Sink() {
-      @Override
-      public boolean offer(Change c) {
-        if (only != null && !c.resource().kind().equals(only.name())) return out.isOpen();
-        return out.tryWrite(event(c));
-      }
+    // Changes flow only once the HTTP layer has subscribed, so none is written into a stream nobody reads yet.
+    org.reactivestreams.Publisher<ServerSentEvent> events = subscriber -> {
+      StreamWriter<ServerSentEvent> out = StreamMessage.streaming();
+      out.subscribe(subscriber, ctx.eventLoop());
+      var keepalive = ctx.eventLoop().scheduleAtFixedRate(
+          () -> out.tryWrite(ServerSentEvent.ofComment("keepalive")), KEEPALIVE.toMillis(), KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
+      out.whenComplete().handle((v, e) -> keepalive.cancel(false));
+      feed.subscribe(from, new ChangeFeed.Sink() {
+        @Override
+        public boolean offer(Change c) {
+          if (only != null && !c.resource().kind().equals(only.name())) return out.isOpen();
+          return out.tryWrite(event(c));
+        }
 
-      @Override
-      public void gone(GoneException e) {
-        out.tryWrite(ServerSentEvent.builder().event("gone")
-            .data(new String(ResourceCodec.toJsonBytes(e.problem()), StandardCharsets.UTF_8)).build());
-        out.close();
-      }
+        @Override
+        public void gone(GoneException e) {
+          out.tryWrite(ServerSentEvent.builder().event("gone")
+              .data(new String(ResourceCodec.toJsonBytes(e.problem()), StandardCharsets.UTF_8)).build());
+          out.close();
+        }
 
-      @Override
-      public void end() {
-        out.close();
-      }
-    }));
-    return ServerSentEvents.fromPublisher(out);
+        @Override
+        public void end() {
+          out.close();
+        }
+      });
+    };
+    return ServerSentEvents.fromPublisher(events);
   }
 
   static ServerSentEvent event(Change c) {

@@ -26,9 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
-import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
-import org.apache.curator.framework.api.transaction.OperationType;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -38,16 +35,17 @@ import org.apache.zookeeper.data.Stat;
  * the change log and the resources never disagree and a watcher can resume from any revision the
  * log still keeps.
  *
- * <p>A change's revision is one more than the sequence number ZooKeeper gives its znode, so the
- * store's revision (the parent's child version) equals the last change's revision. Revisions only
- * grow, but are not contiguous (ZooKeeper counts deletions of trimmed changes too).
+ * <p>The store's revision is a counter znode that every write transaction increments under an
+ * optimistic version check, so writes are serialized, each change gets the next revision, and a
+ * watcher that sees revision N knows every change before N is committed.
  */
 public final class ResourceStore {
   static final String RESOURCES = "/resources";
   static final String CHANGES = "/changes";
   static final String TRIMMED = "/meta/changes-trimmed-through";
+  static final String REVISION = "/meta/revision";
   private static final String CHANGE_PREFIX = CHANGES + "/c-";
-  private static final int ATTEMPTS = 5;
+  private static final int ATTEMPTS = 10;
 
   /** How many changes the log keeps for watchers that reconnect. */
   public static final int KEEP_CHANGES = 10_000;
@@ -58,6 +56,7 @@ public final class ResourceStore {
     this.zk = zk;
     ensure(CHANGES);
     ensure(TRIMMED);
+    ensure(REVISION);
     for (Kind<?> k : Kinds.all()) ensure(RESOURCES + "/" + k.name());
   }
 
@@ -68,8 +67,7 @@ public final class ResourceStore {
   /** The store's current revision: every change made so far has a revision at most this. */
   public long revision() {
     try {
-      Stat s = zk.checkExists().forPath(CHANGES);
-      return s == null ? 0 : s.getCversion();
+      return readLong(zk.getData().forPath(REVISION), 0);
     } catch (Exception e) {
       throw unavailable(e);
     }
@@ -111,16 +109,16 @@ public final class ResourceStore {
    */
   public ApplyResult apply(List<Resource> docs) {
     checkDuplicates(docs);
-    boolean conditional = docs.stream().anyMatch(d -> d.version() > 0);
     for (int attempt = 1; ; attempt++) {
       try {
         return tryApply(docs);
       } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
                | KeeperException.NoNodeException e) {
-        // Someone else changed one of these resources between our read and our write.
-        if (conditional || attempt == ATTEMPTS) {
-          throw new ProblemException(Problem.conflict("a resource in this request was changed concurrently; read it again and retry"));
+        // Another write went first; read again (version checks are redone on the fresh state).
+        if (attempt == ATTEMPTS) {
+          throw new ProblemException(Problem.conflict("the store was changed concurrently too often; retry"));
         }
+        backoff(attempt);
       } catch (ProblemException e) {
         throw e;
       } catch (Exception e) {
@@ -130,6 +128,8 @@ public final class ResourceStore {
   }
 
   private ApplyResult tryApply(List<Resource> docs) throws Exception {
+    Stat counter = new Stat();
+    long revision = readLong(zk.getData().storingStatIn(counter).forPath(REVISION), 0);
     List<Stat> stats = new ArrayList<>();
     List<Resource> current = new ArrayList<>();
     for (Resource d : docs) {
@@ -170,11 +170,13 @@ public final class ResourceStore {
       ops.add(cur == null
           ? zk.transactionOp().create().forPath(p, data)
           : zk.transactionOp().setData().withVersion(stats.get(i).getVersion()).forPath(p, data));
-      ops.add(changeOp(Change.Type.APPLIED, next));
+      ops.add(changeOp(++revision, Change.Type.APPLIED, next));
       outcomes.add(new ApplyResult.Outcome(cur == null ? ApplyResult.Action.CREATED : ApplyResult.Action.UPDATED, next));
     }
-    if (ops.isEmpty()) return new ApplyResult(revision(), outcomes);
-    return new ApplyResult(lastRevision(zk.transaction().forOperations(ops)), outcomes);
+    if (ops.isEmpty()) return new ApplyResult(revision, outcomes);
+    ops.add(counterOp(revision, counter));
+    zk.transaction().forOperations(ops);
+    return new ApplyResult(revision, outcomes);
   }
 
   /**
@@ -184,6 +186,8 @@ public final class ResourceStore {
   public Change delete(Kind<?> kind, String name, Long expectedVersion) {
     for (int attempt = 1; ; attempt++) {
       try {
+        Stat counter = new Stat();
+        long revision = readLong(zk.getData().storingStatIn(counter).forPath(REVISION), 0) + 1;
         Stat s = new Stat();
         Resource cur;
         try {
@@ -195,14 +199,16 @@ public final class ResourceStore {
           throw new ProblemException(Problem.conflict(kind.name() + "/" + name + ": version " + expectedVersion
               + " is stale, the stored version is " + cur.version()));
         }
-        List<CuratorTransactionResult> r = zk.transaction().forOperations(
+        zk.transaction().forOperations(
             zk.transactionOp().delete().withVersion(s.getVersion()).forPath(path(kind.name(), name)),
-            changeOp(Change.Type.DELETED, cur));
-        return new Change(lastRevision(r), Change.Type.DELETED, cur);
-      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-        if (expectedVersion != null || attempt == ATTEMPTS) {
-          throw new ProblemException(Problem.conflict(kind.name() + "/" + name + " was changed concurrently; retry"));
+            changeOp(revision, Change.Type.DELETED, cur),
+            counterOp(revision, counter));
+        return new Change(revision, Change.Type.DELETED, cur);
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
+        if (attempt == ATTEMPTS) {
+          throw new ProblemException(Problem.conflict(kind.name() + "/" + name + " was changed concurrently too often; retry"));
         }
+        backoff(attempt);
       } catch (ProblemException e) {
         throw e;
       } catch (Exception e) {
@@ -272,27 +278,32 @@ public final class ResourceStore {
   }
 
   private long trimmedThrough() throws Exception {
-    byte[] d = zk.getData().forPath(TRIMMED);
-    return d == null || d.length == 0 ? -1 : Long.parseLong(new String(d, StandardCharsets.UTF_8));
+    return readLong(zk.getData().forPath(TRIMMED), -1);
   }
 
-  private CuratorOp changeOp(Change.Type type, Resource r) throws Exception {
+  private CuratorOp changeOp(long revision, Change.Type type, Resource r) throws Exception {
     ObjectNode n = ResourceCodec.json().createObjectNode();
     n.put("type", type.name());
     n.set("resource", ResourceCodec.json().valueToTree(r));
-    return zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-        .forPath(CHANGE_PREFIX, ResourceCodec.toJsonBytes(n));
+    return zk.transactionOp().create().forPath(changePath(revision), ResourceCodec.toJsonBytes(n));
   }
 
-  private static long lastRevision(List<CuratorTransactionResult> results) {
-    long rev = 0;
-    for (CuratorTransactionResult r : results) {
-      if (r.getType() == OperationType.CREATE && r.getForPath().equals(CHANGE_PREFIX)) {
-        String p = r.getResultPath();
-        rev = Math.max(rev, sequenceOf(p.substring(p.lastIndexOf('/') + 1)));
-      }
+  /** Moves the revision counter, failing the transaction if another write moved it first. */
+  private CuratorOp counterOp(long revision, Stat counter) throws Exception {
+    return zk.transactionOp().setData().withVersion(counter.getVersion())
+        .forPath(REVISION, Long.toString(revision).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static long readLong(byte[] d, long absent) {
+    return d == null || d.length == 0 ? absent : Long.parseLong(new String(d, StandardCharsets.UTF_8).trim());
+  }
+
+  private static void backoff(int attempt) {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    return rev;
   }
 
   static Change decodeChange(long revision, byte[] data) {
@@ -379,12 +390,12 @@ public final class ResourceStore {
   }
 
   private static String changePath(long revision) {
-    return CHANGE_PREFIX + String.format("%010d", revision - 1);
+    return CHANGE_PREFIX + String.format("%019d", revision);
   }
 
   /** The revision of a change znode, from its name. */
   private static long sequenceOf(String child) {
-    return Long.parseLong(child.substring(child.length() - 10)) + 1;
+    return Long.parseLong(child.substring(child.lastIndexOf('-') + 1));
   }
 
   static ProblemException unavailable(Exception e) {

@@ -22,13 +22,21 @@ class WatchTrimTest {
           });
       // The server goes on serving watches from revisions it still keeps.
       long now = t.control.store().revision();
-      Thread later = new Thread(() -> c.apply(SERVICE.formatted("after")));
-      java.util.List<String> seen = new java.util.ArrayList<>();
-      later.start();
-      c.watch(now, n -> {
-        seen.add(n.get("resource").get("name").asText());
-        return false;
+      java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread watcher = new Thread(() -> {
+        try {
+          c.watch(now, n -> {
+            seen.add(n.get("resource").get("name").asText());
+            return false;
+          });
+        } catch (Exception e) {
+          seen.add("failed: " + e);
+        }
       });
+      watcher.setDaemon(true);
+      watcher.start();
+      c.apply(SERVICE.formatted("after"));
+      watcher.join(10_000);
       assertThat(seen).containsExactly("after");
     }
   }
