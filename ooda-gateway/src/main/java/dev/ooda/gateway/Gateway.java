@@ -1,0 +1,92 @@
+package dev.ooda.gateway;
+
+import dev.ooda.model.Instance;
+import dev.ooda.model.Resource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The state every request reads: the route table and the instance table, each one immutable
+ * value behind one volatile reference, swapped whole on each update.
+ */
+final class Gateway {
+  final GatewayOptions options;
+  final OriginLimits limits;
+  final Transport transport;
+  final RouteResources resources;
+  final AccessLog accessLog;
+  final Tracing tracing;
+  final AtomicInteger inFlight = new AtomicInteger();
+  final Counter shed;
+  final Counter retries;
+  final Counter ejections;
+  final Counter mirrored;
+  final TargetMeters unrouted;
+  private final ConcurrentHashMap<EventLoop, OriginPool> pools = new ConcurrentHashMap<>();
+  private volatile RouteTable table = RouteTable.empty();
+  private volatile Map<String, ServiceEndpoints> services = Map.of();
+  private final Object writeLock = new Object();
+
+  Gateway(GatewayOptions options, Transport transport, MeterRegistry registry) {
+    this.options = options;
+    this.limits = options.limits();
+    this.transport = transport;
+    this.resources = new RouteResources(new Origins(), registry);
+    this.accessLog = options.accessLog() ? new AccessLog() : null;
+    this.tracing = Tracing.create(options.zipkinUrl());
+    this.shed = Counter.builder("ooda.gateway.shed").description("Requests refused with 503 because the gateway or an origin was at its limit").register(registry);
+    this.retries = Counter.builder("ooda.gateway.retries").description("Retried attempts").register(registry);
+    this.ejections = Counter.builder("ooda.gateway.ejections").description("Origins ejected after consecutive failures").register(registry);
+    this.mirrored = Counter.builder("ooda.gateway.mirrored").description("Requests copied to a mirror target").register(registry);
+    this.unrouted = resources.meters("", "", null);
+    Gauge.builder("ooda.gateway.in.flight", inFlight, AtomicInteger::get).description("Requests in flight").register(registry);
+    Gauge.builder("ooda.gateway.routes", this, g -> g.table.size()).description("Routes in the route table").register(registry);
+    if (accessLog != null) {
+      Gauge.builder("ooda.gateway.access.log.dropped", accessLog, AccessLog::dropped)
+          .description("Access-log lines dropped because the writer fell behind").register(registry);
+    }
+  }
+
+  RouteTable table() {
+    return table;
+  }
+
+  ServiceEndpoints service(String name) {
+    return services.get(name);
+  }
+
+  Map<String, ServiceEndpoints> services() {
+    return services;
+  }
+
+  void routes(Collection<Resource> routes) {
+    RouteTable t = RouteTable.compile(routes, resources);
+    table = t;
+  }
+
+  void instances(String service, List<Instance> instances) {
+    ServiceEndpoints e = ServiceEndpoints.of(service, instances, resources.origins);
+    synchronized (writeLock) {
+      Map<String, ServiceEndpoints> next = new HashMap<>(services);
+      next.put(service, e);
+      services = Map.copyOf(next);
+    }
+  }
+
+  OriginPool pool(EventLoop loop) {
+    return pools.computeIfAbsent(loop, l -> new OriginPool(l, transport, limits));
+  }
+
+  void close() {
+    if (accessLog != null) accessLog.close();
+    tracing.close();
+  }
+}
