@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
  * holds pipelined requests until the one before them is answered.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientHandler.class);
   private static final int MAX_PIPELINED = 64;
   private final Gateway gw;
   final boolean h2;
@@ -137,6 +138,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (log.isDebugEnabled()) log.debug("client connection {} failed", ctx.channel(), cause);
     ctx.close();
   }
 }

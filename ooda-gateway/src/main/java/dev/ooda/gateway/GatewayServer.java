@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -121,10 +123,14 @@ public final class GatewayServer implements AutoCloseable {
               ? new Http2ServerUpgradeCodec(http2Codec(), new Http2MultiplexHandler(streamInit(), streamInit()))
               : null,
           64 * 1024);
-      p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<Channel>() {
+      p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelHandlerAdapter() {
+        // Prior knowledge: the HTTP/2 handlers take the place of this one, before the HTTP/1 ones.
         @Override
-        protected void initChannel(Channel ch) {
-          ch.pipeline().addLast(http2Codec(), new Http2MultiplexHandler(streamInit()));
+        public void handlerAdded(ChannelHandlerContext ctx) {
+          ChannelPipeline pipeline = ctx.pipeline();
+          pipeline.addAfter(ctx.name(), "h2-codec", http2Codec());
+          pipeline.addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(streamInit()));
+          pipeline.remove(this);
         }
       }));
     } else {
