@@ -5,6 +5,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 ./mvnw -q -pl ooda-gateway -am test-compile
-./mvnw -q -pl ooda-gateway dependency:build-classpath -Dmdep.outputFile=ooda-gateway/target/test-cp.txt -Dmdep.includeScope=test >/dev/null
+./mvnw -q -pl ooda-gateway dependency:build-classpath -Dmdep.outputFile="$ROOT/ooda-gateway/target/test-cp.txt" -Dmdep.includeScope=test >/dev/null
 java -cp "ooda-gateway/target/test-classes:ooda-gateway/target/classes:$(cat ooda-gateway/target/test-cp.txt)" \
   org.openjdk.jmh.Main RouteMatchBench "$@"

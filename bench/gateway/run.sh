@@ -39,7 +39,7 @@ HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 
 PIDS=()
 cleanup() {
-  for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   [[ -f "$OUT/nginx-origin.pid" ]] && kill "$(cat "$OUT/nginx-origin.pid")" 2>/dev/null || true
   [[ -f "$OUT/nginx-proxy.pid" ]] && kill "$(cat "$OUT/nginx-proxy.pid")" 2>/dev/null || true
   return 0
@@ -104,7 +104,7 @@ wait_port "$NGINX_PORT"
 cat > "$OUT/haproxy.cfg" <<CONF
 global
   nbthread 2
-  maxconn 20000
+  maxconn 4096
 defaults
   mode http
   timeout connect 5s
@@ -195,10 +195,14 @@ done
 echo
 awk -v o="${RPS[ooda]}" -v n="${RPS[nginx]}" -v op="${P99[ooda]}" -v np="${P99[nginx]}" 'BEGIN {
   t = n > 0 ? o / n : 0; l = np > 0 ? op / np : 0;
-  printf "ooda/nginx throughput: %.2f (target >= 0.80) %s\n", t, t >= 0.8 ? "ok" : "MISSED";
-  printf "ooda/nginx p99:        %.2f (target <= 1.50) %s\n", l, l <= 1.5 ? "ok" : "MISSED" }'
+  printf("ooda/nginx throughput: %.2f (target >= 0.80) %s\n", t, (t >= 0.8) ? "ok" : "MISSED");
+  printf("ooda/nginx p99:        %.2f (target <= 1.50) %s\n", l, (l <= 1.5) ? "ok" : "MISSED") }'
 STEADY=${RPS[ooda]}
-awk -v steady="$STEADY" -v ready=$(( (READY_NS - START_NS) / 1000000 )) '
-  $2 >= 0.9 * steady && !found { found = 1; printf "ooda cold start: port open after %d ms, 90%% of steady throughput (%d req/s) after %d ms\n", ready, steady, $1 }
-  END { if (!found) printf "ooda cold start: port open after %d ms, 90%% of steady throughput not reached during the %d s warm-up\n", ready, NR }
-' "$OUT/ooda-coldstart.txt"
+READY_MS=$(( (READY_NS - START_NS) / 1000000 ))
+awk -v steady="$STEADY" -v ready="$READY_MS" '
+  (found == 0) && ($2 >= 0.9 * steady) { found = 1; at = $1 }
+  END {
+    printf("ooda cold start: port open after %d ms; ", ready)
+    if (found) printf("90%% of steady throughput (%d req/s) after %d ms\n", steady, at)
+    else printf("90%% of steady throughput not reached in the %d s warm-up\n", NR)
+  }' "$OUT/ooda-coldstart.txt"
