@@ -137,6 +137,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    // A keep-alive connection with nothing in flight for a while is closed.
+    if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+      if (current == null) ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (log.isDebugEnabled()) log.debug("client connection {} failed", ctx.channel(), cause);
     ctx.close();

@@ -112,7 +112,11 @@ public final class GatewayServer implements AutoCloseable {
     return this;
   }
 
+  /** Client connections with no request in flight are closed after this long without traffic. */
+  static final int CLIENT_IDLE_SECONDS = 120;
+
   private void initClient(ChannelPipeline p) {
+    p.addLast("idle", new io.netty.handler.timeout.IdleStateHandler(0, 0, CLIENT_IDLE_SECONDS, TimeUnit.SECONDS));
     HttpServerCodec codec = new HttpServerCodec(new HttpDecoderConfig()
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(options.maxHeaderSize())
