@@ -154,7 +154,7 @@ final class CompiledRoute {
     URI u = URI.create(url);
     int port = u.getPort() >= 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
     String label = u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "");
-    Endpoint e = new Endpoint(label, null, null, res.origins.get(u.getHost(), port));
+    Endpoint e = new Endpoint(label, null, null, res.origins.get(u.getHost(), port, "https".equals(u.getScheme())));
     return new TargetRef(null, null, e, weight, label, res.meters(name, label, null));
   }
 

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import javax.net.ssl.SSLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -30,12 +33,15 @@ final class Gateway {
   final Counter ejections;
   final Counter mirrored;
   final TargetMeters unrouted;
+  /** For {@code https} origins: the JDK's trusted CAs, host names checked. */
+  private final SslContext originTls;
   private final ConcurrentHashMap<EventLoop, OriginPool> pools = new ConcurrentHashMap<>();
   private volatile RouteTable table = RouteTable.empty();
   private volatile Map<String, ServiceEndpoints> services = Map.of();
   private final Object writeLock = new Object();
 
-  Gateway(GatewayOptions options, Transport transport, MeterRegistry registry) {
+  Gateway(GatewayOptions options, Transport transport, MeterRegistry registry, SslContext originTls) {
+    this.originTls = originTls;
     this.options = options;
     this.limits = options.limits();
     this.transport = transport;
@@ -82,7 +88,15 @@ final class Gateway {
   }
 
   OriginPool pool(EventLoop loop) {
-    return pools.computeIfAbsent(loop, l -> new OriginPool(l, transport, limits));
+    return pools.computeIfAbsent(loop, l -> new OriginPool(l, transport, limits, originTls));
+  }
+
+  static SslContext defaultOriginTls() {
+    try {
+      return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot set up TLS towards origins", e);
+    }
   }
 
   void close() {

@@ -74,8 +74,13 @@ public final class GatewayServer implements AutoCloseable {
   private Server management;
 
   public GatewayServer(GatewayOptions options) {
+    this(options, Gateway.defaultOriginTls());
+  }
+
+  /** With another trust for {@code https} origins (tests trust their self-signed origins). */
+  GatewayServer(GatewayOptions options, io.netty.handler.ssl.SslContext originTls) {
     this.options = options;
-    this.gw = new Gateway(options, transport, registry);
+    this.gw = new Gateway(options, transport, registry, originTls);
     this.snapshots = options.snapshotFile() == null ? null : Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ooda-gateway-snapshot");
       t.setDaemon(true);

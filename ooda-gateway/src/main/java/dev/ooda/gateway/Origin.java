@@ -12,6 +12,8 @@ final class Origin {
   final String host;
   final int port;
   final String authority;
+  /** Whether connections to it speak TLS (an {@code https} target). */
+  final boolean tls;
   /** Resolved once, when the origin is first named, never on the request path. */
   final InetSocketAddress address;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -20,9 +22,10 @@ final class Origin {
   private volatile boolean probing;
   private int ejections;
 
-  Origin(String host, int port) {
+  Origin(String host, int port, boolean tls) {
     this.host = host;
     this.port = port;
+    this.tls = tls;
     this.authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     this.address = new InetSocketAddress(host, port);
   }

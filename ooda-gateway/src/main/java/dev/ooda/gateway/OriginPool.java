@@ -4,6 +4,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -21,8 +23,10 @@ final class OriginPool {
   private final HashMap<Origin, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Bootstrap bootstrap;
   private final int maxIdle;
+  private final SslContext tls;
 
-  OriginPool(EventLoop loop, Transport transport, OriginLimits limits) {
+  OriginPool(EventLoop loop, Transport transport, OriginLimits limits, SslContext tls) {
+    this.tls = tls;
     this.maxIdle = limits.maxIdlePerLoop();
     long idleMillis = limits.idleTimeout().toMillis();
     OriginPool pool = this;
@@ -56,7 +60,15 @@ final class OriginPool {
   }
 
   ChannelFuture connect(Origin origin) {
-    return bootstrap.connect(origin.address);
+    if (!origin.tls) return bootstrap.connect(origin.address);
+    // TLS names the origin (SNI, certificate check), so its connections get a bootstrap of their own.
+    ChannelHandler plain = bootstrap.config().handler();
+    return bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), origin.host, origin.port)).addLast(plain);
+      }
+    }).connect(origin.address);
   }
 
   /** Takes back a connection whose exchange ended cleanly. */

@@ -7,7 +7,11 @@ final class Origins {
   private final ConcurrentHashMap<String, Origin> byAuthority = new ConcurrentHashMap<>();
 
   Origin get(String host, int port) {
-    return byAuthority.computeIfAbsent(host + "|" + port, k -> new Origin(host, port));
+    return get(host, port, false);
+  }
+
+  Origin get(String host, int port, boolean tls) {
+    return byAuthority.computeIfAbsent((tls ? "https|" : "http|") + host + "|" + port, k -> new Origin(host, port, tls));
   }
 
   int size() {

@@ -72,6 +72,30 @@ class ProtocolTest extends GatewayTestSupport {
   }
 
   @Test
+  void speaksTlsToHttpsOriginsAndChecksTheirCertificates() throws Exception {
+    com.linecorp.armeria.server.Server tlsOrigin = com.linecorp.armeria.server.Server.builder()
+        .https(new InetSocketAddress("127.0.0.1", 0)).tlsSelfSigned()
+        .service("/hello", (ctx, req) -> com.linecorp.armeria.common.HttpResponse.of("secure " + ctx.sessionProtocol()))
+        .build();
+    tlsOrigin.start().join();
+    closeables.add(() -> tlsOrigin.stop().join());
+    String routes = "kind: Route\nname: tls\nspec: {match: {pathPrefix: /}, to: [{url: 'https://127.0.0.1:"
+        + tlsOrigin.activeLocalPort() + "'}], retry: {attempts: 0}}\n";
+    GatewayServer trusting = new GatewayServer(GatewayOptions.ephemeral().withIoThreads(1),
+        io.netty.handler.ssl.SslContextBuilder.forClient()
+            .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build()).start();
+    closeables.add(0, trusting);
+    trusting.routes(yaml(routes));
+    HttpResponse<String> ok = get(trusting, "/hello");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("secure h1") // Armeria names HTTP/1 over TLS "h1";
+    // The default trusts the JDK's CAs only: a self-signed origin is refused.
+    GatewayServer strict = gateway();
+    strict.routes(yaml(routes));
+    ProxyTest.assertProblem(get(strict, "/hello"), 502, "bad-gateway");
+  }
+
+  @Test
   void passesWebSocketUpgradesThrough() throws Exception {
     EventLoopGroup group = Transport.best().group(1, "ws-origin");
     Channel server = new ServerBootstrap().group(group).channel(Transport.best().serverChannel())
