@@ -88,7 +88,7 @@ class ProtocolTest extends GatewayTestSupport {
     trusting.routes(yaml(routes));
     HttpResponse<String> ok = get(trusting, "/hello");
     assertThat(ok.statusCode()).isEqualTo(200);
-    assertThat(ok.body()).isEqualTo("secure h1") // Armeria names HTTP/1 over TLS "h1";
+    assertThat(ok.body()).isEqualTo("secure h1"); // Armeria names HTTP/1 over TLS "h1"
     // The default trusts the JDK's CAs only: a self-signed origin is refused.
     GatewayServer strict = gateway();
     strict.routes(yaml(routes));
