@@ -105,7 +105,7 @@ final class CompiledRoute {
     this.cookieValues = cs.values().toArray(String[]::new);
 
     this.stub = spec.respond() == null ? null : new Stub(spec.respond());
-    this.stubMeters = res.meters(name, "stub", null);
+    this.stubMeters = stub == null ? null : res.meters(name, "stub", null);
     List<TargetRef> all = new ArrayList<>();
     Map<String, List<TargetRef>> versions = new LinkedHashMap<>();
     List<TargetRef> plain = new ArrayList<>();

@@ -5,7 +5,6 @@ import dev.ooda.model.Resource;
 import dev.ooda.model.RouteSpec;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +188,4 @@ final class RouteTable {
     }
   }
 
-  static Comparator<CompiledRoute> order() {
-    return CompiledRoute.SPECIFICITY;
-  }
 }
