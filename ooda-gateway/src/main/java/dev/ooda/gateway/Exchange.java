@@ -516,8 +516,12 @@ final class Exchange implements OriginUser {
       bytesOut += c.content().readableBytes();
       if (c instanceof LastHttpContent) {
         responseDone = true;
-        ChannelFuture f = clientCh.writeAndFlush(c);
-        if (!keepAlive || closeAfter) f.addListener(ChannelFutureListener.CLOSE);
+        if (!keepAlive || closeAfter) {
+          clientCh.writeAndFlush(c).addListener(ChannelFutureListener.CLOSE);
+        } else {
+          clientCh.write(c, clientCh.voidPromise());
+          clientCh.flush();
+        }
         originDone();
         finish();
       } else {

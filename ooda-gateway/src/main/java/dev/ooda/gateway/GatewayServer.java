@@ -121,7 +121,8 @@ public final class GatewayServer implements AutoCloseable {
   static final int CLIENT_IDLE_SECONDS = 120;
 
   private void initClient(ChannelPipeline p) {
-    p.addLast("idle", new io.netty.handler.timeout.IdleStateHandler(0, 0, CLIENT_IDLE_SECONDS, TimeUnit.SECONDS));
+    // Reader idleness only: watching writes would cost a promise and a listener on every write.
+    p.addLast("idle", new io.netty.handler.timeout.IdleStateHandler(CLIENT_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
     HttpServerCodec codec = new HttpServerCodec(new HttpDecoderConfig()
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(options.maxHeaderSize())

@@ -41,7 +41,8 @@ final class OriginPool {
           @Override
           protected void initChannel(Channel ch) {
             ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                // Reader idleness only: watching writes would cost a promise and a listener on every write.
+                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpClientCodec(4096, 64 * 1024, 16 * 1024))
                 .addLast("origin", new OriginHandler(pool));
           }

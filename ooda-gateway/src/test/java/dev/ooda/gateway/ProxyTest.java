@@ -165,6 +165,37 @@ class ProxyTest extends GatewayTestSupport {
     assertThat(o.seen).isEmpty();
   }
 
+  @Test
+  void streamedBodiesPastTheLimitGet413() throws Exception {
+    TestOrigin o = origin("o");
+    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1).withMaxBodySize(1024));
+    g.routes(yaml("kind: Route\nname: all\nspec: {match: {pathPrefix: /}, to: [{url: '" + o.url() + "'}]}\n"));
+    String chunk = "x".repeat(800);
+    String res = raw(g, "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "320\r\n" + chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n");
+    assertThat(res).startsWith("HTTP/1.1 413").contains("urn:ooda:problem:too-large");
+    // Within the limit it goes through.
+    assertThat(send(g, "POST", "/up", "y".repeat(1000)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void answersPipelinedRequestsInOrderAndHttp10() throws Exception {
+    TestOrigin o = origin("o");
+    o.handler((ex, body) -> TestOrigin.reply(ex, 200, "path=" + ex.getRequestURI()));
+    GatewayServer g = gateway();
+    g.routes(yaml("kind: Route\nname: all\nspec: {match: {pathPrefix: /}, to: [{url: '" + o.url() + "'}]}\n"));
+    try (Socket s = new Socket("127.0.0.1", g.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "GET /three HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(all.indexOf("path=/one")).isPositive().isLessThan(all.indexOf("path=/two"));
+      assertThat(all.indexOf("path=/two")).isLessThan(all.indexOf("path=/three"));
+    }
+    String old = raw(g, "GET /old HTTP/1.0\r\n\r\n");
+    assertThat(old).startsWith("HTTP/1.1 200").contains("path=/old");
+  }
+
   static String raw(GatewayServer g, String request) throws Exception {
     try (Socket s = new Socket("127.0.0.1", g.port())) {
       s.setSoTimeout(5000);
