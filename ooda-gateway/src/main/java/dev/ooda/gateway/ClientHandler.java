@@ -1,6 +1,8 @@
 package dev.ooda.gateway;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -101,7 +103,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         pipelined.forEach(ReferenceCountUtil::release);
         pipelined.clear();
       }
-      if (!h2 && ch.isActive()) ch.close();
+      // Closes once what was written before has gone out.
+      if (!h2 && ch.isActive()) ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     if (!ch.config().isAutoRead()) ch.config().setAutoRead(true);

@@ -227,7 +227,8 @@ final class CompiledRoute {
     Stub(RouteSpec.Respond r) {
       this.status = HttpResponseStatus.valueOf(r.status() == null ? 200 : r.status());
       byte[] bytes = r.body() == null ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8);
-      this.body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes).asReadOnly());
+      // A heap buffer outside any allocator: it lives as long as the route and is never released.
+      this.body = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes).asReadOnly());
       HttpHeaders h = new DefaultHttpHeaders();
       r.headers().forEach(h::set);
       if (!h.contains(HttpHeaderNames.CONTENT_TYPE) && bytes.length > 0) {

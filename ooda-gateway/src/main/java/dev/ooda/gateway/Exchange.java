@@ -399,10 +399,20 @@ final class Exchange implements OriginUser {
     return e.service() == null ? e.id() : "instance " + e.id() + " of service '" + e.service() + "' at " + e.origin().authority;
   }
 
+  /** What went wrong, for a problem's detail: words, never exception class names. */
   private static String message(Throwable t) {
-    if (t == null) return "connection closed";
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) return "TLS handshake failed";
+      if (c instanceof io.netty.channel.ConnectTimeoutException) return "connect timed out";
+      if (c instanceof java.net.ConnectException) return "connection refused";
+    }
+    if (t == null || t instanceof java.nio.channels.ClosedChannelException) return "connection closed";
     String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
+    if (t instanceof java.io.IOException && m != null && !m.contains("Exception")) {
+      int colon = m.lastIndexOf(": ");
+      return colon >= 0 ? m.substring(colon + 2) : m;
+    }
+    return "connection failed";
   }
 
   // ---------------------------------------------------------------- request body
