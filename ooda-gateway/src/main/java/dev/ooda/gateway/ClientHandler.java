@@ -24,15 +24,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private static final int MAX_PIPELINED = 64;
   private final Gateway gw;
   final boolean h2;
+  /** Whether the client connection is TLS. */
+  final boolean secure;
   private ChannelHandlerContext ctx;
   private OriginPool pool;
   private String clientIp;
   private Exchange current;
   private ArrayDeque<Object> pipelined;
 
-  ClientHandler(Gateway gw, boolean h2) {
+  ClientHandler(Gateway gw, boolean h2, boolean secure) {
     this.gw = gw;
     this.h2 = h2;
+    this.secure = secure;
   }
 
   Channel channel() {

@@ -225,7 +225,7 @@ final class Exchange implements OriginUser {
     String xff = h.get(Headers.X_FORWARDED_FOR);
     String ip = client.clientIp();
     h.set(Headers.X_FORWARDED_FOR, xff == null ? ip : xff + ", " + ip);
-    if (!h.contains(Headers.X_FORWARDED_PROTO)) h.set(Headers.X_FORWARDED_PROTO, "http");
+    if (!h.contains(Headers.X_FORWARDED_PROTO)) h.set(Headers.X_FORWARDED_PROTO, client.secure ? "https" : "http");
     if (host != null && !h.contains(Headers.X_FORWARDED_HOST)) h.set(Headers.X_FORWARDED_HOST, host);
     for (var name : route.removeHeaders) h.remove(name);
     for (int i = 0; i < route.setHeaderNames.length; i++) h.set(route.setHeaderNames[i], route.setHeaderValues[i]);

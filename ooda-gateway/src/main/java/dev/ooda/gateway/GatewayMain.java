@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp ... dev.ooda.gateway.GatewayMain --port 8080 --management-port 8081 --routes routes.yaml
  *     [--host 0.0.0.0] [--snapshot file.json] [--zipkin http://127.0.0.1:9411] [--io-threads N] [--no-access-log]
+ *     [--tls-port 8443 --tls-keystore gateway.p12 --tls-password secret]
  * </pre>
  */
 public final class GatewayMain {
@@ -27,6 +28,9 @@ public final class GatewayMain {
   public static void main(String[] args) throws Exception {
     GatewayOptions o = GatewayOptions.defaults();
     Path routes = null;
+    int tlsPort = -1;
+    Path keyStore = null;
+    String password = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -38,14 +42,19 @@ public final class GatewayMain {
         case "--zipkin" -> o = o.withZipkinUrl(args[++i]);
         case "--io-threads" -> o = o.withIoThreads(Integer.parseInt(args[++i]));
         case "--no-access-log" -> o = o.withAccessLog(false);
+        case "--tls-port" -> tlsPort = Integer.parseInt(args[++i]);
+        case "--tls-keystore" -> keyStore = Path.of(args[++i]);
+        case "--tls-password" -> password = args[++i];
         default -> {
           System.err.println("unknown option " + a);
           System.err.println("usage: GatewayMain [--port N] [--management-port N] [--host H] [--routes file.yaml]"
-              + " [--snapshot file] [--zipkin url] [--io-threads N] [--no-access-log]");
+              + " [--snapshot file] [--zipkin url] [--io-threads N] [--no-access-log]"
+              + " [--tls-port N --tls-keystore file.p12 --tls-password pw]");
           System.exit(2);
         }
       }
     }
+    if (keyStore != null) o = o.withTls(new TlsOptions(tlsPort < 0 ? 8443 : tlsPort, keyStore, password));
     GatewayServer server = new GatewayServer(o);
     if (routes != null) {
       List<Resource> all = ResourceCodec.readYaml(Files.readString(routes));

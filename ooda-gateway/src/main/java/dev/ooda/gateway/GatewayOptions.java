@@ -18,13 +18,14 @@ import java.nio.file.Path;
  * @param maxHeaderSize  bytes of request headers; past it 431. Default 16 KiB.
  * @param maxBodySize    bytes of request body; past it 413. Default 16 MiB.
  * @param h2c            accept HTTP/2 over cleartext (prior knowledge and Upgrade). Default on.
+ * @param tls            a TLS port beside the cleartext one, or null for none (the default).
  */
 public record GatewayOptions(
     String host, int port, int managementPort, OriginLimits limits, boolean accessLog, Path snapshotFile,
-    String zipkinUrl, int ioThreads, int maxHeaderSize, long maxBodySize, boolean h2c) {
+    String zipkinUrl, int ioThreads, int maxHeaderSize, long maxBodySize, boolean h2c, TlsOptions tls) {
 
   public static GatewayOptions defaults() {
-    return new GatewayOptions("0.0.0.0", 8080, 8081, OriginLimits.DEFAULT, true, null, null, 0, 16 * 1024, 16L << 20, true);
+    return new GatewayOptions("0.0.0.0", 8080, 8081, OriginLimits.DEFAULT, true, null, null, 0, 16 * 1024, 16L << 20, true, null);
   }
 
   /** Both ports picked free on 127.0.0.1: for tests and embedding. */
@@ -33,46 +34,50 @@ public record GatewayOptions(
   }
 
   public GatewayOptions withHost(String v) {
-    return new GatewayOptions(v, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c);
+    return new GatewayOptions(v, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withPort(int v) {
-    return new GatewayOptions(host, v, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c);
+    return new GatewayOptions(host, v, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withManagementPort(int v) {
-    return new GatewayOptions(host, port, v, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c);
+    return new GatewayOptions(host, port, v, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withLimits(OriginLimits v) {
-    return new GatewayOptions(host, port, managementPort, v, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c);
+    return new GatewayOptions(host, port, managementPort, v, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withAccessLog(boolean v) {
-    return new GatewayOptions(host, port, managementPort, limits, v, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c);
+    return new GatewayOptions(host, port, managementPort, limits, v, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withSnapshotFile(Path v) {
-    return new GatewayOptions(host, port, managementPort, limits, accessLog, v, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c);
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, v, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withZipkinUrl(String v) {
-    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, v, ioThreads, maxHeaderSize, maxBodySize, h2c);
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, v, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withIoThreads(int v) {
-    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, v, maxHeaderSize, maxBodySize, h2c);
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, v, maxHeaderSize, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withMaxHeaderSize(int v) {
-    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, v, maxBodySize, h2c);
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, v, maxBodySize, h2c, tls);
   }
 
   public GatewayOptions withMaxBodySize(long v) {
-    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, v, h2c);
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, v, h2c, tls);
+  }
+
+  public GatewayOptions withTls(TlsOptions v) {
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, v);
   }
 
   public GatewayOptions withH2c(boolean v) {
-    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, v);
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, v, tls);
   }
 }

@@ -26,6 +26,9 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -71,6 +74,7 @@ public final class GatewayServer implements AutoCloseable {
   private final Map<String, List<Instance>> lastInstances = new ConcurrentHashMap<>();
   private EventLoopGroup group;
   private Channel serverChannel;
+  private Channel tlsChannel;
   private Server management;
 
   public GatewayServer(GatewayOptions options) {
@@ -92,7 +96,25 @@ public final class GatewayServer implements AutoCloseable {
   public GatewayServer start() {
     loadSnapshot();
     group = transport.group(options.ioThreads(), "ooda-gateway");
-    ServerBootstrap b = new ServerBootstrap()
+    try {
+      serverChannel = bootstrap(this::initClient).bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
+      if (options.tls() != null) {
+        SslContext ssl = Tls.serverContext(options.tls());
+        tlsChannel = bootstrap(p -> initTls(p, ssl))
+            .bind(new InetSocketAddress(options.host(), options.tls().port())).sync().channel();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while binding", e);
+    }
+    management = Management.start(options, gw, registry);
+    log.info("ooda gateway on {}:{} ({}){}, management on {}", options.host(), port(), transport.name(),
+        tlsChannel == null ? "" : ", TLS on " + tlsPort(), managementPort());
+    return this;
+  }
+
+  private ServerBootstrap bootstrap(java.util.function.Consumer<ChannelPipeline> init) {
+    return new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
@@ -103,34 +125,53 @@ public final class GatewayServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            initClient(ch.pipeline());
+            init.accept(ch.pipeline());
           }
         });
-    try {
-      serverChannel = b.bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while binding", e);
-    }
-    management = Management.start(options, gw, registry);
-    log.info("ooda gateway on {}:{} ({}), management on {}", options.host(), port(), transport.name(), managementPort());
-    return this;
   }
 
   /** Client connections with no request in flight are closed after this long without traffic. */
   static final int CLIENT_IDLE_SECONDS = 120;
 
-  private void initClient(ChannelPipeline p) {
+  private static io.netty.handler.timeout.IdleStateHandler idle() {
     // Reader idleness only: watching writes would cost a promise and a listener on every write.
-    p.addLast("idle", new io.netty.handler.timeout.IdleStateHandler(CLIENT_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
-    HttpServerCodec codec = new HttpServerCodec(new HttpDecoderConfig()
+    return new io.netty.handler.timeout.IdleStateHandler(CLIENT_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS);
+  }
+
+  private HttpServerCodec http1Codec() {
+    return new HttpServerCodec(new HttpDecoderConfig()
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(options.maxHeaderSize())
         .setMaxChunkSize(16 * 1024));
+  }
+
+  /** TLS, then HTTP/2 or HTTP/1.1 as ALPN settles. */
+  private void initTls(ChannelPipeline p, SslContext ssl) {
+    p.addLast("idle", idle());
+    p.addLast("tls", ssl.newHandler(p.channel().alloc()));
+    p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+      @Override
+      protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+          pipeline.addLast("h2-codec", http2Codec());
+          pipeline.addLast("h2-multiplex", new Http2MultiplexHandler(streamInit(true)));
+        } else {
+          pipeline.addLast("codec", http1Codec());
+          pipeline.addLast("continue", new HttpServerExpectContinueHandler());
+        }
+        pipeline.addLast("client", new ClientHandler(gw, false, true));
+      }
+    });
+  }
+
+  private void initClient(ChannelPipeline p) {
+    p.addLast("idle", idle());
+    HttpServerCodec codec = http1Codec();
     if (options.h2c()) {
       HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,
           protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-              ? new Http2ServerUpgradeCodec(http2Codec(), new Http2MultiplexHandler(streamInit(), streamInit()))
+              ? new Http2ServerUpgradeCodec(http2Codec(), new Http2MultiplexHandler(streamInit(false), streamInit(false)))
               : null,
           64 * 1024);
       p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelHandlerAdapter() {
@@ -139,7 +180,7 @@ public final class GatewayServer implements AutoCloseable {
         public void handlerAdded(ChannelHandlerContext ctx) {
           ChannelPipeline pipeline = ctx.pipeline();
           pipeline.addAfter(ctx.name(), "h2-codec", http2Codec());
-          pipeline.addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(streamInit()));
+          pipeline.addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(streamInit(false)));
           pipeline.remove(this);
         }
       }));
@@ -147,7 +188,7 @@ public final class GatewayServer implements AutoCloseable {
       p.addLast("codec", codec);
     }
     p.addLast("continue", new HttpServerExpectContinueHandler());
-    p.addLast("client", new ClientHandler(gw, false));
+    p.addLast("client", new ClientHandler(gw, false, false));
   }
 
   private Http2FrameCodec http2Codec() {
@@ -156,11 +197,11 @@ public final class GatewayServer implements AutoCloseable {
         .build();
   }
 
-  private ChannelInitializer<Channel> streamInit() {
+  private ChannelInitializer<Channel> streamInit(boolean secure) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new ClientHandler(gw, true));
+        ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new ClientHandler(gw, true, secure));
       }
     };
   }
@@ -187,6 +228,11 @@ public final class GatewayServer implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The TLS port, or -1 when TLS is off. */
+  public int tlsPort() {
+    return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
   }
 
   public int managementPort() {
@@ -239,6 +285,7 @@ public final class GatewayServer implements AutoCloseable {
   @Override
   public void close() {
     if (serverChannel != null) serverChannel.close().syncUninterruptibly();
+    if (tlsChannel != null) tlsChannel.close().syncUninterruptibly();
     if (management != null) management.stop().join();
     if (group != null) group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     if (snapshots != null) {

@@ -31,7 +31,7 @@ final class Splice extends ChannelInboundHandlerAdapter {
   private static void strip(ChannelPipeline p) {
     for (String name : p.names()) {
       ChannelHandler h = p.get(name);
-      if (h != null && !(h instanceof Splice)) p.remove(h);
+      if (h != null && !(h instanceof Splice) && !(h instanceof io.netty.handler.ssl.SslHandler)) p.remove(h);
     }
   }
 

@@ -96,6 +96,34 @@ class ProtocolTest extends GatewayTestSupport {
   }
 
   @Test
+  void servesTlsWithHttp2AndHttp11ByAlpn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path ks = dir.resolve("gateway.p12");
+    Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+        "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+        "-keystore", ks.toString(), "-storepass", "secret", "-keypass", "secret").inheritIO().start();
+    assertThat(keytool.waitFor()).isZero();
+    TestOrigin o = origin("o");
+    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1).withTls(new TlsOptions(0, ks, "secret")));
+    g.routes(yaml("kind: Route\nname: all\nspec: {match: {pathPrefix: /}, to: [{url: '" + o.url() + "'}]}\n"));
+    javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+    trustAll.init(null, io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+    for (HttpClient.Version v : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
+      HttpClient c = HttpClient.newBuilder().version(v).sslContext(trustAll).build();
+      HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + g.tlsPort() + "/s"))
+          .POST(HttpRequest.BodyPublishers.ofString("over tls")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.version()).isEqualTo(v);
+      assertThat(r.body()).isEqualTo("o");
+      assertThat(o.last().header("X-Forwarded-Proto")).isEqualTo("https");
+      assertThat(new String(o.last().body())).isEqualTo("over tls");
+    }
+    // The cleartext port keeps working beside it.
+    assertThat(get(g, "/plain").statusCode()).isEqualTo(200);
+    assertThat(o.last().header("X-Forwarded-Proto")).isEqualTo("http");
+  }
+
+  @Test
   void passesWebSocketUpgradesThrough() throws Exception {
     EventLoopGroup group = Transport.best().group(1, "ws-origin");
     Channel server = new ServerBootstrap().group(group).channel(Transport.best().serverChannel())
