@@ -4,7 +4,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-./mvnw -q -pl ooda-gateway -am test-compile
-./mvnw -q -pl ooda-gateway dependency:build-classpath -Dmdep.outputFile="$ROOT/ooda-gateway/target/test-cp.txt" -Dmdep.includeScope=test >/dev/null
+# One reactor run, so that ooda-model comes from this tree and not from a stale local repository.
+./mvnw -q -pl ooda-gateway -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$ROOT/ooda-gateway/target/test-cp.txt" -Dmdep.includeScope=test >/dev/null
 java -cp "ooda-gateway/target/test-classes:ooda-gateway/target/classes:$(cat ooda-gateway/target/test-cp.txt)" \
   org.openjdk.jmh.Main RouteMatchBench "$@"

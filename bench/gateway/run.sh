@@ -123,10 +123,9 @@ PIDS+=($!)
 wait_port "$HAPROXY_PORT"
 
 # --- ooda gateway ---------------------------------------------------------------------------------
-if [[ ! -f ooda-gateway/target/ooda-gateway-0.1.0-SNAPSHOT.jar || -n "${REBUILD:-}" ]]; then
-  ./mvnw -q -pl ooda-gateway -am package -DskipTests
-fi
-./mvnw -q -pl ooda-gateway dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=runtime >/dev/null
+# One reactor run, so that ooda-model comes from this tree and not from a stale local repository.
+./mvnw -q -pl ooda-gateway -am package -DskipTests dependency:build-classpath \
+  -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=runtime >/dev/null
 cat > "$OUT/routes.yaml" <<CONF
 kind: Route
 name: bench

@@ -94,6 +94,16 @@ public final class GatewayServer implements AutoCloseable {
 
   /** Loads the snapshot (if any and if nothing was pushed yet), then binds both ports. */
   public GatewayServer start() {
+    try {
+      return start0();
+    } catch (Exception e) { // bind failures arrive as undeclared IOExceptions
+      close();
+      if (e instanceof RuntimeException r) throw r;
+      throw new IllegalStateException("cannot start the gateway: " + e.getMessage(), e);
+    }
+  }
+
+  private GatewayServer start0() {
     loadSnapshot();
     group = transport.group(options.ioThreads(), "ooda-gateway");
     try {

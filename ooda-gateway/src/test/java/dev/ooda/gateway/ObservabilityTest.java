@@ -99,6 +99,15 @@ class ObservabilityTest extends GatewayTestSupport {
     assertThat(get(second, "/c").body()).isEqualTo("o");
   }
 
+  @Test
+  void aPortInUseFailsTheStartCleanly() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      GatewayServer g = new GatewayServer(GatewayOptions.ephemeral().withPort(taken.getLocalPort()));
+      org.assertj.core.api.Assertions.assertThatThrownBy(g::start).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cannot start the gateway");
+    }
+  }
+
   static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
     long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!cond.getAsBoolean() && System.nanoTime() < end) Thread.sleep(20);
