@@ -163,6 +163,12 @@ final class CompiledRoute {
     return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 
+  /** The fixed origins this route names (URL targets and mirror). */
+  void fixedOrigins(java.util.function.Consumer<Origin> to) {
+    if (split != null) for (TargetRef t : split.targets) if (t.fixed != null) to.accept(t.fixed.origin());
+    if (mirror != null && mirror.fixed != null) to.accept(mirror.fixed.origin());
+  }
+
   /** Whether the request meets the route's host, method, header, query and cookie conditions. */
   boolean accepts(RequestView r) {
     if (host != null) {

@@ -75,7 +75,13 @@ final class Gateway {
 
   void routes(Collection<Resource> routes) {
     RouteTable t = RouteTable.compile(routes, resources);
-    table = t;
+    synchronized (writeLock) {
+      table = t;
+      java.util.Set<String> names = new java.util.HashSet<>();
+      t.routes().forEach(r -> names.add(r.name));
+      resources.retainRoutes(names);
+      pruneOrigins();
+    }
   }
 
   void instances(String service, List<Instance> instances) {
@@ -84,7 +90,20 @@ final class Gateway {
       Map<String, ServiceEndpoints> next = new HashMap<>(services);
       next.put(service, e);
       services = Map.copyOf(next);
+      pruneOrigins();
     }
+  }
+
+  /** Origins of instances that went away are dropped once they are more than the live ones. */
+  private void pruneOrigins() {
+    int named = 0;
+    for (ServiceEndpoints s : services.values()) named += s.all.length;
+    named += table.size() * 2;
+    if (resources.origins.size() <= 2 * named + 64) return;
+    java.util.Set<Origin> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (ServiceEndpoints s : services.values()) for (Endpoint e : s.all) live.add(e.origin());
+    for (CompiledRoute r : table.routes()) r.fixedOrigins(live::add);
+    resources.origins.retain(live);
   }
 
   OriginPool pool(EventLoop loop) {

@@ -14,6 +14,11 @@ final class Origins {
     return byAuthority.computeIfAbsent((tls ? "https|" : "http|") + host + "|" + port, k -> new Origin(host, port, tls));
   }
 
+  /** Drops origins nobody names any more and nothing is in flight to. */
+  void retain(java.util.Set<Origin> live) {
+    byAuthority.values().removeIf(o -> !live.contains(o) && o.inFlight() == 0);
+  }
+
   int size() {
     return byAuthority.size();
   }

@@ -24,6 +24,17 @@ final class RouteResources {
     return budgets.computeIfAbsent(route, r -> RetryBudget.standard());
   }
 
+  /** Forgets the meters and budgets of routes that are gone, so that /metrics stops listing them. */
+  void retainRoutes(java.util.Set<String> routes) {
+    meters.entrySet().removeIf(e -> {
+      String route = e.getKey().substring(0, e.getKey().indexOf('\0'));
+      if (route.isEmpty() || routes.contains(route)) return false;
+      e.getValue().remove();
+      return true;
+    });
+    budgets.keySet().retainAll(routes);
+  }
+
   TargetMeters meters(String route, String target, String version) {
     return meters.computeIfAbsent(route + '\0' + target + '\0' + (version == null ? "" : version),
         k -> new TargetMeters(registry, route, target, version));

@@ -28,6 +28,10 @@ final class TargetMeters {
     this.version = version == null ? "" : version;
   }
 
+  void remove() {
+    for (Timer t : byClass) if (t != null) registry.remove(t);
+  }
+
   void record(int status, long nanos) {
     int c = Math.max(1, Math.min(5, status / 100));
     Timer t = byClass[c];

@@ -78,6 +78,9 @@ class ObservabilityTest extends GatewayTestSupport {
     assertThat(ResourceCodec.json().readTree(health.body()).path("routes").asInt()).isEqualTo(2);
     var routes = management(g, "/routes");
     assertThat(routes.body()).contains("\"catalog\"").contains("\"down\"");
+    // A route that is gone leaves /metrics.
+    g.routes(yaml("kind: Route\nname: catalog\nspec: {match: {pathPrefix: /c}, to: [{service: catalog, version: v2}]}\n"));
+    assertThat(management(g, "/metrics").body()).contains("route=\"catalog\"").doesNotContain("route=\"down\"");
   }
 
   @Test
