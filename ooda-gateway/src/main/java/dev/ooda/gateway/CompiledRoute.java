@@ -60,6 +60,8 @@ final class CompiledRoute {
   /** Targets that name a service but no version: a pinned version picks among its instances. */
   private final Split unversioned;
   final AsciiString versionHeader;
+  /** Whether a version header means anything here: some target has a version, or names a service. */
+  final boolean pinnable;
   final String stickyCookie;
   final AsciiString stickyHeader;
   /** The cookie in which the gateway keeps a user's bucket when there is no sticky key. */
@@ -120,6 +122,7 @@ final class CompiledRoute {
     versions.forEach((v, l) -> bv.put(v, new Split(l)));
     this.byVersion = Map.copyOf(bv);
     this.unversioned = plain.isEmpty() ? null : new Split(plain);
+    this.pinnable = !byVersion.isEmpty() || unversioned != null;
     this.versionHeader = AsciiString.of(spec.effectiveVersionHeader().toLowerCase(Locale.ROOT));
     this.stickyCookie = spec.sticky() == null ? null : spec.sticky().cookie();
     this.stickyHeader = spec.sticky() == null || spec.sticky().header() == null ? null

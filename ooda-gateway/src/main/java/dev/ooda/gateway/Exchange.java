@@ -171,7 +171,7 @@ final class Exchange implements OriginUser {
       respondStub(route.stub);
       return;
     }
-    pinned = h.get(route.versionHeader);
+    pinned = route.pinnable ? h.get(route.versionHeader) : null;
     Split split = pinned == null ? route.split : route.splitFor(pinned);
     if (split == null) {
       respond(Problems.noVersion(route.name, pinned), false);

@@ -86,12 +86,16 @@ class TrafficSplitTest extends GatewayTestSupport {
             - {service: api, version: v2, weight: 0}
         ---
         kind: Route
+        name: legacy
+        spec: {match: {pathPrefix: /legacy}, to: [{url: "%s"}]}
+        ---
+        kind: Route
         name: orders
         spec:
           match: {pathPrefix: /orders}
           versionHeader: X-Orders-Version
           to: [{service: api}]
-        """));
+        """.formatted(v1.url())));
     g.instances("api", List.of(v1.instance("api", "v1"), v2.instance("api", "v2"), v3.instance("api", "v3")));
     for (int i = 0; i < 10; i++) assertThat(get(g, "/api").body()).isEqualTo("v1");
     assertThat(get(g, "/api", "X-Api-Version", "v2").body()).isEqualTo("v2");
@@ -99,6 +103,9 @@ class TrafficSplitTest extends GatewayTestSupport {
     // A target without a version: the pinned version picks among the service's instances.
     assertThat(get(g, "/orders", "X-Orders-Version", "v3").body()).isEqualTo("v3");
     ProxyTest.assertProblem(get(g, "/orders", "X-Orders-Version", "v7"), 503, "no-instances");
+    // A route without versions ignores the header (and passes it on).
+    assertThat(get(g, "/legacy", "X-Api-Version", "v5").body()).isEqualTo("v1");
+    assertThat(v1.last().header("X-Api-Version")).isEqualTo("v5");
   }
 
   @Test
