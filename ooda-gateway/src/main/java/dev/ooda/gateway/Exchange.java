@@ -71,7 +71,6 @@ final class Exchange implements OriginUser {
   private boolean skipInformational;
   private boolean closeAfter;
   private boolean originKeepAlive;
-  private boolean connecting;
   private int attempts;
   private long bytesIn;
   private long bytesOut;
@@ -252,7 +251,6 @@ final class Exchange implements OriginUser {
       attach(ch);
       return;
     }
-    connecting = true;
     ChannelFuture f = client.pool().connect(ep.origin());
     if (f.isDone()) connected(f);
     else f.addListener((ChannelFutureListener) this::connected);
@@ -334,7 +332,6 @@ final class Exchange implements OriginUser {
   }
 
   private void connected(ChannelFuture f) {
-    connecting = false;
     if (finished) {
       if (f.isSuccess()) client.pool().offer(endpoint.origin(), f.channel());
       return;
