@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RouteSwapTest extends GatewayTestSupport {
 
   /**
-   * Each table version sends /api to origin A and /api/v to origin B, or the other way round; a
+   * Route tables and instance lists are swapped in a loop under load. Each table version sends /api to origin A and /api/v to origin B, or the other way round; a
    * half-applied table would send a request to the wrong one or answer 404.
    */
   @Test
@@ -33,6 +33,7 @@ class RouteSwapTest extends GatewayTestSupport {
     String even = routes(a, b);
     String odd = routes(b, a);
     g.routes(yaml(even));
+    g.instances("s", List.of(a.instance("s", null)));
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger ok = new AtomicInteger();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -43,11 +44,15 @@ class RouteSwapTest extends GatewayTestSupport {
       Thread th = new Thread(() -> {
         int i = 0;
         while (running.get() && i < 3000) {
-          String path = (i++ + id) % 2 == 0 ? "/api/x" : "/api/v/x";
+          String path = switch ((i++ + id) % 3) {
+            case 0 -> "/api/x";
+            case 1 -> "/api/v/x";
+            default -> "/svc/x";
+          };
           try {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + path))
                 .header("X-Check", "1").build(), HttpResponse.BodyHandlers.ofString());
-            String want = r.headers().firstValue("X-Table").orElse("?");
+            String want = path.startsWith("/svc") ? r.body() : r.headers().firstValue("X-Table").orElse("?");
             if (r.statusCode() != 200 || !(r.body().equals("a") || r.body().equals("b")) || !want.equals(r.body()))
               failures.add(path + " -> " + r.statusCode() + " " + r.body() + " table " + want);
             else ok.incrementAndGet();
@@ -62,7 +67,9 @@ class RouteSwapTest extends GatewayTestSupport {
     int swaps = 0;
     long end = System.nanoTime() + 3_000_000_000L;
     while (System.nanoTime() < end) {
-      g.routes(yaml(swaps++ % 2 == 0 ? odd : even));
+      g.routes(yaml(swaps % 2 == 0 ? odd : even));
+      g.instances("s", List.of((swaps % 2 == 0 ? a : b).instance("s", null)));
+      swaps++;
     }
     running.set(false);
     for (Thread th : threads) th.join();
@@ -74,6 +81,10 @@ class RouteSwapTest extends GatewayTestSupport {
   /** Both routes of a table version name the same origin, and tell the response which one through a header. */
   private static String routes(TestOrigin first, TestOrigin second) {
     return """
+        kind: Route
+        name: svc
+        spec: {match: {pathPrefix: /svc}, to: [{service: s}]}
+        ---
         kind: Route
         name: outer
         spec:
