@@ -1,0 +1,87 @@
+package dev.ooda.gateway;
+
+import dev.ooda.model.Instance;
+import dev.ooda.model.Kinds;
+import dev.ooda.model.Resource;
+import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.ServiceSpec;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a gateway alone, from a file of resources: Routes, and Services whose fixed endpoints
+ * become their instances.
+ *
+ * <pre>
+ * java -cp ... dev.ooda.gateway.GatewayMain --port 8080 --management-port 8081 --routes routes.yaml
+ *     [--host 0.0.0.0] [--snapshot file.json] [--zipkin http://127.0.0.1:9411] [--io-threads N] [--no-access-log]
+ *     [--tls-port 8443 --tls-keystore gateway.p12 --tls-password secret]
+ * </pre>
+ */
+public final class GatewayMain {
+  private GatewayMain() {}
+
+  public static void main(String[] args) throws Exception {
+    GatewayOptions o = GatewayOptions.defaults();
+    Path routes = null;
+    int tlsPort = -1;
+    Path keyStore = null;
+    String password = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--port" -> o = o.withPort(Integer.parseInt(args[++i]));
+        case "--management-port" -> o = o.withManagementPort(Integer.parseInt(args[++i]));
+        case "--host" -> o = o.withHost(args[++i]);
+        case "--routes" -> routes = Path.of(args[++i]);
+        case "--snapshot" -> o = o.withSnapshotFile(Path.of(args[++i]));
+        case "--zipkin" -> o = o.withZipkinUrl(args[++i]);
+        case "--io-threads" -> o = o.withIoThreads(Integer.parseInt(args[++i]));
+        case "--no-access-log" -> o = o.withAccessLog(false);
+        case "--tls-port" -> tlsPort = Integer.parseInt(args[++i]);
+        case "--tls-keystore" -> keyStore = Path.of(args[++i]);
+        case "--tls-password" -> password = args[++i];
+        default -> {
+          System.err.println("unknown option " + a);
+          System.err.println("usage: GatewayMain [--port N] [--management-port N] [--host H] [--routes file.yaml]"
+              + " [--snapshot file] [--zipkin url] [--io-threads N] [--no-access-log]"
+              + " [--tls-port N --tls-keystore file.p12 --tls-password pw]");
+          System.exit(2);
+        }
+      }
+    }
+    if (keyStore != null) o = o.withTls(new TlsOptions(tlsPort < 0 ? 8443 : tlsPort, keyStore, password));
+    GatewayServer server = new GatewayServer(o);
+    if (routes != null) {
+      List<Resource> all = ResourceCodec.readYaml(Files.readString(routes));
+      server.routes(all);
+      for (Resource r : all) {
+        if (Kinds.SERVICE.name().equals(r.kind())) server.instances(r.name(), endpoints(r.name(), r.spec(ServiceSpec.class)));
+      }
+    }
+    server.start();
+    System.out.println("ooda gateway listening on " + server.port() + ", management on " + server.managementPort());
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stop.countDown();
+    }));
+    stop.await();
+  }
+
+  static List<Instance> endpoints(String service, ServiceSpec spec) {
+    List<Instance> out = new ArrayList<>();
+    int i = 0;
+    for (ServiceSpec.Endpoint e : spec.endpoints()) {
+      URI u = URI.create(e.url());
+      int port = u.getPort() >= 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+      out.add(new Instance(service + "-fixed-" + i++, service, e.version(), u.getHost(), port, e.zone(),
+          Instance.Status.UP, e.metadata(), null, 0, true));
+    }
+    return out;
+  }
+}

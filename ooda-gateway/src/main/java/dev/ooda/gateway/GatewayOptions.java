@@ -1,0 +1,83 @@
+package dev.ooda.gateway;
+
+import java.nio.file.Path;
+
+/**
+ * How a gateway runs. Start from {@link #defaults()} and change what you need.
+ *
+ * @param host           address to bind both ports to. Default {@code 0.0.0.0}.
+ * @param port           the proxy port; 0 picks a free one. Default 8080.
+ * @param managementPort /metrics, /health and /routes; 0 picks a free one. Default 8081.
+ * @param limits         per-origin and gateway-wide limits, see {@link OriginLimits}.
+ * @param accessLog      one JSON line per request on the SLF4J logger {@code ooda.access}. Default on.
+ * @param snapshotFile   where the last routes and instances are kept, so that a restarted gateway
+ *                       serves them before the control plane is reachable; null for none.
+ * @param zipkinUrl      Zipkin v2 collector, e.g. {@code http://127.0.0.1:9411} (the path
+ *                       {@code /api/v2/spans} is added when absent); null reports no spans.
+ * @param ioThreads      event loops; 0 means one per core.
+ * @param maxHeaderSize  bytes of request headers; past it 431. Default 16 KiB.
+ * @param maxBodySize    bytes of request body; past it 413. Default 16 MiB.
+ * @param h2c            accept HTTP/2 over cleartext (prior knowledge and Upgrade). Default on.
+ * @param tls            a TLS port beside the cleartext one, or null for none (the default).
+ */
+public record GatewayOptions(
+    String host, int port, int managementPort, OriginLimits limits, boolean accessLog, Path snapshotFile,
+    String zipkinUrl, int ioThreads, int maxHeaderSize, long maxBodySize, boolean h2c, TlsOptions tls) {
+
+  public static GatewayOptions defaults() {
+    return new GatewayOptions("0.0.0.0", 8080, 8081, OriginLimits.DEFAULT, true, null, null, 0, 16 * 1024, 16L << 20, true, null);
+  }
+
+  /** Both ports picked free on 127.0.0.1: for tests and embedding. */
+  public static GatewayOptions ephemeral() {
+    return defaults().withHost("127.0.0.1").withPort(0).withManagementPort(0);
+  }
+
+  public GatewayOptions withHost(String v) {
+    return new GatewayOptions(v, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withPort(int v) {
+    return new GatewayOptions(host, v, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withManagementPort(int v) {
+    return new GatewayOptions(host, port, v, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withLimits(OriginLimits v) {
+    return new GatewayOptions(host, port, managementPort, v, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withAccessLog(boolean v) {
+    return new GatewayOptions(host, port, managementPort, limits, v, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withSnapshotFile(Path v) {
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, v, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withZipkinUrl(String v) {
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, v, ioThreads, maxHeaderSize, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withIoThreads(int v) {
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, v, maxHeaderSize, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withMaxHeaderSize(int v) {
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, v, maxBodySize, h2c, tls);
+  }
+
+  public GatewayOptions withMaxBodySize(long v) {
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, v, h2c, tls);
+  }
+
+  public GatewayOptions withTls(TlsOptions v) {
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, h2c, v);
+  }
+
+  public GatewayOptions withH2c(boolean v) {
+    return new GatewayOptions(host, port, managementPort, limits, accessLog, snapshotFile, zipkinUrl, ioThreads, maxHeaderSize, maxBodySize, v, tls);
+  }
+}

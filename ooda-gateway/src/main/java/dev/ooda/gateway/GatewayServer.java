@@ -1,0 +1,312 @@
+package dev.ooda.gateway;
+
+import com.linecorp.armeria.server.Server;
+import dev.ooda.model.Instance;
+import dev.ooda.model.Resource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AsciiString;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ooda gateway: an HTTP proxy on Netty with its management endpoints on Armeria.
+ *
+ * <p>It is pushed its data: {@link #routes(Collection)} replaces the whole route table,
+ * {@link #instances(String, List)} one service's instances. Each is compiled off the request path
+ * and swapped in atomically. The last of both is kept in {@link GatewayOptions#snapshotFile()} and
+ * loaded by {@link #start()}, so a restarted gateway serves before the control plane answers.
+ *
+ * <pre>
+ * try (GatewayServer gw = new GatewayServer(GatewayOptions.defaults()).start()) {
+ *   gw.routes(routes);
+ *   gw.instances("catalog", instances);
+ *   ...
+ * }
+ * </pre>
+ */
+public final class GatewayServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final GatewayOptions options;
+  private final Transport transport = Transport.best();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Gateway gw;
+  private final ExecutorService snapshots;
+  private final AtomicBoolean snapshotDirty = new AtomicBoolean();
+  private final Object updateLock = new Object();
+  private volatile List<Resource> lastRoutes;
+  private final Map<String, List<Instance>> lastInstances = new ConcurrentHashMap<>();
+  private EventLoopGroup group;
+  private Channel serverChannel;
+  private Channel tlsChannel;
+  private Server management;
+
+  public GatewayServer(GatewayOptions options) {
+    this(options, Gateway.defaultOriginTls());
+  }
+
+  /** With another trust for {@code https} origins (tests trust their self-signed origins). */
+  GatewayServer(GatewayOptions options, io.netty.handler.ssl.SslContext originTls) {
+    this.options = options;
+    this.gw = new Gateway(options, transport, registry, originTls);
+    this.snapshots = options.snapshotFile() == null ? null : Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ooda-gateway-snapshot");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Loads the snapshot (if any and if nothing was pushed yet), then binds both ports. */
+  public GatewayServer start() {
+    try {
+      return start0();
+    } catch (Exception e) { // bind failures arrive as undeclared IOExceptions
+      close();
+      if (e instanceof RuntimeException r) throw r;
+      throw new IllegalStateException("cannot start the gateway: " + e.getMessage(), e);
+    }
+  }
+
+  private GatewayServer start0() {
+    loadSnapshot();
+    group = transport.group(options.ioThreads(), "ooda-gateway");
+    try {
+      serverChannel = bootstrap(this::initClient).bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
+      if (options.tls() != null) {
+        SslContext ssl = Tls.serverContext(options.tls());
+        tlsChannel = bootstrap(p -> initTls(p, ssl))
+            .bind(new InetSocketAddress(options.host(), options.tls().port())).sync().channel();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while binding", e);
+    }
+    management = Management.start(options, gw, registry);
+    log.info("ooda gateway on {}:{} ({}){}, management on {}", options.host(), port(), transport.name(),
+        tlsChannel == null ? "" : ", TLS on " + tlsPort(), managementPort());
+    return this;
+  }
+
+  private ServerBootstrap bootstrap(java.util.function.Consumer<ChannelPipeline> init) {
+    return new ServerBootstrap()
+        .group(group)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            init.accept(ch.pipeline());
+          }
+        });
+  }
+
+  /** Client connections with no request in flight are closed after this long without traffic. */
+  static final int CLIENT_IDLE_SECONDS = 120;
+
+  private static io.netty.handler.timeout.IdleStateHandler idle() {
+    // Reader idleness only: watching writes would cost a promise and a listener on every write.
+    return new io.netty.handler.timeout.IdleStateHandler(CLIENT_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS);
+  }
+
+  private HttpServerCodec http1Codec() {
+    return new HttpServerCodec(new HttpDecoderConfig()
+        .setMaxInitialLineLength(8192)
+        .setMaxHeaderSize(options.maxHeaderSize())
+        .setMaxChunkSize(16 * 1024));
+  }
+
+  /** TLS, then HTTP/2 or HTTP/1.1 as ALPN settles. */
+  private void initTls(ChannelPipeline p, SslContext ssl) {
+    p.addLast("idle", idle());
+    p.addLast("tls", ssl.newHandler(p.channel().alloc()));
+    p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+      @Override
+      protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+          pipeline.addLast("h2-codec", http2Codec());
+          pipeline.addLast("h2-multiplex", new Http2MultiplexHandler(streamInit(true)));
+        } else {
+          pipeline.addLast("codec", http1Codec());
+          pipeline.addLast("continue", new HttpServerExpectContinueHandler());
+        }
+        pipeline.addLast("client", new ClientHandler(gw, false, true));
+      }
+    });
+  }
+
+  private void initClient(ChannelPipeline p) {
+    p.addLast("idle", idle());
+    HttpServerCodec codec = http1Codec();
+    if (options.h2c()) {
+      HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,
+          protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+              ? new Http2ServerUpgradeCodec(http2Codec(), new Http2MultiplexHandler(streamInit(false), streamInit(false)))
+              : null,
+          64 * 1024);
+      p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelHandlerAdapter() {
+        // Prior knowledge: the HTTP/2 handlers take the place of this one, before the HTTP/1 ones.
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+          ChannelPipeline pipeline = ctx.pipeline();
+          pipeline.addAfter(ctx.name(), "h2-codec", http2Codec());
+          pipeline.addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(streamInit(false)));
+          pipeline.remove(this);
+        }
+      }));
+    } else {
+      p.addLast("codec", codec);
+    }
+    p.addLast("continue", new HttpServerExpectContinueHandler());
+    p.addLast("client", new ClientHandler(gw, false, false));
+  }
+
+  private Http2FrameCodec http2Codec() {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(options.maxHeaderSize()))
+        .build();
+  }
+
+  private ChannelInitializer<Channel> streamInit(boolean secure) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new ClientHandler(gw, true, secure));
+      }
+    };
+  }
+
+  /** Replaces the route table. Resources of other kinds are ignored. */
+  public void routes(Collection<Resource> routes) {
+    List<Resource> copy = List.copyOf(routes);
+    synchronized (updateLock) {
+      gw.routes(copy);
+      lastRoutes = copy;
+    }
+    saveSnapshot();
+  }
+
+  /** Replaces one service's instances; only those that {@link Instance#takesTraffic()} get requests. */
+  public void instances(String service, List<Instance> instances) {
+    List<Instance> copy = List.copyOf(instances);
+    synchronized (updateLock) {
+      gw.instances(service, copy);
+      lastInstances.put(service, copy);
+    }
+    saveSnapshot();
+  }
+
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The TLS port, or -1 when TLS is off. */
+  public int tlsPort() {
+    return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+  }
+
+  public int managementPort() {
+    return management.activeLocalPort();
+  }
+
+  /** The registry behind /metrics. */
+  public PrometheusMeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  private void loadSnapshot() {
+    if (options.snapshotFile() == null || !Files.isRegularFile(options.snapshotFile())) return;
+    try {
+      Snapshot s = Snapshot.read(options.snapshotFile());
+      synchronized (updateLock) {
+        if (lastRoutes == null) {
+          gw.routes(s.routes());
+          lastRoutes = s.routes();
+        }
+        s.instances().forEach((svc, list) -> {
+          if (!lastInstances.containsKey(svc)) {
+            gw.instances(svc, list);
+            lastInstances.put(svc, list);
+          }
+        });
+      }
+      log.info("loaded {} routes and {} services from snapshot {}", s.routes().size(), s.instances().size(), options.snapshotFile());
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot read gateway snapshot {}: {}", options.snapshotFile(), e.toString());
+    }
+  }
+
+  private void saveSnapshot() {
+    if (snapshots == null || !snapshotDirty.compareAndSet(false, true)) return;
+    snapshots.execute(() -> {
+      snapshotDirty.set(false);
+      Snapshot s;
+      synchronized (updateLock) {
+        s = Snapshot.of(lastRoutes == null ? List.of() : lastRoutes, Map.copyOf(lastInstances));
+      }
+      try {
+        s.write(options.snapshotFile());
+      } catch (IOException | RuntimeException e) {
+        log.warn("cannot write gateway snapshot {}: {}", options.snapshotFile(), e.toString());
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    if (serverChannel != null) serverChannel.close().syncUninterruptibly();
+    if (tlsChannel != null) tlsChannel.close().syncUninterruptibly();
+    if (management != null) management.stop().join();
+    if (group != null) group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (snapshots != null) {
+      snapshots.shutdown();
+      try {
+        snapshots.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    gw.close();
+    registry.close();
+  }
+}

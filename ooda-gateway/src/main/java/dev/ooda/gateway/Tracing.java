@@ -1,0 +1,164 @@
+package dev.ooda.gateway;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.concurrent.ThreadLocalRandom;
+import zipkin2.Endpoint;
+import zipkin2.Span;
+import zipkin2.reporter.AsyncReporter;
+import zipkin2.reporter.urlconnection.URLConnectionSender;
+
+/**
+ * Trace context: B3 (single and multi header) and W3C {@code traceparent} accepted, a new trace
+ * started when neither is present, W3C emitted to the origin. Spans go to a Zipkin collector
+ * through an async bounded reporter, when one is configured.
+ */
+final class Tracing implements AutoCloseable {
+  static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+  static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
+  static final AsciiString B3 = AsciiString.cached("b3");
+  static final AsciiString B3_TRACE_ID = AsciiString.cached("x-b3-traceid");
+  static final AsciiString B3_SPAN_ID = AsciiString.cached("x-b3-spanid");
+  static final AsciiString B3_PARENT_ID = AsciiString.cached("x-b3-parentspanid");
+  static final AsciiString B3_SAMPLED = AsciiString.cached("x-b3-sampled");
+  static final AsciiString B3_FLAGS = AsciiString.cached("x-b3-flags");
+
+  /** A request's place in a trace: the gateway's span is {@code spanId}, child of {@code parentId}. */
+  record Context(String traceId, String parentId, String spanId, boolean sampled) {
+    String traceparent() {
+      String t = traceId.length() == 16 ? "0000000000000000" + traceId : traceId;
+      return "00-" + t + "-" + spanId + (sampled ? "-01" : "-00");
+    }
+  }
+
+  private final AsyncReporter<Span> reporter;
+  private final URLConnectionSender sender;
+  private final Endpoint local;
+
+  private Tracing(URLConnectionSender sender, AsyncReporter<Span> reporter) {
+    this.sender = sender;
+    this.reporter = reporter;
+    this.local = Endpoint.newBuilder().serviceName("ooda-gateway").build();
+  }
+
+  static Tracing create(String zipkinUrl) {
+    if (zipkinUrl == null || zipkinUrl.isBlank()) return new Tracing(null, null);
+    String url = zipkinUrl.replaceAll("/+$", "");
+    if (!url.endsWith("/api/v2/spans")) url += "/api/v2/spans";
+    URLConnectionSender sender = URLConnectionSender.create(url);
+    AsyncReporter<Span> reporter = AsyncReporter.builder(sender)
+        .queuedMaxSpans(10_000)
+        .messageTimeout(1, java.util.concurrent.TimeUnit.SECONDS)
+        .build(zipkin2.reporter.SpanBytesEncoder.JSON_V2);
+    return new Tracing(sender, reporter);
+  }
+
+  boolean reporting() {
+    return reporter != null;
+  }
+
+  /** Reads the incoming context; {@code sampleRate} decides when the caller did not. */
+  static Context extract(HttpHeaders h, double sampleRate) {
+    String traceId = null;
+    String parent = null;
+    Boolean sampled = null;
+    String tp = h.get(TRACEPARENT);
+    if (tp != null && tp.length() >= 55 && tp.charAt(2) == '-' && tp.charAt(35) == '-' && tp.charAt(52) == '-') {
+      String t = tp.substring(3, 35);
+      String s = tp.substring(36, 52);
+      if (hex(t) && hex(s) && !zero(t) && !zero(s)) {
+        traceId = t;
+        parent = s;
+        sampled = (Character.digit(tp.charAt(54), 16) & 1) == 1;
+      }
+    }
+    if (traceId == null) {
+      String b3 = h.get(B3);
+      if (b3 != null) {
+        String[] p = b3.split("-");
+        if (p.length >= 2 && hex(p[0]) && hex(p[1]) && (p[0].length() == 16 || p[0].length() == 32) && p[1].length() == 16) {
+          traceId = p[0];
+          parent = p[1];
+          if (p.length >= 3) sampled = p[2].equals("1") || p[2].equals("d");
+        } else if (p.length == 1 && (b3.equals("0") || b3.equals("1") || b3.equals("d"))) {
+          sampled = !b3.equals("0");
+        }
+      } else {
+        String t = h.get(B3_TRACE_ID);
+        String s = h.get(B3_SPAN_ID);
+        if (t != null && s != null && hex(t) && hex(s) && (t.length() == 16 || t.length() == 32) && s.length() == 16) {
+          traceId = t;
+          parent = s;
+        }
+        String smp = h.get(B3_SAMPLED);
+        if ("1".equals(h.get(B3_FLAGS))) sampled = true;
+        else if (smp != null) sampled = smp.equals("1") || smp.equalsIgnoreCase("true");
+      }
+    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    if (traceId == null) traceId = hex64(r.nextLong() | 1) + hex64(r.nextLong() | 1);
+    boolean decision = sampled != null ? sampled : sampleRate >= 1 || (sampleRate > 0 && r.nextDouble() < sampleRate);
+    return new Context(traceId, parent, hex64(r.nextLong() | 1), decision);
+  }
+
+  /** What the origin sees: W3C {@code traceparent} with the gateway's span as parent; B3 removed. */
+  static void inject(HttpHeaders h, Context c) {
+    h.remove(B3).remove(B3_TRACE_ID).remove(B3_SPAN_ID).remove(B3_PARENT_ID).remove(B3_SAMPLED).remove(B3_FLAGS);
+    h.set(TRACEPARENT, c.traceparent());
+  }
+
+  void report(Context c, String name, long startMicros, long durationMicros, String clientIp,
+              String method, String path, int status, String route, String target, String error) {
+    if (reporter == null || !c.sampled()) return;
+    Span.Builder b = Span.newBuilder()
+        .traceId(c.traceId()).parentId(c.parentId()).id(c.spanId())
+        .kind(Span.Kind.SERVER).name(name)
+        .timestamp(startMicros).duration(Math.max(1, durationMicros))
+        .localEndpoint(local)
+        .putTag("http.method", method).putTag("http.path", path)
+        .putTag("http.status_code", Integer.toString(status));
+    if (clientIp != null) b.remoteEndpoint(Endpoint.newBuilder().ip(clientIp).build());
+    if (route != null) b.putTag("ooda.route", route);
+    if (target != null) b.putTag("ooda.target", target);
+    if (error != null) b.putTag("error", error);
+    else if (status >= 500) b.putTag("error", Integer.toString(status));
+    reporter.report(b.build());
+  }
+
+  void flush() {
+    if (reporter != null) reporter.flush();
+  }
+
+  @Override
+  public void close() {
+    if (reporter != null) {
+      reporter.close();
+      sender.close();
+    }
+  }
+
+  private static boolean hex(String s) {
+    if (s.isEmpty() || s.length() > 32) return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+  }
+
+  private static boolean zero(String s) {
+    for (int i = 0; i < s.length(); i++) if (s.charAt(i) != '0') return false;
+    return true;
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  static String hex64(long v) {
+    char[] c = new char[16];
+    for (int i = 15; i >= 0; i--) {
+      c[i] = HEX[(int) (v & 0xf)];
+      v >>>= 4;
+    }
+    return new String(c);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.ooda.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import zipkin2.Span;
+import zipkin2.codec.SpanBytesDecoder;
+
+class TracingTest extends GatewayTestSupport {
+
+  private final List<Span> spans = new CopyOnWriteArrayList<>();
+
+  private String collector() throws Exception {
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    s.createContext("/api/v2/spans", ex -> {
+      var in = "gzip".equals(ex.getRequestHeaders().getFirst("Content-Encoding"))
+          ? new java.util.zip.GZIPInputStream(ex.getRequestBody()) : ex.getRequestBody();
+      spans.addAll(SpanBytesDecoder.JSON_V2.decodeList(in.readAllBytes()));
+      ex.sendResponseHeaders(202, -1);
+      ex.close();
+    });
+    s.start();
+    closeables.add(() -> s.stop(0));
+    return "http://127.0.0.1:" + s.getAddress().getPort();
+  }
+
+  @Test
+  void acceptsB3ForwardsW3cAndReportsTheGatewaySpan() throws Exception {
+    TestOrigin o = origin("o");
+    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1).withZipkinUrl(collector()));
+    g.routes(yaml("kind: Route\nname: catalog\nspec: {match: {pathPrefix: /c}, to: [{url: '" + o.url() + "'}]}\n"));
+    get(g, "/c/1", "X-B3-TraceId", "463ac35c9f6413ad", "X-B3-SpanId", "a2fb4a1d1a96d312", "X-B3-Sampled", "1");
+    String tp = o.last().header("traceparent");
+    assertThat(tp).startsWith("00-0000000000000000463ac35c9f6413ad-").endsWith("-01");
+    assertThat(o.last().header("X-B3-TraceId")).isNull();
+    String gatewaySpan = tp.substring(36, 52);
+    ObservabilityTest.waitFor(() -> !spans.isEmpty());
+    assertThat(spans).hasSize(1);
+    Span s = spans.get(0);
+    assertThat(s.traceId()).isEqualTo("463ac35c9f6413ad");
+    assertThat(s.parentId()).isEqualTo("a2fb4a1d1a96d312");
+    assertThat(s.id()).isEqualTo(gatewaySpan);
+    assertThat(s.kind()).isEqualTo(Span.Kind.SERVER);
+    assertThat(s.localServiceName()).isEqualTo("ooda-gateway");
+    assertThat(s.tags()).containsEntry("http.status_code", "200").containsEntry("ooda.route", "catalog");
+  }
+
+  @Test
+  void acceptsW3cAndStartsATraceWhenThereIsNone() throws Exception {
+    TestOrigin o = origin("o");
+    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1).withZipkinUrl(collector()));
+    g.routes(yaml("""
+        kind: Route
+        name: traced
+        spec: {match: {pathPrefix: /t}, to: [{url: '%s'}]}
+        ---
+        kind: Route
+        name: quiet
+        spec: {match: {pathPrefix: /q}, to: [{url: '%s'}], sampleRate: 0}
+        """.formatted(o.url(), o.url())));
+    get(g, "/t", "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(o.last().header("traceparent")).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").endsWith("-01")
+        .doesNotContain("00f067aa0ba902b7");
+    get(g, "/t");
+    String fresh = o.last().header("traceparent");
+    assertThat(fresh).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01").doesNotContain("4bf92f3577b34da6a3ce929d0e0e4736");
+    get(g, "/q");
+    assertThat(o.last().header("traceparent")).endsWith("-00");
+    ObservabilityTest.waitFor(() -> spans.size() >= 2);
+    Thread.sleep(1500);
+    // The route with sampleRate 0 reported nothing.
+    assertThat(spans).hasSize(2);
+    assertThat(spans).extracting(Span::parentId).containsExactlyInAnyOrder("00f067aa0ba902b7", null);
+  }
+}
