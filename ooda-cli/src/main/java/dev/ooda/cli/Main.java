@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A microservices platform: gateway, registry, data access, tracing, in one command.",
-    subcommands = {Up.class, ControlCommand.class, TracesCommand.class, DataCommand.class,
+    subcommands = {Up.class, ControlCommand.class, GatewayCommand.class, TracesCommand.class, DataCommand.class,
         Apply.class, Get.class, Delete.class, TraceCommand.class})
 public final class Main {
 

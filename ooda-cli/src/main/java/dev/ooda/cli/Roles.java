@@ -2,6 +2,9 @@ package dev.ooda.cli;
 
 import dev.ooda.control.ResourceCache;
 import dev.ooda.data.DataServer;
+import dev.ooda.gateway.GatewayOptions;
+import dev.ooda.gateway.GatewayServer;
+import dev.ooda.model.Kinds;
 import dev.ooda.model.NamespaceSpec;
 import dev.ooda.trace.TraceOptions;
 import dev.ooda.trace.TraceServer;
@@ -11,6 +14,18 @@ import org.apache.curator.framework.CuratorFramework;
 /** Starts each role the same way for {@code ooda up} and for the role's own command. */
 final class Roles {
   private Roles() {}
+
+  /**
+   * The gateway, fed with the control plane's routes, and with services' fixed endpoints as their
+   * instances. It starts from its last snapshot, so it serves even before ZooKeeper answers.
+   */
+  static GatewayServer gateway(Platform p, CuratorFramework zk, GatewayOptions options) {
+    GatewayServer g = new GatewayServer(options).start();
+    p.add("gateway", g, "http://127.0.0.1:" + g.port() + " (management http://127.0.0.1:" + g.managementPort() + "/metrics)");
+    p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> g.routes(snapshot.values())));
+    p.add(ResourceCache.open(zk, Kinds.SERVICE, new FixedEndpoints(g::instances)));
+    return g;
+  }
 
   static TraceServer traces(Platform p, TraceOptions options) {
     TraceServer t = new TraceServer(options).start();

@@ -2,7 +2,9 @@ package dev.ooda.cli;
 
 import dev.ooda.control.ControlPlane;
 import dev.ooda.control.EmbeddedZooKeeper;
+import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.trace.TraceOptions;
+import dev.ooda.trace.TraceServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,6 +23,13 @@ final class Up implements Callable<Integer> {
   @Option(names = "--control-port", defaultValue = "9900", description = "Admin API port (default ${DEFAULT-VALUE}).")
   int controlPort;
 
+  @Option(names = "--gateway-port", defaultValue = "8080", description = "Gateway port (default ${DEFAULT-VALUE}).")
+  int gatewayPort;
+
+  @Option(names = "--gateway-management-port", defaultValue = "8081",
+      description = "Gateway management port: /metrics, /health, /routes (default ${DEFAULT-VALUE}).")
+  int gatewayManagementPort;
+
   @Option(names = "--traces-port", defaultValue = "9411", description = "Zipkin-compatible collector port (default ${DEFAULT-VALUE}).")
   int tracesPort;
 
@@ -33,16 +42,23 @@ final class Up implements Callable<Integer> {
   public Integer call() throws Exception {
     Ports.check("--zookeeper-port", zookeeperPort);
     Ports.check("--control-port", controlPort);
+    Ports.check("--gateway-port", gatewayPort);
+    Ports.check("--gateway-management-port", gatewayManagementPort);
     Ports.check("--traces-port", tracesPort);
     Ports.check("--data-port", dataPort);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       p.lock(dataDir);
+      AccessLogs.writeTo(dataDir);
       EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dataDir, zookeeperPort);
       p.add("zookeeper", zk, zk.connectString() + " (data in " + dataDir.resolve("zookeeper") + ")");
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir));
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
-      Roles.traces(p, TraceOptions.defaults().withPort(tracesPort));
+      TraceServer traces = Roles.traces(p, TraceOptions.defaults().withPort(tracesPort));
       Roles.data(p, control.zookeeper(), dataPort, dataDir);
+      Roles.gateway(p, control.zookeeper(), GatewayOptions.defaults().withHost("127.0.0.1")
+          .withPort(gatewayPort).withManagementPort(gatewayManagementPort)
+          .withSnapshotFile(dataDir.resolve("gateway-snapshot.json"))
+          .withZipkinUrl("http://127.0.0.1:" + traces.port()));
       p.runUntilStopped("platform");
     }
     return 0;

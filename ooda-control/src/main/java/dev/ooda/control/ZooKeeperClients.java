@@ -12,6 +12,19 @@ public final class ZooKeeperClients {
 
   /** Starts a client and waits up to 15 s for a connection. */
   public static CuratorFramework connect(String connectString) throws InterruptedException {
+    CuratorFramework zk = start(connectString);
+    if (!zk.blockUntilConnected(15, java.util.concurrent.TimeUnit.SECONDS)) {
+      zk.close();
+      throw new IllegalStateException("cannot reach ZooKeeper at " + connectString + " within 15 s");
+    }
+    return zk;
+  }
+
+  /**
+   * Starts a client without waiting: it connects in the background and keeps retrying, and the
+   * caches opened on it fill once it does. For roles that must serve while ZooKeeper is away.
+   */
+  public static CuratorFramework start(String connectString) {
     CuratorFramework zk = CuratorFrameworkFactory.builder()
         .connectString(connectString)
         .namespace(NAMESPACE)
@@ -20,10 +33,6 @@ public final class ZooKeeperClients {
         .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
         .build();
     zk.start();
-    if (!zk.blockUntilConnected(15, java.util.concurrent.TimeUnit.SECONDS)) {
-      zk.close();
-      throw new IllegalStateException("cannot reach ZooKeeper at " + connectString + " within 15 s");
-    }
     return zk;
   }
 }

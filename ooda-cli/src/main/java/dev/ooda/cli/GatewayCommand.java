@@ -1,0 +1,49 @@
+package dev.ooda.cli;
+
+import dev.ooda.control.ZooKeeperClients;
+import dev.ooda.gateway.GatewayOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.curator.framework.CuratorFramework;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "gateway", description = "Run a gateway alone; routes and instances come from the control plane.")
+final class GatewayCommand implements Callable<Integer> {
+  @Option(names = "--zookeeper", required = true, paramLabel = "HOST:PORT,...", description = "ZooKeeper ensemble of the control plane.")
+  String zookeeper;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Gateway port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--management-port", defaultValue = "8081", description = "Management port (default ${DEFAULT-VALUE}).")
+  int managementPort;
+
+  @Option(names = "--zipkin", paramLabel = "URL", description = "Zipkin-compatible collector to report spans to.")
+  String zipkin;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".ooda",
+      description = "Where the gateway keeps its configuration snapshot and access log (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Ports.check("--port", port);
+    Ports.check("--management-port", managementPort);
+    try (Platform p = new Platform(spec.commandLine().getOut())) {
+      AccessLogs.writeTo(dataDir);
+      // The gateway starts from its snapshot first, so it serves even if ZooKeeper is away.
+      CuratorFramework zk = p.add(ZooKeeperClients.start(zookeeper));
+      Roles.gateway(p, zk, GatewayOptions.defaults().withHost(host).withPort(port).withManagementPort(managementPort)
+          .withSnapshotFile(dataDir.resolve("gateway-snapshot.json")).withZipkinUrl(zipkin));
+      p.runUntilStopped("gateway");
+    }
+    return 0;
+  }
+}
