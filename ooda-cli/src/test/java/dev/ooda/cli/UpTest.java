@@ -23,26 +23,36 @@ import picocli.CommandLine;
 class UpTest {
   @TempDir Path work;
 
-  record Running(Process process, String controlUrl, List<String> lines) {}
+  record Running(Process process, String controlUrl, String gatewayUrl, List<String> lines) {}
+
+  static final String[] FREE_PORTS = {"--zookeeper-port", "0", "--control-port", "0", "--gateway-port", "0",
+      "--gateway-management-port", "0", "--traces-port", "0", "--data-port", "0"};
+
+  static List<String> command(Path dataDir) {
+    List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.ooda.cli.Main", "up", "--data-dir", dataDir.toString()));
+    c.addAll(List.of(FREE_PORTS));
+    return c;
+  }
 
   Running up(Path dataDir) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.ooda.cli.Main", "up",
-        "--data-dir", dataDir.toString(), "--zookeeper-port", "0", "--control-port", "0")
+    Process p = new ProcessBuilder(command(dataDir))
         .redirectError(work.resolve("up.err").toFile())
         .start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     List<String> lines = new ArrayList<>();
     String control = null;
+    String gateway = null;
     for (String line; (line = out.readLine()) != null; ) {
       lines.add(line);
-      Matcher m = Pattern.compile("^control\\s+(http://\\S+)").matcher(line);
-      if (m.find()) control = m.group(1);
+      Matcher m = Pattern.compile("^(control|gateway)\\s+(http://\\S+)").matcher(line);
+      if (m.find() && m.group(1).equals("control")) control = m.group(2);
+      if (m.find(0) && m.group(1).equals("gateway")) gateway = m.group(2);
       if (line.contains("ready")) break;
     }
     assertThat(lines).as("stderr: %s", Files.exists(work.resolve("up.err")) ? Files.readString(work.resolve("up.err")) : "")
         .anySatisfy(l -> assertThat(l).contains("ready"));
-    return new Running(p, control, lines);
+    return new Running(p, control, gateway, lines);
   }
 
   record Result(int code, String out, String err) {}
@@ -89,6 +99,17 @@ class UpTest {
     assertThat(applied.code()).as(applied.err()).isZero();
     assertThat(applied.out()).contains("route/catalog created (version 1)", "route/reviews-stub created (version 1)");
 
+    // The gateway answers the stub route as soon as it is applied.
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> stub = null;
+    for (int i = 0; i < 50; i++) {
+      stub = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(first.gatewayUrl() + "/api/reviews/1")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (stub.statusCode() == 200) break;
+      Thread.sleep(100);
+    }
+    assertThat(stub.body()).isEqualTo("{\"reviews\":[]}");
+
     // Bad input: the CLI prints the server's problem, naming document and field, and exits non-zero.
     Result bad = ooda("kind: Route\nname: broken\nspec: {match: {pathPrefix: nope}, respond: {}}\n", "apply", "-f", "-", server, dir);
     assertThat(bad.code()).isEqualTo(1);
@@ -124,9 +145,7 @@ class UpTest {
     Path data = work.resolve("shared");
     Running first = up(data);
     try {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process second = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.ooda.cli.Main", "up",
-          "--data-dir", data.toString(), "--zookeeper-port", "0", "--control-port", "0").redirectErrorStream(true).start();
+      Process second = new ProcessBuilder(command(data)).redirectErrorStream(true).start();
       String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(second.exitValue()).isNotZero();
