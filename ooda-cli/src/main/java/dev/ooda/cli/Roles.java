@@ -9,6 +9,9 @@ import dev.ooda.model.NamespaceSpec;
 import dev.ooda.trace.TraceOptions;
 import dev.ooda.trace.TraceServer;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.curator.framework.CuratorFramework;
 
 /** Starts each role the same way for {@code ooda up} and for the role's own command. */
@@ -27,15 +30,36 @@ final class Roles {
     return g;
   }
 
+  /** Starts a role on another thread, so that independent roles come up side by side. */
+  static <T> CompletableFuture<T> async(Callable<T> start) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return start.call();
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
+  }
+
   static TraceServer traces(Platform p, TraceOptions options) {
-    TraceServer t = new TraceServer(options).start();
+    return traces(p, new TraceServer(options).start());
+  }
+
+  static TraceServer traces(Platform p, TraceServer t) {
     p.add("traces", t, "http://127.0.0.1:" + t.port() + " (Zipkin v2 API; UI-compatible)");
     return t;
   }
 
   /** The data service, fed with the control plane's Namespace resources as they change. */
   static DataServer data(Platform p, CuratorFramework zk, int port, Path dataDir) {
-    DataServer d = new DataServer(DataServer.Options.of(port, dataDir.resolve("data"))).start();
+    return data(p, zk, new DataServer(dataOptions(port, dataDir)).start(), dataDir);
+  }
+
+  static DataServer.Options dataOptions(int port, Path dataDir) {
+    return DataServer.Options.of(port, dataDir.resolve("data"));
+  }
+
+  static DataServer data(Platform p, CuratorFramework zk, DataServer d, Path dataDir) {
     p.add("data", d, "http://127.0.0.1:" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> d.namespaces(snapshot.values()));
     p.add(namespaces);

@@ -2,6 +2,7 @@ package dev.ooda.cli;
 
 import dev.ooda.control.ControlPlane;
 import dev.ooda.control.EmbeddedZooKeeper;
+import dev.ooda.data.DataServer;
 import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.trace.TraceOptions;
 import dev.ooda.trace.TraceServer;
@@ -49,12 +50,15 @@ final class Up implements Callable<Integer> {
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       p.lock(dataDir);
       AccessLogs.writeTo(dataDir);
+      // The collector and the data service need nothing from the control plane to start.
+      var tracesStarting = Roles.async(() -> new TraceServer(TraceOptions.defaults().withPort(tracesPort)).start());
+      var dataStarting = Roles.async(() -> new DataServer(Roles.dataOptions(dataPort, dataDir)).start());
       EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dataDir, zookeeperPort);
       p.add("zookeeper", zk, zk.connectString() + " (data in " + dataDir.resolve("zookeeper") + ")");
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir));
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
-      TraceServer traces = Roles.traces(p, TraceOptions.defaults().withPort(tracesPort));
-      Roles.data(p, control.zookeeper(), dataPort, dataDir);
+      TraceServer traces = Roles.traces(p, tracesStarting.join());
+      Roles.data(p, control.zookeeper(), dataStarting.join(), dataDir);
       Roles.gateway(p, control.zookeeper(), GatewayOptions.defaults().withHost("127.0.0.1")
           .withPort(gatewayPort).withManagementPort(gatewayManagementPort)
           .withSnapshotFile(dataDir.resolve("gateway-snapshot.json"))
