@@ -87,7 +87,10 @@ public final class Call {
     return this;
   }
 
-  /** Sends the call and reads a 2xx answer into {@code type}; null when the answer has no body. */
+  /**
+   * Sends the call and reads a 2xx answer into {@code type}; null when the answer has no body. A
+   * {@code String} takes a text answer as it is, and {@code byte[]} any answer's bytes.
+   */
   public <T> T as(Class<T> type) {
     return join(asAsync(type));
   }
@@ -170,8 +173,11 @@ public final class Call {
   static <T> T decode(String service, AggregatedHttpResponse res, JavaType type) {
     HttpStatus status = res.status();
     if (status.isSuccess()) {
-      if (type.getRawClass() == Void.class || res.content().isEmpty()) return null;
+      Class<?> raw = type.getRawClass();
+      if (raw == Void.class || res.content().isEmpty()) return null;
       Codec c = Codec.of(res.contentType());
+      if (c == null && raw == String.class) return (T) res.contentUtf8();
+      if (raw == byte[].class) return (T) res.content().array();
       if (c == null) {
         throw new RemoteProblemException(service, unreadable(res, "has Content-Type " + res.contentType() + ", neither JSON nor CBOR"));
       }
