@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ShuttingDownException;
 import com.linecorp.armeria.common.util.Exceptions;
 import com.linecorp.armeria.server.RequestCancellationException;
 import com.linecorp.armeria.server.RequestTimeoutException;
@@ -41,6 +42,10 @@ final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunctio
     }
     if (c instanceof RequestTimeoutException) {
       return Problem.of(504, "deadline-exceeded", "Deadline exceeded", "the request's deadline passed before its answer was ready");
+    }
+    if (c instanceof ShuttingDownException) {
+      // nothing was done; a 503 tells the caller to try another instance
+      return Problem.of(503, "shutting-down", "Shutting down", "this instance is shutting down");
     }
     if (c instanceof RemoteProblemException r) {
       return Problem.of(502, "dependency-failed", "Dependency failed",
