@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A microservices platform: gateway, registry, data access, tracing, in one command.",
-    subcommands = {Up.class, ControlCommand.class, Apply.class, Get.class, Delete.class})
+    subcommands = {Up.class, ControlCommand.class, Apply.class, Get.class, Delete.class, Register.class, Drain.class})
 public final class Main {
 
   public static void main(String[] args) {
