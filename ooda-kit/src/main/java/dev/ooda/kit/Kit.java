@@ -24,7 +24,8 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
  * that reports spans to the collector, the Prometheus registry, and the connection pools.
  *
  * <pre>{@code
- * try (Kit kit = Kit.start(Kit.Options.of("checkout").withZipkin("http://127.0.0.1:9411"))) {
+ * try (Kit kit = Kit.start(Kit.Options.of("checkout").withControlPlane("http://127.0.0.1:9900")
+ *     .withZookeeper("127.0.0.1:2181").withZipkin("http://127.0.0.1:9411"))) {
  *   OodaClient catalog = kit.client("catalog");
  *   Item item = catalog.get("/items/{id}", 42).as(Item.class);
  * }
@@ -37,14 +38,18 @@ public final class Kit implements AutoCloseable {
    *
    * @param service      this process's service name; sent in {@code ooda-caller} on every call
    * @param zone         where it runs; calls prefer instances in the same zone. May be null
+   * @param controlPlane control nodes' base URLs, comma-separated (e.g. {@code http://127.0.0.1:9900});
+   *                     instances register there unless {@code registration} is set
+   * @param zookeeper    ZooKeeper connect string (e.g. {@code 127.0.0.1:2181}); other services'
+   *                     instances are watched there unless {@code discovery} is set
    * @param zipkin       the span collector (base URL or its {@code /api/v2/spans} URL); null
    *                     reports no spans, though trace context is still propagated
    * @param sampleRate   share of new traces that are recorded, 0..1; default 1
-   * @param discovery    where other services' instances come from
-   * @param registration where this process's instances register; may be null for a pure client
+   * @param discovery    where other services' instances come from, instead of {@code zookeeper}
+   * @param registration where this process's instances register, instead of {@code controlPlane}
    */
-  public record Options(String service, String zone, String zipkin, float sampleRate, Discovery discovery,
-                        Registration registration) {
+  public record Options(String service, String zone, String controlPlane, String zookeeper, String zipkin,
+                        float sampleRate, Discovery discovery, Registration registration) {
     public Options {
       String p = Names.problem(service);
       if (p != null) throw new IllegalArgumentException("service name " + p);
@@ -52,32 +57,40 @@ public final class Kit implements AutoCloseable {
     }
 
     public static Options of(String service) {
-      return new Options(service, null, null, 1f, null, null);
+      return new Options(service, null, null, null, null, 1f, null, null);
     }
 
     public Options withZone(String z) {
-      return new Options(service, z, zipkin, sampleRate, discovery, registration);
+      return new Options(service, z, controlPlane, zookeeper, zipkin, sampleRate, discovery, registration);
+    }
+
+    public Options withControlPlane(String urls) {
+      return new Options(service, zone, urls, zookeeper, zipkin, sampleRate, discovery, registration);
+    }
+
+    public Options withZookeeper(String connect) {
+      return new Options(service, zone, controlPlane, connect, zipkin, sampleRate, discovery, registration);
     }
 
     public Options withZipkin(String url) {
-      return new Options(service, zone, url, sampleRate, discovery, registration);
+      return new Options(service, zone, controlPlane, zookeeper, url, sampleRate, discovery, registration);
     }
 
     public Options withSampleRate(float r) {
-      return new Options(service, zone, zipkin, r, discovery, registration);
+      return new Options(service, zone, controlPlane, zookeeper, zipkin, r, discovery, registration);
     }
 
     public Options withDiscovery(Discovery d) {
-      return new Options(service, zone, zipkin, sampleRate, d, registration);
+      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, d, registration);
     }
 
     public Options withRegistration(Registration r) {
-      return new Options(service, zone, zipkin, sampleRate, discovery, r);
+      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, discovery, r);
     }
 
     /** Both from one registry, e.g. an {@link InMemoryRegistry}. */
     public <R extends Discovery & Registration> Options withRegistry(R r) {
-      return new Options(service, zone, zipkin, sampleRate, r, r);
+      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, r, r);
     }
   }
 
@@ -90,9 +103,28 @@ public final class Kit implements AutoCloseable {
   private final ClientFactory clientFactory;
   private final Map<String, OodaClient> clients = new ConcurrentHashMap<>();
   private final List<AutoCloseable> owned = new ArrayList<>();
+  private final Discovery discovery;
+  private final Registration registration;
 
   private Kit(Options o) {
     this.options = o;
+    if (o.discovery() != null) {
+      discovery = o.discovery();
+    } else if (o.zookeeper() != null) {
+      ZooKeeperDiscovery zk = ZooKeeperDiscovery.connect(o.zookeeper());
+      owned.add(zk);
+      discovery = zk;
+    } else {
+      discovery = null;
+    }
+    if (o.registration() != null) {
+      registration = o.registration();
+    } else if (o.controlPlane() != null) {
+      registration = new ControlPlaneRegistration(java.util.Arrays.stream(o.controlPlane().split(","))
+          .map(String::trim).filter(x -> !x.isEmpty()).map(java.net.URI::create).toList());
+    } else {
+      registration = null;
+    }
     if (o.zipkin() != null) {
       String url = o.zipkin().endsWith("/api/v2/spans") ? o.zipkin()
           : o.zipkin().replaceAll("/+$", "") + "/api/v2/spans";
@@ -179,14 +211,14 @@ public final class Kit implements AutoCloseable {
   }
 
   Discovery discovery() {
-    if (options.discovery() == null) {
-      throw new IllegalStateException("no discovery configured: set Kit.Options.withDiscovery");
+    if (discovery == null) {
+      throw new IllegalStateException("no discovery configured: set Kit.Options.withZookeeper (or withDiscovery)");
     }
-    return options.discovery();
+    return discovery;
   }
 
   Registration registration() {
-    return options.registration();
+    return registration;
   }
 
   /** Sends the spans that are still queued; spans are otherwise sent about once a second. */

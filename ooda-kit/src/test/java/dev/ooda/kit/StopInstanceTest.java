@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One of three instances stops during a steady stream of idempotent calls: no call fails, and the
- * client stops choosing it within a second.
+ * One of three instances stops during a steady stream of idempotent calls, with a real control
+ * plane and ZooKeeper: no call fails, and the client stops choosing it within a second.
  */
 class StopInstanceTest {
   TestPlatform platform;
@@ -33,13 +33,13 @@ class StopInstanceTest {
   OodaClient client;
 
   @BeforeEach
-  void start() {
-    platform = new TestPlatform();
+  void start() throws Exception {
+    platform = TestPlatform.withControlPlane();
     Kit pool = platform.kit("pool");
     for (int n = 0; n < 3; n++) {
       int i = n;
       // the default drain delay: a stopping instance still accepts requests for a second
-      instances.add(platform.add(pool.server("v1").service("/work", (ctx, req) -> {
+      instances.add(platform.add(pool.server("v1").shutdownTimeout(Duration.ofSeconds(1)).service("/work", (ctx, req) -> {
         hits.get(i).incrementAndGet();
         lastHitNanos.get(i).set(System.nanoTime());
         return HttpResponse.delayed(HttpResponse.of("done"), Duration.ofMillis(2));
