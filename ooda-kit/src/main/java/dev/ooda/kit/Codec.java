@@ -47,6 +47,8 @@ public enum Codec {
   private final ObjectWriter writer;
   private final ObjectReader strict;
   private final ObjectReader lenient;
+  /** Readers per answer type: looked up once, not per call. */
+  private final java.util.Map<JavaType, ObjectReader> lenientByType = new java.util.concurrent.ConcurrentHashMap<>();
 
   Codec(MediaType mediaType, ObjectMapper mapper) {
     this.mediaType = mediaType;
@@ -127,7 +129,9 @@ public enum Codec {
 
   /** Reads an answer; unknown fields are ignored. */
   <T> T readLenient(byte[] body, JavaType type) throws IOException {
-    return lenient.forType(type).readValue(body);
+    ObjectReader r = lenientByType.get(type);
+    if (r == null) r = lenientByType.computeIfAbsent(type, lenient::forType);
+    return r.readValue(body);
   }
 
   /**
