@@ -24,6 +24,7 @@ class RetryTest {
   OodaService flaky;
   final AtomicInteger attempts = new AtomicInteger();
   final AtomicInteger failFirst = new AtomicInteger();
+  final java.util.Queue<String> deadlines = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   @BeforeAll
   void start() {
@@ -35,6 +36,7 @@ class RetryTest {
         })
         .service("/wobbly", (ctx, req) -> {
           attempts.incrementAndGet();
+          deadlines.add(req.headers().get(Deadlines.HEADER));
           return failFirst.getAndDecrement() > 0 ? HttpResponse.of(HttpStatus.BAD_GATEWAY) : HttpResponse.of("ok");
         }));
     caller = platform.kit("caller");
@@ -49,6 +51,7 @@ class RetryTest {
   void reset() {
     attempts.set(0);
     failFirst.set(0);
+    deadlines.clear();
   }
 
   /** A client with a fresh budget of its own, no retries to spare beyond it, and no waiting. */
@@ -75,6 +78,10 @@ class RetryTest {
     failFirst.set(1);
     assertThat(client(10).get("/wobbly").as(String.class)).isEqualTo("ok");
     assertThat(attempts.get()).isEqualTo(2);
+    // each attempt tells the callee the time left, less on the second
+    assertThat(deadlines).hasSize(2).allSatisfy(d -> assertThat(Long.parseLong(d)).isBetween(1L, 2_000L));
+    assertThat(Long.parseLong(deadlines.stream().skip(1).findFirst().orElseThrow()))
+        .isLessThanOrEqualTo(Long.parseLong(deadlines.peek()));
   }
 
   @Test
