@@ -3,6 +3,7 @@ package dev.ooda.kit;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.linecorp.armeria.client.RequestOptions;
+import com.linecorp.armeria.client.RequestOptionsBuilder;
 import com.linecorp.armeria.client.ResponseTimeoutException;
 import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.client.circuitbreaker.FailFastException;
@@ -39,6 +40,8 @@ import java.util.concurrent.CompletionException;
  */
 public final class Call {
   private static final MediaType PROBLEM = MediaType.parse(Problem.MEDIA_TYPE);
+  private static final String ACCEPT_CBOR = "application/cbor, application/json;q=0.9, application/problem+json;q=0.9";
+  private static final String ACCEPT_JSON = "application/json, application/problem+json;q=0.9";
 
   private final OodaClient client;
   private final RequestHeadersBuilder headers;
@@ -137,8 +140,7 @@ public final class Call {
     long now = System.nanoTime();
     long deadline = now + (timeout != null ? timeout : client.options().timeout()).toNanos();
     long inherited = Deadlines.inherited();
-    boolean fromCaller = inherited - deadline < 0;
-    if (fromCaller) deadline = inherited;
+    if (inherited - deadline < 0) deadline = inherited;
     long left = deadline - now;
     if (left <= 0) {
       return CompletableFuture.failedFuture(new DeadlineExceededException(client.service(),
@@ -146,9 +148,7 @@ public final class Call {
     }
     client.budget().deposit();
     Codec codec = client.options().codec();
-    headers.set(HttpHeaderNames.ACCEPT, codec == Codec.CBOR
-        ? "application/cbor, application/json;q=0.9, application/problem+json;q=0.9"
-        : "application/json, application/problem+json;q=0.9");
+    headers.set(HttpHeaderNames.ACCEPT, codec == Codec.CBOR ? ACCEPT_CBOR : ACCEPT_JSON);
     if (query != null) headers.path(path + "?" + query.toQueryString());
     HttpRequest req;
     if (body != null) {
@@ -157,7 +157,7 @@ public final class Call {
     } else {
       req = HttpRequest.of(headers.build());
     }
-    com.linecorp.armeria.client.RequestOptionsBuilder ro = RequestOptions.builder()
+    RequestOptionsBuilder ro = RequestOptions.builder()
         .responseTimeout(Duration.ofNanos(left))
         .attr(Deadlines.CALL, deadline);
     if (idempotent) ro.attr(Retries.IDEMPOTENT, true);
