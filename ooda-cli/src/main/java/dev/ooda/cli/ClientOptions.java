@@ -2,6 +2,7 @@ package dev.ooda.cli;
 
 import dev.ooda.control.AdminToken;
 import dev.ooda.control.ControlClient;
+import dev.ooda.control.RegistryClient;
 import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -19,6 +20,10 @@ final class ClientOptions {
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".ooda",
       description = "Data directory of a local platform, where its admin token is (default ${DEFAULT-VALUE}).")
   Path dataDir;
+
+  RegistryClient registry() {
+    return new RegistryClient(server);
+  }
 
   ControlClient client() {
     String t = token;

@@ -16,14 +16,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "get", description = "Show resources of a kind, or one of them.")
+@Command(name = "get", description = {"Show resources of a kind, or one of them.",
+    "`get instances [SERVICE]` shows the registry's instances, of one service or of all."})
 final class Get implements Callable<Integer> {
   enum Format { table, yaml, json }
 
-  @Parameters(index = "0", paramLabel = "KIND", description = "e.g. routes, services")
+  @Parameters(index = "0", paramLabel = "KIND", description = "e.g. routes, services, instances")
   String kind;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
+  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "a resource's name; for instances, a service")
   String name;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table, yaml or json (default: table for a list, yaml for one)")
@@ -39,10 +40,14 @@ final class Get implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (Kinds.find(kind).isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "unknown kind '" + kind + "' (known: " + Kinds.known() + ")");
-    }
     PrintWriter out = spec.commandLine().getOut();
+    if (kind.equalsIgnoreCase("instances") || kind.equalsIgnoreCase("instance")) {
+      Instances.print(out, client.registry().instances(name), name, format == null ? Format.table : format);
+      return 0;
+    }
+    if (Kinds.find(kind).isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "unknown kind '" + kind + "' (known: " + Kinds.known() + ", instances)");
+    }
     List<Resource> items = new ArrayList<>();
     if (name != null) {
       items.add(read(client.client().get(kind, name)));

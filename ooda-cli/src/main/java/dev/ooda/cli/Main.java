@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "A microservices platform: gateway, registry, data access, tracing, in one command.",
     subcommands = {Up.class, ControlCommand.class, GatewayCommand.class, TracesCommand.class, DataCommand.class,
-        Apply.class, Get.class, Delete.class, TraceCommand.class})
+        Apply.class, Get.class, Delete.class, Register.class, Drain.class, TraceCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

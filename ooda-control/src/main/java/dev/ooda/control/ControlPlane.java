@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane role: the resource store on ZooKeeper, its change feed, the admin token and
- * the admin HTTP API. Any number of control planes can run against one ZooKeeper ensemble.
+ * The control plane role: the resource store on ZooKeeper, its change feed, the admin token, the
+ * service registry and the admin HTTP API. Any number of control planes can run against one
+ * ZooKeeper ensemble.
  */
 public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
@@ -28,33 +29,46 @@ public final class ControlPlane implements AutoCloseable {
    * @param zookeeper ZooKeeper connect string, e.g. {@code zk1:2181,zk2:2181,zk3:2181}
    * @param dataDir   where the admin token file is written
    * @param extra     more routes on the admin server (other parts of the control plane); may be null
+   * @param registry  registry settings (self-preservation, sweep); null for {@link Registry.Options#DEFAULTS}
    */
-  public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra) {
+  public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry) {
     public Options(int port, String zookeeper, Path dataDir) {
-      this(port, zookeeper, dataDir, null);
+      this(port, zookeeper, dataDir, null, null);
+    }
+
+    public Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra) {
+      this(port, zookeeper, dataDir, extra, null);
+    }
+
+    public Options withRegistry(Registry.Options r) {
+      return new Options(port, zookeeper, dataDir, extra, r);
     }
   }
 
   private final CuratorFramework zk;
   private final ResourceStore store;
   private final ChangeFeed feed;
+  private final Registry registry;
   private final Server server;
   private final ScheduledExecutorService housekeeping;
 
-  private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Server server,
+  private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Registry registry, Server server,
                        ScheduledExecutorService housekeeping) {
     this.zk = zk;
     this.store = store;
     this.feed = feed;
+    this.registry = registry;
     this.server = server;
     this.housekeeping = housekeeping;
   }
 
   public static ControlPlane start(Options o) throws Exception {
     CuratorFramework zk = ZooKeeperClients.connect(o.zookeeper());
+    Registry registry = null;
     try {
       ResourceStore store = new ResourceStore(zk);
       AdminToken token = AdminToken.ensure(zk, o.dataDir());
+      registry = Registry.start(zk, o.registry());
       ChangeFeed feed = new ChangeFeed(store);
       PrometheusMeterRegistry metrics = PrometheusMeterRegistries.newRegistry();
       ServerBuilder sb = Server.builder()
@@ -68,10 +82,12 @@ public final class ControlPlane implements AutoCloseable {
           .errorHandler(Problems.HANDLER)
           // In-flight requests finish; watches are closed by the feed first.
           .gracefulShutdownTimeout(Duration.ofMillis(100), Duration.ofSeconds(10));
+      new RegistryApi(registry).mount(sb);
       new AdminApi(store, feed, token).mount(sb);
       if (o.extra() != null) o.extra().accept(sb);
       Server server = sb.build();
       server.start().join();
+      registry.announce("http://127.0.0.1:" + server.activeLocalPort());
       ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ooda-control-housekeeping");
         t.setDaemon(true);
@@ -84,8 +100,9 @@ public final class ControlPlane implements AutoCloseable {
           log.debug("trimming the change log failed: {}", e.getMessage());
         }
       }, 30, 60, TimeUnit.SECONDS);
-      return new ControlPlane(zk, store, feed, server, hk);
+      return new ControlPlane(zk, store, feed, registry, server, hk);
     } catch (Exception e) {
+      if (registry != null) registry.close();
       zk.close();
       throw e;
     }
@@ -107,11 +124,20 @@ public final class ControlPlane implements AutoCloseable {
     return zk;
   }
 
+  public Registry registry() {
+    return registry;
+  }
+
+  /**
+   * Stops serving, then closes the ZooKeeper session. The session takes this node's instances
+   * along; watchers keep them for one lease period while they re-register with another node.
+   */
   @Override
   public void close() {
     housekeeping.shutdownNow();
     feed.close();
     server.stop().join();
+    registry.close();
     zk.close();
   }
 }

@@ -20,9 +20,14 @@ public final class TestControl implements AutoCloseable {
   }
 
   public static TestControl start() throws Exception {
+    return start(null);
+  }
+
+  /** With registry settings, e.g. a self-preservation threshold that a test can reach. */
+  public static TestControl start(Registry.Options registry) throws Exception {
     TestingServer zk = new TestingServer(true);
     Path dir = Files.createTempDirectory("ooda-control");
-    return new TestControl(zk, ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), dir)), dir);
+    return new TestControl(zk, ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), dir).withRegistry(registry)), dir);
   }
 
   public String adminToken() {
@@ -32,6 +37,11 @@ public final class TestControl implements AutoCloseable {
   /** A client with the admin token. */
   public ControlClient client() {
     return new ControlClient(java.net.URI.create(control.url()), adminToken());
+  }
+
+  /** A registry client of this control plane. */
+  public RegistryClient registry() {
+    return new RegistryClient(java.net.URI.create(control.url()));
   }
 
   @Override

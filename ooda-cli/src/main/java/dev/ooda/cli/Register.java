@@ -1,0 +1,88 @@
+package dev.ooda.cli;
+
+import dev.ooda.control.InstanceLease;
+import dev.ooda.control.Registration;
+import dev.ooda.model.Instance;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "register",
+    description = {"Register a running process, written in any language, as an instance of SERVICE.",
+        "Keeps its lease alive until stopped (Ctrl-C or SIGTERM), then deregisters it. If the control node",
+        "it talks to restarts, the next heartbeat registers the instance again under the same id."})
+final class Register implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name, e.g. catalog.")
+  String service;
+
+  @Option(names = "--version", required = true, paramLabel = "V", description = "The version it runs, e.g. v2 or 1.4.0.")
+  String version;
+
+  @Option(names = "--url", required = true, paramLabel = "http://HOST:PORT", description = "Where it serves.")
+  URI url;
+
+  @Option(names = "--health", paramLabel = "/PATH", description = "Its HTTP health check path, for the gateways' checks.")
+  String health;
+
+  @Option(names = "--zone", paramLabel = "Z", description = "Where it runs, for zone-aware balancing.")
+  String zone;
+
+  @Option(names = "--metadata", paramLabel = "KEY=VALUE", description = "A label; repeat for more.")
+  Map<String, String> metadata = new HashMap<>();
+
+  @Option(names = "--starting", description = "Register it STARTING (no traffic) instead of UP.")
+  boolean starting;
+
+  @Mixin ClientOptions client;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Registration r = new Registration(version, host(), port(), zone, labels(), health, starting ? Instance.Status.STARTING : null);
+    InstanceLease lease = client.registry().register(service, r);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      lease.close();
+      out.printf("deregistered %s instance %s%n", service, lease.id());
+      out.flush();
+      stopped.countDown();
+    }, "ooda-deregister"));
+    Instance i = lease.instance();
+    out.printf("registered %s instance %s at %s, %s; stop with Ctrl-C to deregister%n",
+        service, i.id(), i.authority(), i.status());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private String host() {
+    if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https")) || url.getHost() == null) {
+      throw new ParameterException(spec.commandLine(), "--url '" + url + "' must be http://HOST:PORT or https://HOST:PORT");
+    }
+    if (url.getRawPath() != null && !url.getRawPath().isEmpty() && !url.getRawPath().equals("/")) {
+      throw new ParameterException(spec.commandLine(), "--url '" + url + "' must not have a path; give the health check path with --health");
+    }
+    return url.getHost();
+  }
+
+  private int port() {
+    return url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+  }
+
+  private Map<String, String> labels() {
+    Map<String, String> m = new HashMap<>(metadata);
+    if ("https".equals(url.getScheme())) m.put("scheme", "https");
+    return m;
+  }
+}

@@ -1,0 +1,448 @@
+package dev.ooda.control;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.ooda.model.Instance;
+import dev.ooda.model.Kinds;
+import dev.ooda.model.Resource;
+import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.ServiceSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry as gateways and clients see it: for each service, an immutable list of its
+ * instances, kept current by ZooKeeper watches (Curator's {@link CuratorCache}; nothing polls).
+ *
+ * <p>A service's list holds its registered instances and its Service resource's fixed endpoints
+ * ({@link Instance#fixed()}), sorted by id. An instance whose znode vanishes without a removal
+ * (its control node died, so its ephemeral node went with the node's session) stays listed, as last
+ * seen, for one lease expiry period of its service: its next heartbeat re-registers it with
+ * another control node, and a service never empties because a control node died. Explicit
+ * deregistration and lease expiry remove an instance at once. When ZooKeeper is unreachable the
+ * last lists stay as they were.
+ *
+ * <p>Instances without a health path of their own carry their Service's {@code health.path}.
+ *
+ * <p>All work and every listener call happen on one thread of this cache, in the order ZooKeeper
+ * made the changes.
+ */
+public final class InstanceCache implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(InstanceCache.class);
+  private static final ObjectReader INSTANCE = ResourceCodec.json().readerFor(Instance.class)
+      // Instances written by a newer control node may carry fields this one does not know.
+      .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Receives a service's whole new list each time it changes. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * @param service   the service whose list changed
+     * @param instances its instances now, immutable, sorted by id; empty when it has none left
+     */
+    void changed(String service, List<Instance> instances);
+  }
+
+  /** The registry's view of raw node events, on this cache's thread. */
+  interface Observer {
+    void changed(ChildData node, Instance instance);
+
+    void deleted(ChildData old);
+  }
+
+  private static final class Entry {
+    final Instance instance;
+    final long czxid;
+    ScheduledFuture<?> linger; // set while the instance's node is gone but it is still listed
+
+    Entry(Instance instance, long czxid) {
+      this.instance = instance;
+      this.czxid = czxid;
+    }
+  }
+
+  private final CuratorFramework zk;
+  private final Listener listener;
+  private final Observer observer;
+  private final Set<String> followed; // null: every service
+  private final ScheduledThreadPoolExecutor thread;
+  private final CountDownLatch ready = new CountDownLatch(1);
+
+  // Confined to the cache thread.
+  private final Map<String, CuratorCache> instanceCaches = new HashMap<>();
+  private final Map<String, Map<String, Entry>> registered = new HashMap<>();
+  private final Map<String, Long> notes = new HashMap<>(); // instance id -> czxid of its newest removal note
+  private final Set<String> loading = new HashSet<>();
+  private int pendingLoads;
+  private boolean closed;
+
+  // Read from any thread.
+  private final ConcurrentHashMap<String, List<Instance>> published = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> serviceOfId = new ConcurrentHashMap<>();
+  private volatile Map<String, ServiceSpec> specs = Map.of();
+  private CuratorCache removals;
+  private ResourceCache services;
+
+  private InstanceCache(CuratorFramework zk, Set<String> followed, Listener listener, Observer observer) {
+    this.zk = zk;
+    this.followed = followed == null ? null : ConcurrentHashMap.newKeySet();
+    if (followed != null) this.followed.addAll(followed);
+    this.listener = listener;
+    this.observer = observer;
+    this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "ooda-instance-cache");
+      t.setDaemon(true);
+      return t;
+    });
+    thread.setRemoveOnCancelPolicy(true);
+  }
+
+  /**
+   * Watches every service. {@code listener} is called once per service that has instances when the
+   * first full read is done, then once per change of a service's list.
+   */
+  public static InstanceCache open(CuratorFramework zk, Listener listener) {
+    return open(zk, null, listener, null);
+  }
+
+  /**
+   * Watches only {@code services} (more with {@link #follow}), as a gateway that holds only the
+   * services its routes use. Each followed service has its own ZooKeeper watch.
+   */
+  public static InstanceCache open(CuratorFramework zk, Set<String> services, Listener listener) {
+    return open(zk, Objects.requireNonNull(services, "services"), listener, null);
+  }
+
+  static InstanceCache open(CuratorFramework zk, Set<String> services, Listener listener, Observer observer) {
+    InstanceCache c = new InstanceCache(zk, services, listener == null ? (s, l) -> {} : listener, observer);
+    c.start();
+    return c;
+  }
+
+  private void start() {
+    run(() -> {
+      if (followed == null) {
+        pendingLoads = 3;
+        watch(null, Registry.INSTANCES);
+      } else {
+        pendingLoads = 2 + followed.size();
+        for (String s : followed) watch(s, Registry.INSTANCES + "/" + s);
+      }
+      removals = CuratorCache.build(zk, Registry.REMOVED);
+      removals.listenable().addListener(CuratorCacheListener.builder()
+          .forAll((type, old, data) -> run(() -> onNote(type, old, data)))
+          .forInitialized(() -> run(this::loaded))
+          .build());
+      removals.start();
+      boolean[] first = {true};
+      services = ResourceCache.open(zk, Kinds.SERVICE, snapshot -> run(() -> {
+        onServices(snapshot);
+        if (first[0]) {
+          first[0] = false;
+          loaded();
+        }
+      }));
+    });
+  }
+
+  /** Waits for the first full read; false if it did not complete in time. */
+  public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
+    return ready.await(timeout, unit);
+  }
+
+  /** A service's instances: immutable, sorted by id, empty when it has none (or is not followed). */
+  public List<Instance> instances(String service) {
+    return published.getOrDefault(service, List.of());
+  }
+
+  /** Every service with instances, by name, each with its list. */
+  public Map<String, List<Instance>> snapshot() {
+    return Collections.unmodifiableMap(new TreeMap<>(published));
+  }
+
+  /** Starts watching one more service; only for a cache opened with a set of services. */
+  public void follow(String service) {
+    requireSelective();
+    if (!followed.add(service)) return;
+    run(() -> {
+      loading.add(service);
+      watch(service, Registry.INSTANCES + "/" + service);
+    });
+  }
+
+  /** Stops watching a service and forgets its instances; only for a cache opened with a set of services. */
+  public void unfollow(String service) {
+    requireSelective();
+    if (!followed.remove(service)) return;
+    run(() -> {
+      CuratorCache c = instanceCaches.remove(service);
+      if (c != null) c.close();
+      loading.remove(service);
+      Map<String, Entry> gone = registered.remove(service);
+      if (gone != null) {
+        gone.values().forEach(e -> {
+          if (e.linger != null) e.linger.cancel(false);
+          serviceOfId.remove(e.instance.id(), service);
+        });
+      }
+      published.remove(service);
+    });
+  }
+
+  @Override
+  public void close() {
+    run(() -> {
+      closed = true;
+      instanceCaches.values().forEach(CuratorCache::close);
+      if (removals != null) removals.close();
+      if (services != null) services.close();
+    });
+    thread.shutdown();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- for the registry ----
+
+  /** The service an instance id is listed under (lingering ones included), if any. */
+  Optional<String> serviceOf(String id) {
+    return Optional.ofNullable(serviceOfId.get(id));
+  }
+
+  /** The lease settings of a service: its Service resource's, or the defaults. */
+  ServiceSpec.Lease lease(String service) {
+    ServiceSpec s = specs.get(service);
+    return s == null ? ServiceSpec.Lease.DEFAULT : s.effectiveLease();
+  }
+
+  /** Removal notes written before {@code beforeMillis} (ZooKeeper's clock), for clean-up. */
+  List<String> notesBefore(long beforeMillis) {
+    if (removals == null) return List.of();
+    return removals.stream()
+        .filter(d -> d.getPath().startsWith(Registry.REMOVED + "/") && d.getStat() != null && d.getStat().getCtime() < beforeMillis)
+        .map(ChildData::getPath)
+        .toList();
+  }
+
+  // ---- on the cache thread ----
+
+  private void run(Runnable r) {
+    try {
+      thread.execute(() -> {
+        if (closed) return;
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          log.error("instance cache update failed", e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // closed: nothing more to do
+    }
+  }
+
+  private void watch(String service, String path) {
+    CuratorCache c = CuratorCache.build(zk, path);
+    c.listenable().addListener(CuratorCacheListener.builder()
+        .forAll((type, old, data) -> run(() -> onInstance(type, old, data)))
+        .forInitialized(() -> run(() -> {
+          if (service != null && loading.remove(service)) publish(service);
+          else loaded();
+        }))
+        .build());
+    instanceCaches.put(service == null ? "" : service, c);
+    c.start();
+  }
+
+  private void loaded() {
+    if (--pendingLoads > 0) return;
+    Set<String> all = new HashSet<>(registered.keySet());
+    specs.forEach((name, spec) -> {
+      if (!spec.endpoints().isEmpty()) all.add(name);
+    });
+    ready.countDown();
+    all.forEach(this::publish);
+  }
+
+  private void onInstance(CuratorCacheListener.Type type, ChildData old, ChildData data) {
+    ChildData node = data != null ? data : old;
+    String[] at = serviceAndId(node.getPath(), Registry.INSTANCES);
+    if (at == null || !follows(at[0])) return;
+    String service = at[0];
+    String id = at[1];
+    Map<String, Entry> byId = registered.computeIfAbsent(service, s -> new HashMap<>());
+    if (type == CuratorCacheListener.Type.NODE_DELETED) {
+      if (observer != null) observer.deleted(old);
+      Entry e = byId.get(id);
+      if (e == null || e.czxid != old.getStat().getCzxid() || e.linger != null) return;
+      Long note = notes.get(id);
+      if (note != null && note > e.czxid) {
+        remove(service, id);
+      } else {
+        Duration keep = lease(service).expiry();
+        e.linger = thread.schedule(() -> {
+          if (!closed && registered.getOrDefault(service, Map.of()).get(id) == e) {
+            remove(service, id);
+            publish(service);
+          }
+        }, keep.toMillis(), TimeUnit.MILLISECONDS);
+        log.debug("{} of {} vanished without a removal; listed for {} more", id, service, keep);
+        return; // the list has not changed
+      }
+    } else {
+      Instance i = decode(data);
+      if (i == null || !i.id().equals(id) || !i.service().equals(service)) {
+        log.warn("skipping unreadable instance at {}", data.getPath());
+        return;
+      }
+      Entry prev = byId.put(id, new Entry(i, data.getStat().getCzxid()));
+      if (prev != null && prev.linger != null) prev.linger.cancel(false);
+      serviceOfId.put(id, service);
+      if (observer != null) observer.changed(data, i);
+    }
+    publish(service);
+  }
+
+  private void onNote(CuratorCacheListener.Type type, ChildData old, ChildData data) {
+    ChildData node = data != null ? data : old;
+    if (!node.getPath().startsWith(Registry.REMOVED + "/") || node.getData() == null) return;
+    String service;
+    String id;
+    try {
+      JsonNode n = ResourceCodec.json().readTree(node.getData());
+      service = n.path("service").asText();
+      id = n.path("id").asText();
+    } catch (IOException e) {
+      return;
+    }
+    long czxid = node.getStat().getCzxid();
+    if (type == CuratorCacheListener.Type.NODE_DELETED) {
+      notes.remove(id, czxid);
+      return;
+    }
+    notes.merge(id, czxid, Math::max);
+    Entry e = registered.getOrDefault(service, Map.of()).get(id);
+    if (e != null && e.linger != null && e.czxid < czxid) {
+      remove(service, id);
+      publish(service);
+    }
+  }
+
+  private void onServices(Map<String, Resource> snapshot) {
+    Map<String, ServiceSpec> next = new HashMap<>();
+    snapshot.forEach((name, r) -> next.put(name, (ServiceSpec) r.spec()));
+    Map<String, ServiceSpec> before = specs;
+    specs = Map.copyOf(next);
+    Set<String> changed = new HashSet<>();
+    for (String s : next.keySet()) if (!Objects.equals(before.get(s), next.get(s))) changed.add(s);
+    for (String s : before.keySet()) if (!next.containsKey(s)) changed.add(s);
+    changed.forEach(this::publish);
+  }
+
+  private void remove(String service, String id) {
+    Map<String, Entry> byId = registered.get(service);
+    if (byId == null) return;
+    Entry e = byId.remove(id);
+    if (e != null && e.linger != null) e.linger.cancel(false);
+    if (byId.isEmpty()) registered.remove(service);
+    serviceOfId.remove(id, service);
+  }
+
+  private void publish(String service) {
+    if (ready.getCount() > 0 || loading.contains(service) || !follows(service)) return;
+    ServiceSpec spec = specs.get(service);
+    String defaultHealth = spec != null && spec.health() != null ? spec.health().path() : null;
+    List<Instance> list = new ArrayList<>();
+    for (Entry e : registered.getOrDefault(service, Map.of()).values()) {
+      Instance i = e.instance;
+      list.add(i.healthPath() != null || defaultHealth == null ? i
+          : new Instance(i.id(), i.service(), i.version(), i.host(), i.port(), i.zone(), i.status(), i.metadata(),
+              defaultHealth, i.registeredAtMillis(), false));
+    }
+    if (spec != null) {
+      for (int n = 0; n < spec.endpoints().size(); n++) {
+        Instance f = fixed(service, n, spec.endpoints().get(n), defaultHealth);
+        if (f != null) list.add(f);
+      }
+    }
+    list.sort(Comparator.comparing(Instance::id));
+    List<Instance> next = List.copyOf(list);
+    List<Instance> prev = next.isEmpty() ? published.remove(service) : published.put(service, next);
+    if (next.equals(prev == null ? List.of() : prev)) return;
+    try {
+      listener.changed(service, next);
+    } catch (RuntimeException e) {
+      log.error("an instance listener failed on {}", service, e);
+    }
+  }
+
+  private boolean follows(String service) {
+    return followed == null || followed.contains(service);
+  }
+
+  private void requireSelective() {
+    if (followed == null) throw new IllegalStateException("this cache watches every service already");
+  }
+
+  /** A fixed endpoint as an instance: id {@code <service>.fixed-<n>}, which no registered id can take. */
+  static Instance fixed(String service, int n, ServiceSpec.Endpoint e, String healthPath) {
+    try {
+      URI u = new URI(e.url());
+      boolean tls = "https".equals(u.getScheme());
+      int port = u.getPort() != -1 ? u.getPort() : tls ? 443 : 80;
+      String host = u.getHost();
+      if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+      Map<String, String> meta = new HashMap<>(e.metadata());
+      if (tls) meta.put("scheme", "https");
+      return new Instance(service + ".fixed-" + n, service, e.version(), host, port, e.zone(), Instance.Status.UP,
+          meta, healthPath, 0, true);
+    } catch (Exception bad) {
+      return null; // the Service validator refuses such URLs; one stored before that rule is skipped
+    }
+  }
+
+  /** {@code [service, id]} of {@code <root>/<service>/<id>}, or null for other nodes. */
+  static String[] serviceAndId(String path, String root) {
+    if (!path.startsWith(root + "/")) return null;
+    String rest = path.substring(root.length() + 1);
+    int slash = rest.indexOf('/');
+    if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) >= 0) return null;
+    return new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
+  }
+
+  static Instance decode(ChildData d) {
+    if (d == null || d.getData() == null || d.getData().length == 0) return null;
+    try {
+      return INSTANCE.readValue(d.getData());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.ooda.kit;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.ooda.model.Durations;
+import java.time.Duration;
+import com.linecorp.armeria.common.MediaType;
+import dev.ooda.model.Problem;
+import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.Violation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The two body forms that ooda services speak, chosen by {@code Content-Type}: JSON, readable and
+ * universal, and CBOR, the same data model in a compact binary form that is cheaper to write and
+ * read. Both share the configuration of {@link ResourceCodec#json()}: records, ooda's durations,
+ * no coercion of scalars, no trailing tokens, no null for primitives.
+ *
+ * <p>A service reads requests strictly: an unknown field is refused with a 400 that names it. A
+ * client reads answers leniently about unknown fields only, so that a service can add a field to an
+ * answer without breaking the callers built against its previous version.
+ */
+public enum Codec {
+  JSON(MediaType.JSON, ResourceCodec.json()),
+  CBOR(MediaType.create("application", "cbor"), cborMapper());
+
+  private final MediaType mediaType;
+  private final ObjectMapper mapper;
+  private final ObjectWriter writer;
+  private final ObjectReader strict;
+  private final ObjectReader lenient;
+  /** Readers per answer type: looked up once, not per call. */
+  private final java.util.Map<JavaType, ObjectReader> lenientByType = new java.util.concurrent.ConcurrentHashMap<>();
+
+  Codec(MediaType mediaType, ObjectMapper mapper) {
+    this.mediaType = mediaType;
+    this.mapper = mapper;
+    this.writer = mapper.writer();
+    this.strict = mapper.reader();
+    this.lenient = mapper.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  /** Configured as {@link ResourceCodec#json()} is, with the same duration form. */
+  private static ObjectMapper cborMapper() {
+    SimpleModule durations = new SimpleModule("ooda-durations")
+        .addSerializer(Duration.class, new JsonSerializer<>() {
+          @Override
+          public void serialize(Duration d, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeString(Durations.format(d));
+          }
+        })
+        .addDeserializer(Duration.class, new JsonDeserializer<>() {
+          @Override
+          public Duration deserialize(JsonParser p, DeserializationContext c) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) return (Duration) c.handleUnexpectedToken(Duration.class, p);
+            try {
+              return Durations.parse(p.getText());
+            } catch (IllegalArgumentException e) {
+              throw c.weirdStringException(p.getText(), Duration.class, e.getMessage());
+            }
+          }
+        });
+    return CBORMapper.builder()
+        .addModule(durations)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .build();
+  }
+
+  public MediaType mediaType() {
+    return mediaType;
+  }
+
+  /** The codec for a {@code Content-Type}, or null when it is neither JSON nor CBOR. */
+  public static Codec of(MediaType contentType) {
+    if (contentType == null) return null;
+    if (contentType.is(MediaType.ANY_APPLICATION_TYPE)) {
+      String sub = contentType.subtype();
+      if (sub.equals("cbor")) return CBOR;
+      if (sub.equals("json") || sub.endsWith("+json")) return JSON;
+    }
+    return null;
+  }
+
+  /** The codec an {@code Accept} header asks for: CBOR when it is accepted at least as much as JSON. */
+  public static Codec forAccept(List<MediaType> accepted) {
+    float json = -1, cbor = -1;
+    for (MediaType m : accepted) {
+      float q = m.qualityFactor();
+      if (!m.hasWildcard() && CBOR.mediaType.belongsTo(m)) cbor = Math.max(cbor, q);
+      if (JSON.mediaType.belongsTo(m)) json = Math.max(json, q);
+    }
+    return cbor > 0 && cbor >= json ? CBOR : JSON;
+  }
+
+  public byte[] write(Object value) {
+    try {
+      return writer.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode a " + value.getClass().getSimpleName() + " as " + name(), e);
+    }
+  }
+
+  JavaType type(java.lang.reflect.Type t) {
+    return mapper.getTypeFactory().constructType(t);
+  }
+
+  /** Reads an answer; unknown fields are ignored. */
+  <T> T readLenient(byte[] body, JavaType type) throws IOException {
+    ObjectReader r = lenientByType.get(type);
+    if (r == null) r = lenientByType.computeIfAbsent(type, lenient::forType);
+    return r.readValue(body);
+  }
+
+  /**
+   * Reads a request body strictly. Bad input becomes a {@code 400 urn:ooda:problem:invalid} that
+   * names the field and what is wrong with it.
+   */
+  public <T> T readStrict(byte[] body, JavaType type) {
+    try {
+      return strict.forType(type).readValue(body);
+    } catch (JsonMappingException e) {
+      throw Problem.invalid(List.of(Violation.of(pathOf(e), messageOf(e)))).toException();
+    } catch (IOException e) {
+      String msg = e.getMessage();
+      int cut = msg == null ? -1 : msg.indexOf('\n');
+      throw Problem.invalid(List.of(Violation.of("", "invalid " + name() + ": " + (cut > 0 ? msg.substring(0, cut) : msg))))
+          .toException();
+    }
+  }
+
+  private static String pathOf(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+      else if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
+    }
+    return b.toString();
+  }
+
+  private static String messageOf(JsonMappingException e) {
+    if (e instanceof UnrecognizedPropertyException) return "unknown field";
+    String msg = e.getOriginalMessage();
+    int cut = msg == null ? -1 : msg.indexOf('\n');
+    return cut > 0 ? msg.substring(0, cut) : msg;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.ooda.kit;
+
+import dev.ooda.control.InstanceLease;
+import dev.ooda.control.RegistryClient;
+import dev.ooda.model.Instance;
+import dev.ooda.model.ProblemException;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Registration over the control plane's registry API. The lease is renewed in the background by
+ * heartbeats that carry the whole registration, so an instance whose control node dies registers
+ * again, under the same id, with the next node it can reach.
+ */
+public final class ControlPlaneRegistration implements Registration {
+  private final RegistryClient client;
+
+  /** {@code controlNodes}: base URLs of one or more control nodes, e.g. {@code http://127.0.0.1:9900}. */
+  public ControlPlaneRegistration(List<URI> controlNodes) {
+    this.client = new RegistryClient(controlNodes);
+  }
+
+  @Override
+  public Registered register(Instance i) {
+    dev.ooda.control.Registration r = new dev.ooda.control.Registration(
+        i.version(), i.host(), i.port(), i.zone(), i.metadata(), i.healthPath(), i.status());
+    InstanceLease lease;
+    try {
+      lease = client.register(i.service(), r);
+    } catch (ProblemException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return new Registered() {
+      @Override
+      public String instanceId() {
+        return lease.id();
+      }
+
+      @Override
+      public void drain() {
+        client.setStatus(i.service(), lease.id(), Instance.Status.DRAINING);
+      }
+
+      @Override
+      public void close() {
+        lease.close();
+      }
+    };
+  }
+}

@@ -1,0 +1,252 @@
+package dev.ooda.kit;
+
+import brave.Tracing;
+import brave.handler.SpanHandler;
+import brave.http.HttpRequestMatchers;
+import brave.http.HttpRuleSampler;
+import brave.http.HttpTracing;
+import brave.sampler.Sampler;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.common.brave.RequestContextCurrentTraceContext;
+import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
+import dev.ooda.model.Names;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import zipkin2.reporter.brave.AsyncZipkinSpanHandler;
+import zipkin2.reporter.urlconnection.URLConnectionSender;
+
+/**
+ * What one process needs to take part in ooda, opened once and shared: its own service name (sent
+ * as the caller of every call), its zone, where instances are found and registered, the tracer
+ * that reports spans to the collector, the Prometheus registry, and the connection pools.
+ *
+ * <pre>{@code
+ * try (Kit kit = Kit.start(Kit.Options.of("checkout").withControlPlane("http://127.0.0.1:9900")
+ *     .withZookeeper("127.0.0.1:2181").withZipkin("http://127.0.0.1:9411"))) {
+ *   OodaClient catalog = kit.client("catalog");
+ *   Item item = catalog.get("/items/{id}", 42).as(Item.class);
+ * }
+ * }</pre>
+ */
+public final class Kit implements AutoCloseable {
+
+  /**
+   * How a process joins ooda.
+   *
+   * @param service      this process's service name; sent in {@code ooda-caller} on every call
+   * @param zone         where it runs; calls prefer instances in the same zone. May be null
+   * @param controlPlane control nodes' base URLs, comma-separated (e.g. {@code http://127.0.0.1:9900});
+   *                     instances register there unless {@code registration} is set
+   * @param zookeeper    ZooKeeper connect string (e.g. {@code 127.0.0.1:2181}); other services'
+   *                     instances are watched there unless {@code discovery} is set
+   * @param zipkin       the span collector (base URL or its {@code /api/v2/spans} URL); null
+   *                     reports no spans, though trace context is still propagated
+   * @param sampleRate   share of new traces that are recorded, 0..1; default 1
+   * @param discovery    where other services' instances come from, instead of {@code zookeeper}
+   * @param registration where this process's instances register, instead of {@code controlPlane}
+   */
+  public record Options(String service, String zone, String controlPlane, String zookeeper, String zipkin,
+                        float sampleRate, Discovery discovery, Registration registration) {
+    public Options {
+      String p = Names.problem(service);
+      if (p != null) throw new IllegalArgumentException("service name " + p);
+      if (sampleRate < 0 || sampleRate > 1) throw new IllegalArgumentException("sampleRate must be 0..1: " + sampleRate);
+    }
+
+    public static Options of(String service) {
+      return new Options(service, null, null, null, null, 1f, null, null);
+    }
+
+    public Options withZone(String z) {
+      return new Options(service, z, controlPlane, zookeeper, zipkin, sampleRate, discovery, registration);
+    }
+
+    public Options withControlPlane(String urls) {
+      return new Options(service, zone, urls, zookeeper, zipkin, sampleRate, discovery, registration);
+    }
+
+    public Options withZookeeper(String connect) {
+      return new Options(service, zone, controlPlane, connect, zipkin, sampleRate, discovery, registration);
+    }
+
+    public Options withZipkin(String url) {
+      return new Options(service, zone, controlPlane, zookeeper, url, sampleRate, discovery, registration);
+    }
+
+    public Options withSampleRate(float r) {
+      return new Options(service, zone, controlPlane, zookeeper, zipkin, r, discovery, registration);
+    }
+
+    public Options withDiscovery(Discovery d) {
+      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, d, registration);
+    }
+
+    public Options withRegistration(Registration r) {
+      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, discovery, r);
+    }
+
+    /** Both from one registry, e.g. an {@link InMemoryRegistry}. */
+    public <R extends Discovery & Registration> Options withRegistry(R r) {
+      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, r, r);
+    }
+  }
+
+  private final Options options;
+  private final Tracing tracing;
+  private final HttpTracing httpTracing;
+  private final AsyncZipkinSpanHandler spans;
+  private final URLConnectionSender sender;
+  private final PrometheusMeterRegistry meters = PrometheusMeterRegistries.newRegistry();
+  private final ClientFactory clientFactory;
+  private final Map<String, OodaClient> clients = new ConcurrentHashMap<>();
+  private final List<AutoCloseable> owned = new ArrayList<>();
+  private final Discovery discovery;
+  private final Registration registration;
+
+  private Kit(Options o) {
+    this.options = o;
+    if (o.discovery() != null) {
+      discovery = o.discovery();
+    } else if (o.zookeeper() != null) {
+      ZooKeeperDiscovery zk = ZooKeeperDiscovery.connect(o.zookeeper());
+      owned.add(zk);
+      discovery = zk;
+    } else {
+      discovery = null;
+    }
+    if (o.registration() != null) {
+      registration = o.registration();
+    } else if (o.controlPlane() != null) {
+      registration = new ControlPlaneRegistration(java.util.Arrays.stream(o.controlPlane().split(","))
+          .map(String::trim).filter(x -> !x.isEmpty()).map(java.net.URI::create).toList());
+    } else {
+      registration = null;
+    }
+    if (o.zipkin() != null) {
+      String url = o.zipkin().endsWith("/api/v2/spans") ? o.zipkin()
+          : o.zipkin().replaceAll("/+$", "") + "/api/v2/spans";
+      sender = URLConnectionSender.create(url);
+      spans = AsyncZipkinSpanHandler.create(sender);
+    } else {
+      sender = null;
+      spans = null;
+    }
+    Tracing.Builder tb = Tracing.newBuilder()
+        .localServiceName(o.service())
+        .currentTraceContext(RequestContextCurrentTraceContext.ofDefault())
+        .propagationFactory(W3cPropagation.FACTORY)
+        .traceId128Bit(true)
+        .supportsJoin(false)
+        .sampler(Sampler.create(o.sampleRate()));
+    // Without a collector, spans are still made (their ids reach logs and callees) but dropped.
+    tb.addSpanHandler(spans != null ? spans : new SpanHandler() {});
+    tracing = tb.build();
+    httpTracing = HttpTracing.newBuilder(tracing)
+        // health checks and scrapes would drown the traces that matter
+        .serverSampler(HttpRuleSampler.newBuilder()
+            .putRule(HttpRequestMatchers.pathStartsWith(OodaService.HEALTH_PATH), Sampler.NEVER_SAMPLE)
+            .putRule(HttpRequestMatchers.pathStartsWith(OodaService.METRICS_PATH), Sampler.NEVER_SAMPLE)
+            .build())
+        .build();
+    clientFactory = ClientFactory.builder().meterRegistry(meters).build();
+  }
+
+  public static Kit start(Options options) {
+    return new Kit(options);
+  }
+
+  /** Closes {@code c} with this kit, e.g. a registry that the kit's options were built with. */
+  public synchronized Kit closeWith(AutoCloseable c) {
+    owned.add(c);
+    return this;
+  }
+
+  public String service() {
+    return options.service();
+  }
+
+  public String zone() {
+    return options.zone();
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** The client of {@code service} with default options, made on first use and kept. */
+  public OodaClient client(String service) {
+    OodaClient c = clients.get(service);
+    return c != null ? c : clients.computeIfAbsent(service, s -> new OodaClient(this, s, OodaClient.Options.DEFAULT));
+  }
+
+  /** A new client of {@code service} with its own options; closed with the kit. */
+  public OodaClient client(String service, OodaClient.Options options) {
+    OodaClient c = new OodaClient(this, service, options);
+    closeWith(c);
+    return c;
+  }
+
+  /** Starts building the server of this process's service, version {@code version}. */
+  public OodaService.Builder server(String version) {
+    return OodaService.builder(this, version);
+  }
+
+  public Tracing tracing() {
+    return tracing;
+  }
+
+  HttpTracing httpTracing() {
+    return httpTracing;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  ClientFactory clientFactory() {
+    return clientFactory;
+  }
+
+  Discovery discovery() {
+    if (discovery == null) {
+      throw new IllegalStateException("no discovery configured: set Kit.Options.withZookeeper (or withDiscovery)");
+    }
+    return discovery;
+  }
+
+  Registration registration() {
+    return registration;
+  }
+
+  /** Sends the spans that are still queued; spans are otherwise sent about once a second. */
+  public void flushSpans() {
+    if (spans != null) spans.flush();
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(OodaClient::close);
+    List<AutoCloseable> toClose;
+    synchronized (this) {
+      toClose = new ArrayList<>(owned);
+    }
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      try {
+        toClose.get(i).close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Kit.class).warn("closing {} failed", toClose.get(i), e);
+      }
+    }
+    clientFactory.close();
+    tracing.close();
+    if (spans != null) {
+      spans.flush();
+      spans.close();
+      sender.close();
+    }
+    meters.close();
+  }
+}

@@ -1,0 +1,326 @@
+package dev.ooda.kit;
+
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.brave.BraveService;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
+import dev.ooda.model.AccessLogLine;
+import dev.ooda.model.Instance;
+import dev.ooda.model.Names;
+import dev.ooda.model.Problem;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server of a service: an Armeria server with everything an ooda service has, so that a team
+ * writes only its handlers. It registers with the registry and renews the lease, serves
+ * {@code /health} and Prometheus {@code /metrics}, takes deadlines from callers, writes one
+ * access-log line per request (logger {@code ooda.access}), reports a server span per request,
+ * checks callers in one place ({@link CallerCheck}), answers every error as a problem document, and
+ * on {@link #close()} (or SIGTERM) drains: leaves traffic, finishes what it has, then stops.
+ *
+ * <pre>{@code
+ * OodaService server = kit.server("v1").port(0).annotatedService(new CatalogApi()).start();
+ * }</pre>
+ */
+public final class OodaService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OodaService.class);
+  private static final Logger ACCESS = LoggerFactory.getLogger("ooda.access");
+  public static final String HEALTH_PATH = "/health";
+  public static final String METRICS_PATH = "/metrics";
+
+  public static Builder builder(Kit kit, String version) {
+    return new Builder(kit, version);
+  }
+
+  /** Collects what a service serves and how; {@link #start()} builds and starts it. */
+  public static final class Builder {
+    private final Kit kit;
+    private final String version;
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration drainDelay = Duration.ofSeconds(1);
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private int maxRequestBytes = 10 << 20;
+    private boolean blocking = true;
+    private boolean closeOnJvmShutdown;
+    private CallerCheck callerCheck = CallerCheck.ALLOW_ALL;
+    private Consumer<AccessLogLine> accessLog = line -> {
+      if (ACCESS.isInfoEnabled()) ACCESS.info(line.toJson());
+    };
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final List<Consumer<ServerBuilder>> routes = new ArrayList<>();
+
+    private Builder(Kit kit, String version) {
+      this.kit = kit;
+      this.version = version;
+    }
+
+    /** Address to listen on and to register; {@code 127.0.0.1} by default, {@code 0.0.0.0} for every interface. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** Port to listen on; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** The longest a request may take unless its caller's deadline is sooner; 10 s by default. */
+    public Builder requestTimeout(Duration d) {
+      this.requestTimeout = d;
+      return this;
+    }
+
+    /**
+     * How long a closing instance keeps accepting requests after it has left the registry, while
+     * clients learn that it left; 1 s by default.
+     */
+    public Builder drainDelay(Duration d) {
+      this.drainDelay = d;
+      return this;
+    }
+
+    /** The longest a closing instance waits for requests in flight; 10 s by default. */
+    public Builder shutdownTimeout(Duration d) {
+      this.shutdownTimeout = d;
+      return this;
+    }
+
+    public Builder maxRequestBytes(int n) {
+      this.maxRequestBytes = n;
+      return this;
+    }
+
+    /**
+     * Whether annotated services run on Armeria's blocking task executor (the default), so that
+     * handlers may make blocking calls such as {@link Call#as}; false runs them on the event loop,
+     * for handlers that never block.
+     */
+    public Builder blocking(boolean b) {
+      this.blocking = b;
+      return this;
+    }
+
+    /** Drains and closes the service when the JVM shuts down (SIGTERM). */
+    public Builder closeOnJvmShutdown() {
+      this.closeOnJvmShutdown = true;
+      return this;
+    }
+
+    public Builder callerCheck(CallerCheck c) {
+      this.callerCheck = c;
+      return this;
+    }
+
+    /** Where access-log lines go; the logger {@code ooda.access} at INFO by default. */
+    public Builder accessLog(Consumer<AccessLogLine> sink) {
+      this.accessLog = sink;
+      return this;
+    }
+
+    /** A label registered with the instance. */
+    public Builder metadata(String key, String value) {
+      metadata.put(key, value);
+      return this;
+    }
+
+    /** An object with Armeria annotations ({@code @Get("/items/:id")} ...), bodies in JSON or CBOR. */
+    public Builder annotatedService(Object service) {
+      return annotatedService("/", service);
+    }
+
+    public Builder annotatedService(String pathPrefix, Object service) {
+      routes.add(sb -> sb.annotatedService()
+          .pathPrefix(pathPrefix)
+          .useBlockingTaskExecutor(blocking)
+          .requestConverters(BodyConverters.INSTANCE)
+          .responseConverters(BodyConverters.INSTANCE)
+          .exceptionHandlers(ServiceErrors.INSTANCE)
+          .build(service));
+      return this;
+    }
+
+    /** A plain Armeria service at {@code pathPattern}. */
+    public Builder service(String pathPattern, HttpService service) {
+      routes.add(sb -> sb.service(pathPattern, service));
+      return this;
+    }
+
+    /** Anything else on the Armeria server builder. */
+    public Builder configure(Consumer<ServerBuilder> c) {
+      routes.add(c);
+      return this;
+    }
+
+    /** Starts serving and registers; returns once the instance is registered (or is being retried). */
+    public OodaService start() {
+      String p = version == null ? null : Names.problem(version);
+      if (p != null) throw new IllegalArgumentException("version " + p);
+      return new OodaService(this);
+    }
+  }
+
+  private final Kit kit;
+  private final Server server;
+  private final SettableHealthChecker health = new SettableHealthChecker(true);
+  private final ScheduledExecutorService timer;
+  private final Registrar registrar;
+  private final Instance instance;
+  private final Duration drainDelay;
+  private volatile boolean closed;
+
+  private OodaService(Builder b) {
+    this.kit = b.kit;
+    this.drainDelay = b.drainDelay;
+    ServerBuilder sb = Server.builder()
+        .http(new InetSocketAddress(b.host, b.port))
+        .meterRegistry(kit.meters())
+        .requestTimeout(b.requestTimeout)
+        .maxRequestLength(b.maxRequestBytes)
+        .errorHandler(ServiceErrors.INSTANCE)
+        // Clients have been told to go elsewhere before this starts (drainDelay): new requests are
+        // few; those in flight get up to shutdownTimeout.
+        .gracefulShutdownTimeout(Duration.ofMillis(100), b.shutdownTimeout)
+        .connectionDrainDuration(Duration.ZERO)
+        .service(HEALTH_PATH, HealthCheckService.builder().checkers(health).build())
+        .service(METRICS_PATH, PrometheusExpositionService.of(kit.meters().getPrometheusRegistry()));
+    b.routes.forEach(r -> r.accept(sb));
+    CallerCheck check = b.callerCheck;
+    String service = kit.service();
+    // Decorators run outermost last: metrics, then the server span, then the deadline, then the
+    // access log (which reads the span), then the caller check.
+    sb.decorator((DecoratingHttpServiceFunction) (delegate, ctx, req) -> checkCaller(check, delegate, ctx, req))
+        .decorator(new AccessLog(service, this::instanceName, kit.tracing(), b.accessLog))
+        .decorator(Deadlines.SERVER)
+        .decorator(BraveService.newDecorator(kit.httpTracing()))
+        .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("ooda.server")
+            .andThen((registry, rlog, id) -> {
+              ServiceRequestContext ctx = (ServiceRequestContext) rlog.context();
+              String caller = rlog.requestHeaders().get(OodaClient.CALLER_HEADER);
+              return id.withTags("route", ctx.config().route().patternString(),
+                  "caller", caller == null ? "" : Names.isValid(caller) ? caller : "invalid");
+            })));
+    server = sb.build();
+    server.start().join();
+    int port = server.activeLocalPort();
+    instance = new Instance(null, service, b.version, advertised(b.host), port, kit.zone(), Instance.Status.UP,
+        b.metadata, HEALTH_PATH, System.currentTimeMillis(), false);
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ooda-registrar-" + service);
+      t.setDaemon(true);
+      return t;
+    });
+    Registration registration = kit.registration();
+    registrar = registration == null ? null : new Registrar(registration, instance, timer);
+    if (registrar != null) registrar.start();
+    if (b.closeOnJvmShutdown) Runtime.getRuntime().addShutdownHook(new Thread(this::close, "ooda-drain-" + service));
+    log.info("{} {} serving on {}", service, b.version, instance.authority());
+  }
+
+  private static HttpResponse checkCaller(CallerCheck check, HttpService delegate, ServiceRequestContext ctx,
+                                          HttpRequest req) throws Exception {
+    if (check != CallerCheck.ALLOW_ALL && !isInternal(ctx)) {
+      Problem p = check.check(req.headers().get(OodaClient.CALLER_HEADER), ctx);
+      if (p != null) {
+        ctx.setAttr(ServiceErrors.PROBLEM, p.slug());
+        return ServiceErrors.response(p);
+      }
+    }
+    return delegate.serve(ctx, req);
+  }
+
+  /** Health checks and scrapes: not logged, traced or checked. */
+  static boolean isInternal(ServiceRequestContext ctx) {
+    String path = ctx.path();
+    return path.equals(HEALTH_PATH) || path.equals(METRICS_PATH);
+  }
+
+  private static String advertised(String host) {
+    if (!host.equals("0.0.0.0") && !host.equals("::")) return host;
+    try {
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (UnknownHostException e) {
+      return "127.0.0.1";
+    }
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.activeLocalPort();
+  }
+
+  /** The id the registry issued, or null while not registered (or without a registry). */
+  public String instanceId() {
+    return registrar == null ? null : registrar.instanceId();
+  }
+
+  /** This instance as it registers (without the id). */
+  public Instance instance() {
+    return instance;
+  }
+
+  private String instanceName() {
+    String id = instanceId();
+    return id != null ? id : instance.authority();
+  }
+
+  /** Stops at once, neither draining nor deregistering, as a process that dies would. For tests. */
+  void halt() {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    timer.shutdownNow();
+    server.stop().join();
+  }
+
+  /**
+   * Drains and stops: marks the instance draining in the registry and unhealthy, keeps serving for
+   * the drain delay while clients learn of it, stops accepting and finishes the requests in flight,
+   * then deregisters.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    health.setHealthy(false);
+    if (registrar != null) {
+      registrar.drain();
+      try {
+        Thread.sleep(drainDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    server.stop().join();
+    if (registrar != null) registrar.stop();
+    timer.shutdownNow();
+    log.info("{} at {} stopped", kit.service(), instance.authority());
+  }
+}

@@ -1,0 +1,85 @@
+package dev.ooda.kit;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ShuttingDownException;
+import com.linecorp.armeria.common.util.Exceptions;
+import com.linecorp.armeria.server.RequestCancellationException;
+import com.linecorp.armeria.server.RequestTimeoutException;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
+import dev.ooda.control.Problems;
+import dev.ooda.model.Problem;
+import io.netty.util.AttributeKey;
+
+/**
+ * Every error an {@link OodaService} answers is {@code application/problem+json}. A failed call to
+ * another service becomes the caller's own problem: a passed deadline is {@code 504
+ * deadline-exceeded}, an unreachable or broken dependency {@code 503 dependency-unavailable}, and a
+ * problem answered by a dependency {@code 502 dependency-failed} naming it; the dependency's own
+ * status is not passed on, since a 404 from a dependency is not a 404 of this service.
+ */
+final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunction {
+  static final ServiceErrors INSTANCE = new ServiceErrors();
+  /** The problem type slug answered, for the access log. */
+  static final AttributeKey<String> PROBLEM = AttributeKey.valueOf(ServiceErrors.class, "PROBLEM");
+
+  private ServiceErrors() {}
+
+  static HttpResponse response(Problem p) {
+    return Problems.response(p);
+  }
+
+  static Problem toProblem(Throwable cause) {
+    Throwable c = Exceptions.peel(cause);
+    if (c instanceof DeadlineExceededException d) {
+      return Problem.of(504, "deadline-exceeded", "Deadline exceeded", d.getMessage());
+    }
+    if (c instanceof RequestTimeoutException) {
+      return Problem.of(504, "deadline-exceeded", "Deadline exceeded", "the request's deadline passed before its answer was ready");
+    }
+    if (c instanceof ShuttingDownException) {
+      // nothing was done; a 503 tells the caller to try another instance
+      return Problem.of(503, "shutting-down", "Shutting down", "this instance is shutting down");
+    }
+    if (c instanceof RemoteProblemException r) {
+      return Problem.of(502, "dependency-failed", "Dependency failed",
+          r.service() + " answered " + r.status() + " " + r.type() + ": " + r.detail());
+    }
+    if (c instanceof CallException e) {
+      return Problem.of(503, "dependency-unavailable", "Dependency unavailable", e.getMessage());
+    }
+    return Problems.toProblem(c);
+  }
+
+  @Override
+  public HttpResponse handleException(ServiceRequestContext ctx, HttpRequest req, Throwable cause) {
+    return answer(ctx, cause);
+  }
+
+  @Override
+  public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+    if (Exceptions.peel(cause) instanceof RequestCancellationException) return null;
+    return answer(ctx, cause);
+  }
+
+  private static HttpResponse answer(ServiceRequestContext ctx, Throwable cause) {
+    Problem p = toProblem(cause);
+    ctx.setAttr(PROBLEM, p.slug());
+    return response(p);
+  }
+
+  @Override
+  public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config, RequestHeaders headers,
+                                             HttpStatus status, String description, Throwable cause) {
+    if (cause != null && Exceptions.peel(cause) instanceof RequestTimeoutException) {
+      return Problems.aggregated(toProblem(cause));
+    }
+    return Problems.HANDLER.renderStatus(ctx, config, headers, status, description, cause);
+  }
+}
