@@ -4,7 +4,13 @@ import dev.ooda.control.ResourceCache;
 import dev.ooda.data.DataServer;
 import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.gateway.GatewayServer;
+import dev.ooda.control.InstanceCache;
 import dev.ooda.model.Kinds;
+import dev.ooda.model.Resource;
+import dev.ooda.model.RouteSpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import dev.ooda.model.NamespaceSpec;
 import dev.ooda.trace.TraceOptions;
 import dev.ooda.trace.TraceServer;
@@ -19,15 +25,49 @@ final class Roles {
   private Roles() {}
 
   /**
-   * The gateway, fed with the control plane's routes, and with services' fixed endpoints as their
-   * instances. It starts from its last snapshot, so it serves even before ZooKeeper answers.
+   * The gateway, fed with the control plane's routes and with the instances of the services those
+   * routes use (and only those). It starts from its last snapshot, so it serves even before
+   * ZooKeeper answers.
    */
   static GatewayServer gateway(Platform p, CuratorFramework zk, GatewayOptions options) {
     GatewayServer g = new GatewayServer(options).start();
     p.add("gateway", g, "http://127.0.0.1:" + g.port() + " (management http://127.0.0.1:" + g.managementPort() + "/metrics)");
-    p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> g.routes(snapshot.values())));
-    p.add(ResourceCache.open(zk, Kinds.SERVICE, new FixedEndpoints(g::instances)));
+    InstanceCache instances = p.add(InstanceCache.open(zk, Set.of(), g::instances));
+    RouteServices used = new RouteServices(instances, g);
+    p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
+      g.routes(snapshot.values());
+      used.follow(snapshot.values());
+    }));
     return g;
+  }
+
+  /** Keeps the gateway's instance watches to the services its routes name. */
+  private static final class RouteServices {
+    private final InstanceCache instances;
+    private final GatewayServer gateway;
+    private Set<String> followed = Set.of();
+
+    RouteServices(InstanceCache instances, GatewayServer gateway) {
+      this.instances = instances;
+      this.gateway = gateway;
+    }
+
+    synchronized void follow(java.util.Collection<Resource> routes) {
+      Set<String> now = new HashSet<>();
+      for (Resource r : routes) {
+        RouteSpec s = r.spec(RouteSpec.class);
+        s.to().forEach(t -> { if (t.service() != null) now.add(t.service()); });
+        if (s.mirror() != null && s.mirror().service() != null) now.add(s.mirror().service());
+      }
+      now.stream().filter(x -> !followed.contains(x)).forEach(instances::follow);
+      for (String gone : followed) {
+        if (!now.contains(gone)) {
+          instances.unfollow(gone);
+          gateway.instances(gone, List.of());
+        }
+      }
+      followed = Set.copyOf(now);
+    }
   }
 
   /** Starts a role on another thread, so that independent roles come up side by side. */
