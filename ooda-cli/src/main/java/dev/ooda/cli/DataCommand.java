@@ -13,6 +13,10 @@ final class DataCommand implements Callable<Integer> {
   @Option(names = "--zookeeper", required = true, paramLabel = "HOST:PORT,...", description = "ZooKeeper ensemble of the control plane.")
   String zookeeper;
 
+  @Option(names = "--control", paramLabel = "URL", defaultValue = "${env:OODA_SERVER:-http://127.0.0.1:9900}",
+      description = "Control plane to register with as the service 'data' (env OODA_SERVER; default ${DEFAULT-VALUE}).")
+  java.net.URI control;
+
   @Option(names = "--port", defaultValue = "8070", description = "Data service port (default ${DEFAULT-VALUE}).")
   int port;
 
@@ -27,7 +31,7 @@ final class DataCommand implements Callable<Integer> {
     Ports.check("--port", port);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       CuratorFramework zk = p.add(ZooKeeperClients.connect(zookeeper));
-      Roles.data(p, zk, port, dataDir);
+      Roles.data(p, zk, port, dataDir, control);
       p.runUntilStopped("data service");
     }
     return 0;

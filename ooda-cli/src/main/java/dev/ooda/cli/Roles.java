@@ -5,6 +5,11 @@ import dev.ooda.data.DataServer;
 import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.gateway.GatewayServer;
 import dev.ooda.control.InstanceCache;
+import dev.ooda.control.Registration;
+import dev.ooda.control.RegistryClient;
+import dev.ooda.model.Instance;
+import java.net.URI;
+import java.util.Map;
 import dev.ooda.model.Kinds;
 import dev.ooda.model.Resource;
 import dev.ooda.model.RouteSpec;
@@ -91,15 +96,18 @@ final class Roles {
   }
 
   /** The data service, fed with the control plane's Namespace resources as they change. */
-  static DataServer data(Platform p, CuratorFramework zk, int port, Path dataDir) {
-    return data(p, zk, new DataServer(dataOptions(port, dataDir)).start(), dataDir);
+  static DataServer data(Platform p, CuratorFramework zk, int port, Path dataDir, URI control) {
+    return data(p, zk, new DataServer(dataOptions(port, dataDir)).start(), dataDir, control);
   }
 
   static DataServer.Options dataOptions(int port, Path dataDir) {
     return DataServer.Options.of(port, dataDir.resolve("data"));
   }
 
-  static DataServer data(Platform p, CuratorFramework zk, DataServer d, Path dataDir) {
+  /** Also registers the data service as the service {@code data}, so clients find it like any other. */
+  static DataServer data(Platform p, CuratorFramework zk, DataServer d, Path dataDir, URI control) {
+    p.add(new RegistryClient(control).register("data",
+        new Registration(null, "127.0.0.1", d.port(), null, Map.of(), "/health", Instance.Status.UP)));
     p.add("data", d, "http://127.0.0.1:" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> d.namespaces(snapshot.values()));
     p.add(namespaces);

@@ -58,7 +58,7 @@ final class Up implements Callable<Integer> {
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir));
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
       TraceServer traces = Roles.traces(p, tracesStarting.join());
-      Roles.data(p, control.zookeeper(), dataStarting.join(), dataDir);
+      Roles.data(p, control.zookeeper(), dataStarting.join(), dataDir, java.net.URI.create(control.url()));
       Roles.gateway(p, control.zookeeper(), GatewayOptions.defaults().withHost("127.0.0.1")
           .withPort(gatewayPort).withManagementPort(gatewayManagementPort)
           .withSnapshotFile(dataDir.resolve("gateway-snapshot.json"))
