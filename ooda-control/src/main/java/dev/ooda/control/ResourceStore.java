@@ -40,7 +40,8 @@ import org.apache.zookeeper.data.Stat;
  *
  * <p>A change's revision is one more than the sequence number ZooKeeper gives its znode, so the
  * store's revision (the parent's child version) equals the last change's revision. Revisions only
- * grow, but are not contiguous (ZooKeeper counts deletions of trimmed changes too).
+ * grow and are contiguous: ZooKeeper numbers sequential nodes by how many children the parent has
+ * ever had created.
  */
 public final class ResourceStore {
   static final String RESOURCES = "/resources";
@@ -69,7 +70,9 @@ public final class ResourceStore {
   public long revision() {
     try {
       Stat s = zk.checkExists().forPath(CHANGES);
-      return s == null ? 0 : s.getCversion();
+      // ZooKeeper reports cversion as creates + deletes (2 x its internal count - children);
+      // sequence numbers follow the internal count of creates alone, so undo that here.
+      return s == null ? 0 : (s.getCversion() + s.getNumChildren()) / 2;
     } catch (Exception e) {
       throw unavailable(e);
     }
