@@ -104,8 +104,8 @@ public final class InstanceCache implements AutoCloseable {
   private final ConcurrentHashMap<String, List<Instance>> published = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> serviceOfId = new ConcurrentHashMap<>();
   private volatile Map<String, ServiceSpec> specs = Map.of();
-  private CuratorCache removals;
-  private ResourceCache services;
+  private volatile CuratorCache removals;
+  private volatile ResourceCache services;
 
   private InstanceCache(CuratorFramework zk, Set<String> followed, Listener listener, Observer observer) {
     this.zk = zk;
@@ -119,6 +119,8 @@ public final class InstanceCache implements AutoCloseable {
       return t;
     });
     thread.setRemoveOnCancelPolicy(true);
+    // Lingering instances' timers must not hold up close().
+    thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   /**

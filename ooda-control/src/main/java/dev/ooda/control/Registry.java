@@ -452,8 +452,15 @@ public final class Registry implements AutoCloseable {
               .forPath(path(h.service, id), ResourceCodec.toJsonBytes(h.instance));
           h.czxid = s.getCzxid();
           restored++;
-        } catch (KeeperException.NodeExistsException taken) {
-          held.remove(id, h); // it re-registered through another node meanwhile
+        } catch (KeeperException.NodeExistsException exists) {
+          // Still ours (the session survived after all), or re-registered through another node meanwhile.
+          try {
+            Stat s = zk.checkExists().forPath(path(h.service, id));
+            if (s != null && s.getEphemeralOwner() == now) h.czxid = s.getCzxid();
+            else held.remove(id, h);
+          } catch (Exception ex) {
+            held.remove(id, h);
+          }
         } catch (Exception ex) {
           log.warn("restoring {} failed: {}; it re-registers on its next heartbeat", id, ex.toString());
           held.remove(id, h);

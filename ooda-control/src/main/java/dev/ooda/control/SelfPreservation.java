@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * node is more likely than that many instances dying together, so expiry pauses and the instances
  * stay listed. It resumes once renewals recover, i.e. when what would expire fits the share again.
  */
-final class SelfPreservation {
+public final class SelfPreservation {
   private static final Logger log = LoggerFactory.getLogger(SelfPreservation.class);
 
   /**
@@ -24,7 +24,7 @@ final class SelfPreservation {
    * @param minimum          below this many leases expiry never pauses
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  record State(boolean active, long sinceMillis, int leases, int overdue, int expiredInWindow, double threshold, int minimum) {}
+  public record State(boolean active, long sinceMillis, int leases, int overdue, int expiredInWindow, double threshold, int minimum) {}
 
   private final double threshold;
   private final int minimum;
