@@ -453,11 +453,16 @@ public final class Registry implements AutoCloseable {
           h.czxid = s.getCzxid();
           restored++;
         } catch (KeeperException.NodeExistsException exists) {
-          // Still ours (the session survived after all), or re-registered through another node meanwhile.
           try {
             Stat s = zk.checkExists().forPath(path(h.service, id));
-            if (s != null && s.getEphemeralOwner() == now) h.czxid = s.getCzxid();
-            else held.remove(id, h);
+            if (s != null && s.getEphemeralOwner() == now) {
+              h.czxid = s.getCzxid(); // the session survived after all
+            } else if (s != null && s.getCzxid() == h.czxid) {
+              h.czxid = create(h.service, id, h.instance); // our old session's node, not yet expired by the server
+              restored++;
+            } else {
+              held.remove(id, h); // it registered again through another node meanwhile
+            }
           } catch (Exception ex) {
             held.remove(id, h);
           }
@@ -483,10 +488,16 @@ public final class Registry implements AutoCloseable {
     SelfPreservation.State s = guard.state();
     n.putObject("selfPreservation").put("active", s.active()).put("sinceMillis", s.sinceMillis());
     byte[] data = ResourceCodec.toJsonBytes(n);
-    try {
-      zk.setData().forPath(NODES + "/" + node, data);
-    } catch (KeeperException.NoNodeException first) {
-      zk.create().withMode(CreateMode.EPHEMERAL).forPath(NODES + "/" + node, data);
+    String p = NODES + "/" + node;
+    Stat stat = zk.checkExists().forPath(p);
+    if (stat == null) {
+      zk.create().withMode(CreateMode.EPHEMERAL).forPath(p, data);
+    } else if (stat.getEphemeralOwner() == session) {
+      zk.setData().forPath(p, data);
+    } else {
+      // Left by this node's previous session, which takes it along when the server expires it.
+      zk.transaction().forOperations(zk.transactionOp().delete().forPath(p),
+          zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(p, data));
     }
   }
 

@@ -91,4 +91,33 @@ class ControlNodeFailureTest {
       });
     }
   }
+
+  @Test
+  void aControlNodeThatLosesItsZooKeeperSessionWritesItsInstancesAgain() throws Exception {
+    try (TestingServer zk = new TestingServer(true);
+         ControlPlane a = ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), Files.createTempDirectory("ooda-a")));
+         Watcher w = new Watcher(zk.getConnectString())) {
+      a.store().apply(dev.ooda.model.ResourceCodec.readYaml("kind: Service\nname: vault\nspec: {lease: {heartbeat: 1s, expiry: 20s}}\n"));
+      RegistryClient client = new RegistryClient(URI.create(a.url()));
+      try (InstanceLease lease = client.register("vault", Registration.of("10.9.9.1", 8200))) {
+        Eventually.within(WAIT, () -> assertThat(w.ids("vault")).containsExactly(lease.id()));
+        long before = a.zookeeper().getZookeeperClient().getZooKeeper().getSessionId();
+        int mark = w.updates.size();
+
+        a.zookeeper().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+
+        // A new session owns the instance's node and this node's status; the lease never left.
+        Eventually.within(WAIT, () -> {
+          long now = a.zookeeper().getZookeeperClient().getZooKeeper().getSessionId();
+          assertThat(now).isNotEqualTo(before);
+          assertThat(a.zookeeper().checkExists().forPath(Registry.path("vault", lease.id())).getEphemeralOwner()).isEqualTo(now);
+          assertThat(a.zookeeper().checkExists().forPath(Registry.NODES + "/" + a.registry().node()).getEphemeralOwner()).isEqualTo(now);
+        });
+        assertThat(a.registry().status().leases()).isEqualTo(1);
+        assertThat(client.heartbeat("vault", lease.id(), Registration.of("10.9.9.1", 8200)).registered()).isFalse();
+        assertThat(w.ids("vault")).containsExactly(lease.id());
+        assertThat(w.updates.subList(mark, w.updates.size())).allSatisfy(u -> assertThat(u.instances()).isNotEmpty());
+      }
+    }
+  }
 }
