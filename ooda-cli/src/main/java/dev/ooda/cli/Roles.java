@@ -2,7 +2,9 @@ package dev.ooda.cli;
 
 import dev.ooda.control.ResourceCache;
 import dev.ooda.data.DataServer;
+import dev.ooda.gateway.ActiveHealthChecks;
 import dev.ooda.gateway.GatewayOptions;
+import java.time.Duration;
 import dev.ooda.gateway.GatewayServer;
 import dev.ooda.control.InstanceCache;
 import dev.ooda.control.Registration;
@@ -37,8 +39,10 @@ final class Roles {
   static GatewayServer gateway(Platform p, CuratorFramework zk, GatewayOptions options) {
     GatewayServer g = new GatewayServer(options).start();
     p.add("gateway", g, "http://127.0.0.1:" + g.port() + " (management http://127.0.0.1:" + g.managementPort() + "/metrics)");
-    InstanceCache instances = p.add(InstanceCache.open(zk, Set.of(), g::instances));
-    RouteServices used = new RouteServices(instances, g);
+    // Registry lists pass through active health checks (GET on each instance's health path).
+    ActiveHealthChecks checks = p.add(new ActiveHealthChecks(g::instances, Duration.ofSeconds(5), Duration.ofSeconds(2), 2));
+    InstanceCache instances = p.add(InstanceCache.open(zk, Set.of(), checks::instances));
+    RouteServices used = new RouteServices(instances, checks);
     p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
       g.routes(snapshot.values());
       used.follow(snapshot.values());
@@ -49,12 +53,12 @@ final class Roles {
   /** Keeps the gateway's instance watches to the services its routes name. */
   private static final class RouteServices {
     private final InstanceCache instances;
-    private final GatewayServer gateway;
+    private final ActiveHealthChecks checks;
     private Set<String> followed = Set.of();
 
-    RouteServices(InstanceCache instances, GatewayServer gateway) {
+    RouteServices(InstanceCache instances, ActiveHealthChecks checks) {
       this.instances = instances;
-      this.gateway = gateway;
+      this.checks = checks;
     }
 
     synchronized void follow(java.util.Collection<Resource> routes) {
@@ -68,7 +72,7 @@ final class Roles {
       for (String gone : followed) {
         if (!now.contains(gone)) {
           instances.unfollow(gone);
-          gateway.instances(gone, List.of());
+          checks.instances(gone, List.of());
         }
       }
       followed = Set.copyOf(now);
