@@ -255,22 +255,22 @@ final class DataApi {
   @Patch(NS + "/tables/{table}/rows/{key}")
   public HttpResponse update(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
                              ServiceRequestContext ctx, AggregatedHttpRequest req) {
-    Namespace n = catalog.get(ns);
-    TableSchema t = n.table(table);
-    Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
-    Map<Column, Object> values = Rows.values(t, Json.parse(req.content().array()), limits.maxValueBytes());
-    Etags.Match ifMatch = Etags.parse(req.headers().get("if-match"));
-    boolean full = wantsRepresentation(req);
-    return write(ctx, req, n, false, tx -> {
-      Rows.Written w = Rows.update(tx, t, k, values, ifMatch);
-      return Reply.json(200, full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w)))
-          .withEtag(t.versioned() ? w.etag() : null);
-    });
+    return writeRow(ns, table, key, ctx, req, Rows::update);
   }
 
   @Put(NS + "/tables/{table}/rows/{key}")
   public HttpResponse upsert(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
                              ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    return writeRow(ns, table, key, ctx, req, Rows::upsert);
+  }
+
+  /** A write of one row by key: {@link Rows#update} or {@link Rows#upsert}. */
+  private interface RowWrite {
+    Rows.Written apply(DSLContext tx, TableSchema t, Map<Column, Object> key, Map<Column, Object> values, Etags.Match ifMatch);
+  }
+
+  private HttpResponse writeRow(String ns, String table, String key, ServiceRequestContext ctx, AggregatedHttpRequest req,
+                                RowWrite op) {
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
@@ -278,7 +278,7 @@ final class DataApi {
     Etags.Match ifMatch = Etags.parse(req.headers().get("if-match"));
     boolean full = wantsRepresentation(req);
     return write(ctx, req, n, false, tx -> {
-      Rows.Written w = Rows.upsert(tx, t, k, values, ifMatch);
+      Rows.Written w = op.apply(tx, t, k, values, ifMatch);
       return Reply.json(200, full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w)))
           .withEtag(t.versioned() ? w.etag() : null);
     });
