@@ -91,6 +91,8 @@ public final class InstanceCache implements AutoCloseable {
   private final Set<String> followed; // null: every service
   private final ScheduledThreadPoolExecutor thread;
   private final CountDownLatch ready = new CountDownLatch(1);
+  /** Set on this cache's thread once the first full read is done; lists are published from then on. */
+  private volatile boolean initialized;
 
   // Confined to the cache thread.
   private final Map<String, CuratorCache> instanceCaches = new HashMap<>();
@@ -289,8 +291,10 @@ public final class InstanceCache implements AutoCloseable {
     specs.forEach((name, spec) -> {
       if (!spec.endpoints().isEmpty()) all.add(name);
     });
-    ready.countDown();
+    initialized = true;
     all.forEach(this::publish);
+    // Only now: whoever waited for readiness finds the listener already told of every service.
+    ready.countDown();
   }
 
   private void onInstance(CuratorCacheListener.Type type, ChildData old, ChildData data) {
@@ -378,7 +382,7 @@ public final class InstanceCache implements AutoCloseable {
   }
 
   private void publish(String service) {
-    if (ready.getCount() > 0 || loading.contains(service) || !follows(service)) return;
+    if (!initialized || loading.contains(service) || !follows(service)) return;
     ServiceSpec spec = specs.get(service);
     String defaultHealth = spec != null && spec.health() != null ? spec.health().path() : null;
     List<Instance> list = new ArrayList<>();
