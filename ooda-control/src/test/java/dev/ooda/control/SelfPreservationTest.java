@@ -18,7 +18,9 @@ class SelfPreservationTest {
 
   @Test
   void expiryPausesWhenManyLeasesLapseTogetherAndResumesWhenRenewalsRecover() throws Exception {
-    Registry.Options options = new Registry.Options(0.15, 5, Duration.ofMinutes(1), Duration.ofMillis(100));
+    // A window shorter than the lease expiry: a lone lapse that the rule lets expire before the
+    // others lapse has aged out of the window by the time the last part of the test expires one.
+    Registry.Options options = new Registry.Options(0.15, 5, Duration.ofSeconds(5), Duration.ofMillis(100));
     try (TestControl t = TestControl.start(options); Watcher w = new Watcher(t.zookeeper.getConnectString())) {
       t.client().apply("kind: Service\nname: fleet\nspec: {lease: {heartbeat: 1s, expiry: 6s}}\n");
       RegistryClient client = t.registry();
@@ -26,16 +28,20 @@ class SelfPreservationTest {
       for (int i = 0; i < 10; i++) leases.add(client.register("fleet", Registration.of("10.9.0." + (i + 1), 8080)));
       Eventually.within(WAIT, () -> assertThat(w.of("fleet")).hasSize(10));
 
-      // Four of ten (40%) stop renewing at once, as behind a partition.
+      // Four of ten (40%) stop renewing at once, as behind a partition. Their last heartbeats are
+      // apart by a few milliseconds, so the first may lapse alone in one sweep: one of ten is
+      // within the share and expires; the next ones pause expiry.
       List<InstanceLease> cut = leases.subList(0, 4);
       cut.forEach(InstanceLease::halt);
       Eventually.within(WAIT, () -> {
         JsonNode s = client.status();
         assertThat(s.get("selfPreservation").get("active").asBoolean()).isTrue();
-        assertThat(s.get("selfPreservation").get("overdue").asInt()).isEqualTo(4);
+        assertThat(s.get("selfPreservation").get("overdue").asInt()).isBetween(3, 4);
+        assertThat(w.of("fleet")).hasSize(6 + s.get("selfPreservation").get("overdue").asInt());
       });
-      // Past their expiry, they are still listed; every node's status shows the pause.
-      assertThat(w.of("fleet")).hasSize(10);
+      // Past their expiry, the overdue ones stay listed; every node's status shows the pause.
+      int overdue = client.status().get("selfPreservation").get("overdue").asInt();
+      assertThat(w.of("fleet")).hasSize(6 + overdue);
       JsonNode status = client.status();
       assertThat(status.get("selfPreservation").get("sinceMillis").asLong()).isPositive();
       assertThat(status.get("nodes")).singleElement().satisfies(n -> {
@@ -44,7 +50,7 @@ class SelfPreservationTest {
         assertThat(n.get("url").asText()).isEqualTo(t.control.url());
       });
 
-      // Renewals recover: expiry resumes, and nothing was lost.
+      // Renewals recover (the one that expired, if any, registers again): expiry resumes.
       List<String> renewing = new CopyOnWriteArrayList<>(cut.stream().map(InstanceLease::id).toList());
       ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
       try {
@@ -56,8 +62,10 @@ class SelfPreservationTest {
           }
         }), 0, 500, TimeUnit.MILLISECONDS);
         Eventually.within(WAIT, () -> assertThat(client.status().get("selfPreservation").get("active").asBoolean()).isFalse());
-        assertThat(w.of("fleet")).hasSize(10);
-        assertThat(t.control.registry().status().leases()).isEqualTo(10);
+        Eventually.within(WAIT, () -> {
+          assertThat(w.of("fleet")).hasSize(10);
+          assertThat(t.control.registry().status().leases()).isEqualTo(10);
+        });
 
         // One of ten (10%) going is ordinary: it expires, and expiry is not paused.
         String dead = renewing.remove(0);
