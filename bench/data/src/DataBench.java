@@ -1,12 +1,3 @@
-import com.linecorp.armeria.client.BlockingWebClient;
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.WebClient;
-import com.linecorp.armeria.common.AggregatedHttpResponse;
-import com.linecorp.armeria.common.HttpData;
-import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.common.HttpRequest;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.RequestHeaders;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ooda.data.DataServer;
@@ -14,6 +5,7 @@ import dev.ooda.data.NamespaceStatus;
 import dev.ooda.model.Resource;
 import dev.ooda.model.ResourceCodec;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -72,7 +64,7 @@ public final class DataBench {
     List<String> report = new ArrayList<>();
     for (String backend : backends) report.addAll(run(backend.trim()));
     System.out.println();
-    System.out.printf("%-9s %-7s %-5s %12s %10s %16s %8s%n", "backend", "op", "via", "ops/s", "p99 ms", "steady after s", "ratio");
+    System.out.printf("%-9s %-7s %-5s %12s %10s %16s %8s %9s%n", "backend", "op", "via", "ops/s", "p99 ms", "steady after s", "ratio", "of floor");
     report.forEach(System.out::println);
   }
 
@@ -81,8 +73,7 @@ public final class DataBench {
     EmbeddedPostgres pg = backend.equals("postgres") ? EmbeddedPostgres.builder().start() : null;
     String url = pg == null ? null : "postgresql://postgres:bench@127.0.0.1:" + pg.getPort() + "/postgres";
     List<String> out = new ArrayList<>();
-    try (DataServer server = new DataServer(DataServer.Options.of(0, dir).withPoolSize(pool)).start();
-         ClientFactory factory = ClientFactory.builder().maxNumEventLoopsPerEndpoint(4).build()) {
+    try (DataServer server = new DataServer(DataServer.Options.of(0, dir).withPoolSize(pool)).start()) {
       String spec = "kind: Namespace\nname: bench\nspec:\n  owner: bench\n  backend: " + backend + "\n"
           + (url == null ? "" : "  connection: {url: \"" + url + "\"}\n") + "  migrations:\n" + ITEMS.indent(4);
       Resource ns = ResourceCodec.readYaml(spec).get(0);
@@ -104,16 +95,8 @@ public final class DataBench {
           ps.executeBatch();
           c.commit();
         }
-        // h1c: HTTP/1.1 keep-alive, one connection per concurrent client.
-        BlockingWebClient http = WebClient.builder("h1c://127.0.0.1:" + server.port()).factory(factory).build().blocking();
-        String base = "/v1/namespaces/bench/tables/items/rows";
-        AtomicLong httpIds = new AtomicLong(1_000_000_000L);
+        URI base = URI.create("http://127.0.0.1:" + server.port());
         AtomicLong jdbcIds = new AtomicLong(2_000_000_000L);
-
-        Op httpGet = () -> {
-          AggregatedHttpResponse r = http.get(base + "/" + (1 + ThreadLocalRandom.current().nextInt(rows)));
-          if (r.status().code() != 200) throw new IllegalStateException(r.status() + " " + r.contentUtf8());
-        };
         Op jdbcGet = () -> {
           try (Connection c = direct.getConnection();
                PreparedStatement ps = c.prepareStatement("SELECT id, name, qty, price, _version FROM items WHERE id = ?")) {
@@ -123,12 +106,6 @@ public final class DataBench {
               rs.getLong(1); rs.getString(2); rs.getInt(3); rs.getBigDecimal(4); rs.getLong(5);
             }
           }
-        };
-        Op httpInsert = () -> {
-          long id = httpIds.incrementAndGet();
-          AggregatedHttpResponse r = http.execute(HttpRequest.of(RequestHeaders.builder(HttpMethod.POST, base).contentType(MediaType.JSON_UTF_8).build(),
-              HttpData.ofUtf8("{\"id\":" + id + ",\"name\":\"item-" + id + "\",\"qty\":3,\"price\":9.99}")));
-          if (r.status().code() != 201) throw new IllegalStateException(r.status() + " " + r.contentUtf8());
         };
         Op jdbcInsert = () -> {
           long id = jdbcIds.incrementAndGet();
@@ -141,8 +118,11 @@ public final class DataBench {
             ps.executeUpdate();
           }
         };
-        out.addAll(compare(backend, "get", httpGet, jdbcGet));
-        out.addAll(compare(backend, "insert", httpInsert, jdbcInsert));
+        // The same server's answer without a database: what HTTP alone reaches here.
+        Result floor = wrk(backend + " http floor", base.resolve("/v1/namespaces/bench"), null);
+        out.add(line(backend, "floor", "http", floor, "", ""));
+        out.addAll(compare(backend, "get", base, "get.lua", jdbcGet, floor));
+        out.addAll(compare(backend, "insert", base, "insert.lua", jdbcInsert, floor));
       }
     } finally {
       if (pg != null) pg.close();
@@ -175,16 +155,71 @@ public final class DataBench {
 
   record Result(double opsPerSec, double p99Ms, double steadyAfterSec) {}
 
-  static List<String> compare(String backend, String op, Op viaHttp, Op viaJdbc) throws Exception {
+  static List<String> compare(String backend, String op, URI base, String script, Op viaJdbc, Result floor) throws Exception {
     Result j = measure(backend + " " + op + " jdbc", viaJdbc);
-    Result h = measure(backend + " " + op + " http", viaHttp);
+    Result h = wrk(backend + " " + op + " http", base, script);
     return List.of(
-        line(backend, op, "jdbc", j, ""),
-        line(backend, op, "http", h, String.format(Locale.ROOT, "%.2f", h.opsPerSec() / j.opsPerSec())));
+        line(backend, op, "jdbc", j, "", ""),
+        line(backend, op, "http", h, String.format(Locale.ROOT, "%.2f", h.opsPerSec() / j.opsPerSec()),
+            String.format(Locale.ROOT, "%.2f", h.opsPerSec() / floor.opsPerSec())));
   }
 
-  static String line(String backend, String op, String via, Result r, String ratio) {
-    return String.format(Locale.ROOT, "%-9s %-7s %-5s %12.0f %10.2f %16.0f %8s", backend, op, via, r.opsPerSec(), r.p99Ms(), r.steadyAfterSec(), ratio);
+  static String line(String backend, String op, String via, Result r, String ratio, String ofFloor) {
+    return String.format(Locale.ROOT, "%-9s %-7s %-5s %12.0f %10.2f %16.0f %8s %9s", backend, op, via, r.opsPerSec(), r.p99Ms(), r.steadyAfterSec(), ratio, ofFloor);
+  }
+
+  /**
+   * Drives the data service with wrk, a load generator in its own process, so that the client's
+   * cost is small beside the service's, as for a caller on another machine: one-second runs for
+   * the warm-up (they tell when it reached steady speed), then one run for the measurement.
+   */
+  static Result wrk(String name, URI base, String script) throws Exception {
+    List<Double> perSecond = new ArrayList<>();
+    for (long i = 0; i < warmup.toSeconds(); i++) perSecond.add(wrkRun(base, script, 1).opsPerSec());
+    WrkResult r = wrkRun(base, script, Math.max(1, duration.toSeconds()));
+    double steady = -1;
+    for (int i = 0; i < perSecond.size(); i++) {
+      if (perSecond.get(i) >= 0.9 * r.opsPerSec()) {
+        steady = i + 1;
+        break;
+      }
+    }
+    System.out.printf(Locale.ROOT, "%-22s %10.0f ops/s  p50 %.2f ms  p99 %.2f ms%n", name, r.opsPerSec(), r.p50Ms(), r.p99Ms());
+    return new Result(r.opsPerSec(), r.p99Ms(), steady);
+  }
+
+  record WrkResult(double opsPerSec, double p50Ms, double p99Ms) {}
+
+  static final Path LUA = Path.of(System.getProperty("bench.lua", "bench/data/lua"));
+
+  static WrkResult wrkRun(URI base, String script, long seconds) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("wrk", "-t2", "-c" + clients, "-d" + seconds + "s", "--latency"));
+    if (script != null) cmd.addAll(List.of("-s", LUA.resolve(script).toString()));
+    cmd.add(base.toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("ROWS", Integer.toString(rows));
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) throw new IllegalStateException("wrk failed:\n" + out);
+    if (out.contains("Non-2xx") || out.contains("Socket errors")) throw new IllegalStateException("wrk saw errors:\n" + out);
+    double rps = Double.NaN, p50 = Double.NaN, p99 = Double.NaN;
+    for (String line : out.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 2 && f[0].equals("Requests/sec:")) rps = Double.parseDouble(f[1]);
+      if (f.length == 2 && f[0].equals("50%")) p50 = millis(f[1]);
+      if (f.length == 2 && f[0].equals("99%")) p99 = millis(f[1]);
+    }
+    if (Double.isNaN(rps) || Double.isNaN(p99)) throw new IllegalStateException("cannot read wrk's output:\n" + out);
+    return new WrkResult(rps, p50, p99);
+  }
+
+  /** wrk prints latencies as 812.00us, 1.23ms or 1.05s. */
+  static double millis(String v) {
+    if (v.endsWith("us")) return Double.parseDouble(v.substring(0, v.length() - 2)) / 1000;
+    if (v.endsWith("ms")) return Double.parseDouble(v.substring(0, v.length() - 2));
+    if (v.endsWith("s")) return Double.parseDouble(v.substring(0, v.length() - 1)) * 1000;
+    throw new IllegalArgumentException("not a wrk latency: " + v);
   }
 
   /**

@@ -122,7 +122,11 @@ final class Rows {
     boolean keyGiven = !key.isEmpty() && key.stream().allMatch(values::containsKey);
     try {
       if (keyGiven || key.isEmpty()) {
-        tx.insertInto(t.table()).set(set).execute();
+        List<String> shape = new ArrayList<>(set.size() + 1);
+        shape.add(t.name());
+        set.keySet().forEach(f -> shape.add(f.getName()));
+        String sql = Statements.sql(tx, "insert", shape, () -> tx.insertInto(t.table()).set(set));
+        tx.query(sql, set.values().toArray()).execute();
         return new Written(names(pick(values, key)), 1);
       }
       Record r = tx.insertInto(t.table()).set(set).returningResult(key.stream().map(Column::field).toList()).fetchOne();
@@ -219,7 +223,12 @@ final class Rows {
     List<Field<?>> fields = new ArrayList<>();
     select.forEach(c -> fields.add(c.field()));
     if (t.versioned()) fields.add(Schema.VERSION_FIELD);
-    Record r = dsl.select(fields).from(t.table()).where(keyCondition(key)).fetchOne();
+    List<String> shape = new ArrayList<>(fields.size() + key.size() + 1);
+    shape.add(t.name());
+    fields.forEach(f -> shape.add(f.getName()));
+    key.keySet().forEach(c -> shape.add("=" + c.name()));
+    String sql = Statements.sql(dsl, "get", shape, () -> dsl.select(fields).from(t.table()).where(keyCondition(key)));
+    Record r = dsl.resultQuery(sql, binds(key)).coerce(fields).fetchOne();
     if (r == null) throw Problems.notFound("row " + describe(key) + " not found in table '" + t.name() + "'");
     return r;
   }
@@ -261,6 +270,14 @@ final class Rows {
     Condition c = DSL.noCondition();
     for (var e : key.entrySet()) c = c.and(e.getKey().field().eq(e.getKey().val(e.getValue())));
     return c;
+  }
+
+  /** The key's values, bound to their columns' types, in the order of {@link #keyCondition}. */
+  private static Object[] binds(Map<Column, Object> key) {
+    Object[] out = new Object[key.size()];
+    int i = 0;
+    for (var e : key.entrySet()) out[i++] = e.getKey().val(e.getValue());
+    return out;
   }
 
   private static Map<Field<?>, Field<?>> assignments(Map<Column, Object> values) {
