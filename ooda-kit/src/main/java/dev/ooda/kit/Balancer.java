@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Chooses an instance by the power of two choices on requests in flight: two instances are drawn
@@ -28,11 +29,13 @@ final class Balancer implements EndpointSelectionStrategy {
   static final AttributeKey<Instance> INSTANCE = AttributeKey.valueOf(Balancer.class, "INSTANCE");
 
   private final String zone;
+  private final Supplier<Breaker> breakers;
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
-  /** {@code zone}: the caller's zone, or null for none. */
-  Balancer(String zone) {
+  /** {@code zone}: the caller's zone, or null for none; {@code breakers} makes each instance's breaker. */
+  Balancer(String zone, Supplier<Breaker> breakers) {
     this.zone = zone;
+    this.breakers = breakers;
   }
 
   /** The state kept for an endpoint's instance, or null when it is not listed (any more). */
@@ -45,16 +48,21 @@ final class Balancer implements EndpointSelectionStrategy {
     return new Selector(group);
   }
 
-  /** One instance as the balancer sees it: requests in flight and when it may be chosen again. */
+  /**
+   * One instance as the balancer sees it: requests in flight, its circuit breaker, and when it
+   * may be chosen again.
+   */
   static final class Node {
     final Endpoint endpoint;
     final boolean local;
+    final Breaker breaker;
     final AtomicInteger inFlight = new AtomicInteger();
     private volatile long ejectedUntilNanos;
 
-    Node(Endpoint endpoint, boolean local) {
+    Node(Endpoint endpoint, boolean local, Breaker breaker) {
       this.endpoint = endpoint;
       this.local = local;
+      this.breaker = breaker;
     }
 
     /** Not chosen for {@code nanos} unless every other instance is ejected too. */
@@ -90,7 +98,7 @@ final class Balancer implements EndpointSelectionStrategy {
         Instance i = e.attr(INSTANCE);
         boolean isLocal = zone != null && i != null && zone.equals(i.zone());
         // Keep the counts of instances that stay, so that a change of the list forgets nothing.
-        Node n = nodes.compute(e.authority(), (k, old) -> old != null && old.local == isLocal ? old : new Node(e, isLocal));
+        Node n = nodes.compute(e.authority(), (k, old) -> old != null && old.local == isLocal ? old : new Node(e, isLocal, breakers.get()));
         a.add(n);
         listed.add(e.authority());
         if (isLocal) l.add(n);

@@ -3,10 +3,8 @@ package dev.ooda.kit;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.linecorp.armeria.client.RequestOptions;
-import com.linecorp.armeria.client.RequestOptionsBuilder;
 import com.linecorp.armeria.client.ResponseTimeoutException;
 import com.linecorp.armeria.client.UnprocessedRequestException;
-import com.linecorp.armeria.client.circuitbreaker.FailFastException;
 import com.linecorp.armeria.client.endpoint.EndpointGroupException;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpData;
@@ -28,6 +26,8 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One call being prepared: headers, query, body and timeout, then {@link #as} to send it and
@@ -141,8 +141,7 @@ public final class Call {
     long deadline = now + (timeout != null ? timeout : client.options().timeout()).toNanos();
     long inherited = Deadlines.inherited();
     if (inherited - deadline < 0) deadline = inherited;
-    long left = deadline - now;
-    if (left <= 0) {
+    if (deadline - now <= 0) {
       return CompletableFuture.failedFuture(new DeadlineExceededException(client.service(),
           "the deadline of the request being served passed before calling " + client.service(), null));
     }
@@ -150,18 +149,43 @@ public final class Call {
     Codec codec = client.options().codec();
     headers.set(HttpHeaderNames.ACCEPT, codec == Codec.CBOR ? ACCEPT_CBOR : ACCEPT_JSON);
     if (query != null) headers.path(path + "?" + query.toQueryString());
-    HttpRequest req;
+    HttpData content = HttpData.empty();
     if (body != null) {
       headers.contentType(codec.mediaType());
-      req = HttpRequest.of(headers.build(), HttpData.wrap(codec.write(body)));
-    } else {
-      req = HttpRequest.of(headers.build());
+      content = HttpData.wrap(codec.write(body));
     }
-    RequestOptionsBuilder ro = RequestOptions.builder()
-        .responseTimeout(Duration.ofNanos(left))
-        .attr(Deadlines.CALL, deadline);
-    if (idempotent) ro.attr(Retries.IDEMPOTENT, true);
-    return client.web().execute(req, ro.build()).aggregate();
+    RequestHeaders h = headers.build();
+    boolean safe = Retries.idempotent(h.method(), idempotent);
+    // Retries run in the context of the request being served, if any, so that their spans stay in its trace.
+    ServiceRequestContext served = ServiceRequestContext.currentOrNull();
+    ScheduledExecutorService timer = served != null ? served.eventLoop() : client.retryTimer();
+    CompletableFuture<AggregatedHttpResponse> result = new CompletableFuture<>();
+    attempt(1, h, content, deadline, safe, timer, result);
+    return result;
+  }
+
+  /** Sends attempt {@code n}; on a failure that {@link Retries} deems safe, schedules the next. */
+  private void attempt(int n, RequestHeaders h, HttpData content, long deadline, boolean safe,
+                       ScheduledExecutorService timer, CompletableFuture<AggregatedHttpResponse> result) {
+    long left = deadline - System.nanoTime();
+    Duration attemptTimeout = client.options().attemptTimeout();
+    long timeout = attemptTimeout == null ? left : Math.min(left, attemptTimeout.toNanos());
+    RequestOptions ro = RequestOptions.builder()
+        .responseTimeout(Duration.ofNanos(Math.max(1, timeout)))
+        .attr(Deadlines.CALL, deadline)
+        .build();
+    HttpRequest req = content.isEmpty() ? HttpRequest.of(h) : HttpRequest.of(h, content);
+    client.web().execute(req, ro).aggregate().handle((res, cause) -> {
+      long delay = client.retries().delayMillis(n, safe, res, cause);
+      long remaining = deadline - System.nanoTime();
+      if (delay == Retries.NO || TimeUnit.MILLISECONDS.toNanos(delay) >= remaining) {
+        if (cause != null) result.completeExceptionally(cause);
+        else result.complete(res);
+      } else {
+        timer.schedule(() -> attempt(n + 1, h, content, deadline, safe, timer, result), delay, TimeUnit.MILLISECONDS);
+      }
+      return null;
+    });
   }
 
   private static <T> CompletableFuture<T> inContext(CompletableFuture<T> f) {
@@ -228,10 +252,8 @@ public final class Call {
     if (c instanceof ResponseTimeoutException) {
       return new DeadlineExceededException(service, "no answer from " + service + " before the deadline", c);
     }
-    if (c instanceof FailFastException) return new CircuitOpenException(service, c);
     if (c instanceof UnprocessedRequestException u) {
       Throwable why = u.getCause();
-      if (why instanceof FailFastException) return new CircuitOpenException(service, why);
       if (why instanceof EndpointGroupException) return new NetworkException(service, "no instance of " + service + " is up", why);
       return new NetworkException(service, "cannot reach " + service + ": " + why, why);
     }

@@ -2,10 +2,7 @@ package dev.ooda.kit;
 
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.client.brave.BraveClient;
-import com.linecorp.armeria.client.circuitbreaker.CircuitBreakerClient;
 import com.linecorp.armeria.client.retry.Backoff;
-import com.linecorp.armeria.client.retry.RetryConfig;
-import com.linecorp.armeria.client.retry.RetryingClient;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.SessionProtocol;
 import dev.ooda.model.Instance;
@@ -13,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The client of one service. It finds the service's instances through the kit's {@link Discovery}
@@ -103,6 +101,8 @@ public final class OodaClient implements AutoCloseable {
   private final Discovery discovery;
   private final InstanceEndpointGroup endpoints;
   private final RetryBudget budget;
+  private final Retries retries;
+  private final ScheduledExecutorService retryTimer;
   private final WebClient web;
 
   OodaClient(Kit kit, String service, Options options) {
@@ -111,23 +111,23 @@ public final class OodaClient implements AutoCloseable {
     this.service = service;
     this.options = options;
     this.discovery = kit.discovery();
-    Balancer balancer = new Balancer(kit.zone());
+    long openNanos = options.breakerOpenWindow().toNanos();
+    Balancer balancer = new Balancer(kit.zone(),
+        () -> new Breaker(options.breakerFailureRate(), options.breakerMinimumRequests(), openNanos));
     this.endpoints = new InstanceEndpointGroup(discovery, service, balancer);
     this.budget = new RetryBudget(options.retryRatio(), options.minRetriesPerSecond());
-    Breakers breakers = new Breakers(service, balancer, options);
-    var retry = RetryConfig.builder(new Retries(budget, options.backoff())).maxTotalAttempts(options.maxAttempts());
-    if (options.attemptTimeout() != null) retry.responseTimeoutForEachAttempt(options.attemptTimeout());
-    // Decorators run outermost last: retries around the breaker, the breaker around each attempt,
-    // and one client span per attempt, as each goes to its own instance.
+    this.retries = new Retries(budget, options.backoff(), options.maxAttempts());
+    this.retryTimer = kit.clientFactory().eventLoopGroup();
+    // Decorators run outermost last: the breaker and balancer bookkeeping around each attempt,
+    // and one client span per attempt that is sent, as each goes to its own instance. Retries
+    // are the Call's own loop, so that a call that succeeds at once pays nothing for them.
     this.web = WebClient.builder(SessionProtocol.HTTP, endpoints)
         .factory(kit.clientFactory())
         .responseTimeout(options.timeout())
         .maxResponseLength(options.maxResponseBytes())
         .setHeader(CALLER_HEADER, kit.service())
         .decorator(BraveClient.newDecorator(kit.httpTracing().clientOf(service)))
-        .decorator(new Attempts(balancer))
-        .decorator(CircuitBreakerClient.newDecorator(breakers, breakers))
-        .decorator(RetryingClient.newDecorator(retry.build()))
+        .decorator(new Attempts(service, balancer, openNanos))
         .build();
   }
 
@@ -174,8 +174,8 @@ public final class OodaClient implements AutoCloseable {
 
   /**
    * The decorated Armeria client underneath, for what {@link Call} does not cover (streaming).
-   * Requests made with it get discovery, balancing, retries, breakers and tracing, but not the
-   * deadline of the request being served; use {@link Call} for that.
+   * Requests made with it get discovery, balancing, breakers and tracing, but neither retries nor
+   * the deadline of the request being served; use {@link Call} for those.
    */
   public WebClient webClient() {
     return web;
@@ -187,6 +187,14 @@ public final class OodaClient implements AutoCloseable {
 
   RetryBudget budget() {
     return budget;
+  }
+
+  Retries retries() {
+    return retries;
+  }
+
+  ScheduledExecutorService retryTimer() {
+    return retryTimer;
   }
 
   static String expand(String path, Object... params) {

@@ -1,57 +1,56 @@
 package dev.ooda.kit;
 
-import com.linecorp.armeria.client.ClientRequestContext;
 import com.linecorp.armeria.client.UnprocessedRequestException;
-import com.linecorp.armeria.client.circuitbreaker.FailFastException;
 import com.linecorp.armeria.client.endpoint.EndpointGroupException;
 import com.linecorp.armeria.client.retry.Backoff;
-import com.linecorp.armeria.client.retry.RetryDecision;
-import com.linecorp.armeria.client.retry.RetryRule;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.common.logging.RequestLog;
 import com.linecorp.armeria.common.util.Exceptions;
-import io.netty.util.AttributeKey;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
- * Which failed attempts are tried again. Only safe ones: an attempt that was never sent (no
- * connection, a closing connection, an open circuit) goes at once to another instance; an
- * idempotent request whose instance failed (a broken connection, 502, 503) is tried again after a
- * jittered backoff if the {@link RetryBudget} allows. Everything else is answered as it came.
+ * Which failed attempts are tried again, and after how long. Only safe ones: an attempt that was
+ * never sent (no connection, a closing connection, an open circuit) goes at once to another
+ * instance; an idempotent request whose instance failed (a broken connection, a timeout, 502,
+ * 503) is tried again after a jittered backoff if the {@link RetryBudget} allows. Everything else
+ * is answered as it came.
  */
-final class Retries implements RetryRule {
-  /** Set on a call to mark a non-idempotent method as safe to repeat (e.g. it carries an idempotency key). */
-  static final AttributeKey<Boolean> IDEMPOTENT = AttributeKey.valueOf(Retries.class, "IDEMPOTENT");
+final class Retries {
+  /** Do not retry. */
+  static final long NO = -1;
+
   private static final Set<HttpMethod> IDEMPOTENT_METHODS = HttpMethod.idempotentMethods();
-  private static final CompletableFuture<RetryDecision> NO = CompletableFuture.completedFuture(RetryDecision.noRetry());
-  private static final CompletableFuture<RetryDecision> AT_ONCE =
-      CompletableFuture.completedFuture(RetryDecision.retry(Backoff.withoutDelay()));
 
   private final RetryBudget budget;
-  private final CompletableFuture<RetryDecision> later;
+  private final Backoff backoff;
+  private final int maxAttempts;
 
-  Retries(RetryBudget budget, Backoff backoff) {
+  Retries(RetryBudget budget, Backoff backoff, int maxAttempts) {
     this.budget = budget;
-    this.later = CompletableFuture.completedFuture(RetryDecision.retry(backoff));
+    this.backoff = backoff;
+    this.maxAttempts = maxAttempts;
   }
 
-  @Override
-  public CompletionStage<RetryDecision> shouldRetry(ClientRequestContext ctx, Throwable cause) {
+  /**
+   * After attempt number {@code attempt} (from 1) ended with {@code res} or {@code cause}: the
+   * delay in milliseconds before the next attempt, or {@link #NO}.
+   */
+  long delayMillis(int attempt, boolean idempotent, AggregatedHttpResponse res, Throwable cause) {
+    if (attempt >= maxAttempts) return NO;
     Throwable c = cause == null ? null : Exceptions.peel(cause);
     if (c instanceof UnprocessedRequestException u && u.getCause() instanceof EndpointGroupException) return NO;
-    if (c instanceof UnprocessedRequestException || c instanceof FailFastException) return AT_ONCE;
-    if (!idempotent(ctx)) return NO;
+    if (c instanceof UnprocessedRequestException || c instanceof CircuitOpenException) return 0;
+    if (!idempotent) return NO;
     if (c == null) {
-      RequestLog log = ctx.log().partial();
-      int status = log.responseHeaders().status().code();
+      int status = res.status().code();
       if (status != 502 && status != 503) return NO;
     }
-    return budget.tryWithdraw() ? later : NO;
+    if (!budget.tryWithdraw()) return NO;
+    long delay = backoff.nextDelayMillis(attempt);
+    return delay < 0 ? NO : delay;
   }
 
-  static boolean idempotent(ClientRequestContext ctx) {
-    return IDEMPOTENT_METHODS.contains(ctx.method()) || Boolean.TRUE.equals(ctx.attr(IDEMPOTENT));
+  static boolean idempotent(HttpMethod method, boolean markedSafe) {
+    return markedSafe || IDEMPOTENT_METHODS.contains(method);
   }
 }
