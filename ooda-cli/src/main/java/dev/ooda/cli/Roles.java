@@ -110,9 +110,11 @@ final class Roles {
 
   /** Also registers the data service as the service {@code data}, so clients find it like any other. */
   static DataServer data(Platform p, CuratorFramework zk, DataServer d, Path dataDir, URI control) {
+    // Added before its lease: the platform closes in reverse order, so the lease goes first and
+    // gateways stop routing to the service before it stops serving.
+    p.add("data", d, "http://127.0.0.1:" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     p.add(new RegistryClient(control).register("data",
         new Registration(null, "127.0.0.1", d.port(), null, Map.of(), "/health", Instance.Status.UP)));
-    p.add("data", d, "http://127.0.0.1:" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> d.namespaces(snapshot.values()));
     p.add(namespaces);
     return d;

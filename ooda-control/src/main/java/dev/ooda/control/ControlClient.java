@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,15 +39,15 @@ public final class ControlClient {
   }
 
   public JsonNode list(String kind) {
-    return send(request("/api/v1/" + enc(kind)).GET());
+    return send(request("/api/v1/" + HttpAnswers.segment(kind)).GET());
   }
 
   public JsonNode get(String kind, String name) {
-    return send(request("/api/v1/" + enc(kind) + "/" + enc(name)).GET());
+    return send(request("/api/v1/" + HttpAnswers.segment(kind) + "/" + HttpAnswers.segment(name)).GET());
   }
 
   public JsonNode delete(String kind, String name) {
-    return send(request("/api/v1/" + enc(kind) + "/" + enc(name)).DELETE());
+    return send(request("/api/v1/" + HttpAnswers.segment(kind) + "/" + HttpAnswers.segment(name)).DELETE());
   }
 
   /**
@@ -62,7 +61,7 @@ public final class ControlClient {
     c.setConnectTimeout(5_000);
     try {
       if (c.getResponseCode() != 200) {
-        throw new ProblemException(problem(c.getResponseCode(), new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)));
+        throw new ProblemException(HttpAnswers.problem(c.getResponseCode(), new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)));
       }
       try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -70,7 +69,7 @@ public final class ControlClient {
         String event = null;
         while ((line = in.readLine()) != null) {
           if (line.isEmpty()) {
-            if ("gone".equals(event)) throw new ProblemException(problem(410, data.toString()));
+            if ("gone".equals(event)) throw new ProblemException(HttpAnswers.problem(410, data.toString()));
             if (data.length() > 0 && !onChange.test(ResourceCodec.json().readTree(data.toString()))) return;
             data.setLength(0);
             event = null;
@@ -106,25 +105,11 @@ public final class ControlClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    if (r.statusCode() >= 400) throw new ProblemException(problem(r.statusCode(), r.body()));
+    if (r.statusCode() >= 400) throw new ProblemException(HttpAnswers.problem(r.statusCode(), r.body()));
     try {
       return ResourceCodec.json().readTree(r.body());
     } catch (IOException e) {
       throw new IllegalStateException("the control plane answered with something that is not JSON: " + r.body());
     }
-  }
-
-  private static Problem problem(int status, String body) {
-    try {
-      Problem p = ResourceCodec.json().readValue(body, Problem.class);
-      if (p.detail() != null) return p;
-    } catch (IOException | RuntimeException notProblem) {
-      // fall through
-    }
-    return Problem.of(status, "http-" + status, "HTTP " + status, body);
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

@@ -394,7 +394,7 @@ public final class InstanceCache implements AutoCloseable {
     }
     if (spec != null) {
       for (int n = 0; n < spec.endpoints().size(); n++) {
-        Instance f = fixed(service, n, spec.endpoints().get(n), defaultHealth);
+        Instance f = Instance.ofEndpoint(service, n, spec.endpoints().get(n), defaultHealth);
         if (f != null) list.add(f);
       }
     }
@@ -415,23 +415,6 @@ public final class InstanceCache implements AutoCloseable {
 
   private void requireSelective() {
     if (followed == null) throw new IllegalStateException("this cache watches every service already");
-  }
-
-  /** A fixed endpoint as an instance: id {@code <service>.fixed-<n>}, which no registered id can take. */
-  static Instance fixed(String service, int n, ServiceSpec.Endpoint e, String healthPath) {
-    try {
-      URI u = new URI(e.url());
-      boolean tls = "https".equals(u.getScheme());
-      int port = u.getPort() != -1 ? u.getPort() : tls ? 443 : 80;
-      String host = u.getHost();
-      if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
-      Map<String, String> meta = new HashMap<>(e.metadata());
-      if (tls) meta.put("scheme", "https");
-      return new Instance(service + ".fixed-" + n, service, e.version(), host, port, e.zone(), Instance.Status.UP,
-          meta, healthPath, 0, true);
-    } catch (Exception bad) {
-      return null; // the Service validator refuses such URLs; one stored before that rule is skipped
-    }
   }
 
   /** {@code [service, id]} of {@code <root>/<service>/<id>}, or null for other nodes. */

@@ -446,6 +446,9 @@ public final class Registry implements AutoCloseable {
       Held h = e.getValue();
       synchronized (lock(id)) {
         if (held.get(id) != h) continue;
+        // Heartbeats were refused while the session was away: that was this node's outage, not
+        // the instance's, so its lease starts afresh rather than expiring on the next sweep.
+        h.renewedNanos = System.nanoTime();
         try {
           Stat s = new Stat();
           zk.create().storingStatIn(s).creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)

@@ -9,7 +9,6 @@ import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,27 +52,27 @@ public final class RegistryClient {
 
   /** Registers an instance and keeps its lease alive until {@link InstanceLease#close()}. */
   public InstanceLease register(String service, Registration r) {
-    Leased first = leased(send("POST", "/services/" + enc(service) + "/instances", json(r)));
+    Leased first = leased(send("POST", "/services/" + HttpAnswers.segment(service) + "/instances", json(r)));
     return InstanceLease.start(this, service, r, first);
   }
 
   /** Renews the lease of {@code id}, registering it again under that id if the node does not hold it. */
   public Leased heartbeat(String service, String id, Registration r) {
-    return leased(send("PUT", "/services/" + enc(service) + "/instances/" + enc(id), json(r)));
+    return leased(send("PUT", "/services/" + HttpAnswers.segment(service) + "/instances/" + HttpAnswers.segment(id), json(r)));
   }
 
   public Instance setStatus(String service, String id, Instance.Status status) {
-    return instance(send("PUT", "/services/" + enc(service) + "/instances/" + enc(id) + "/status",
+    return instance(send("PUT", "/services/" + HttpAnswers.segment(service) + "/instances/" + HttpAnswers.segment(id) + "/status",
         "{\"status\":\"" + status.name() + "\"}").body());
   }
 
   public void deregister(String service, String id) {
-    send("DELETE", "/services/" + enc(service) + "/instances/" + enc(id), null);
+    send("DELETE", "/services/" + HttpAnswers.segment(service) + "/instances/" + HttpAnswers.segment(id), null);
   }
 
   /** The instances of {@code service}, or of every service when it is null. */
   public List<Instance> instances(String service) {
-    JsonNode body = send("GET", "/instances" + (service == null ? "" : "?service=" + enc(service)), null).body();
+    JsonNode body = send("GET", "/instances" + (service == null ? "" : "?service=" + HttpAnswers.segment(service)), null).body();
     List<Instance> out = new ArrayList<>();
     for (JsonNode n : body.path("items")) out.add(instance(n));
     return out;
@@ -108,11 +107,11 @@ public final class RegistryClient {
         throw new ProblemException(Problem.of(503, "interrupted", "Interrupted", "interrupted while talking to " + base));
       }
       if (r.statusCode() == 503) {
-        last = new ProblemException(problem(r.statusCode(), r.body()));
+        last = new ProblemException(HttpAnswers.problem(r.statusCode(), r.body()));
         continue;
       }
       current.set(at); // stay with the node that answered
-      if (r.statusCode() >= 400) throw new ProblemException(problem(r.statusCode(), r.body()));
+      if (r.statusCode() >= 400) throw new ProblemException(HttpAnswers.problem(r.statusCode(), r.body()));
       try {
         return new Answer(r.statusCode(), ResourceCodec.json().readTree(r.body()), base);
       } catch (IOException e) {
@@ -141,17 +140,4 @@ public final class RegistryClient {
     return new String(ResourceCodec.toJsonBytes(r), StandardCharsets.UTF_8);
   }
 
-  private static Problem problem(int status, String body) {
-    try {
-      Problem p = ResourceCodec.json().readValue(body, Problem.class);
-      if (p.detail() != null) return p;
-    } catch (IOException | RuntimeException notProblem) {
-      // fall through
-    }
-    return Problem.of(status, "http-" + status, "HTTP " + status, body);
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
 }

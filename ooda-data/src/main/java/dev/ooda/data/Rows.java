@@ -116,7 +116,10 @@ final class Rows {
 
   static Written insert(DSLContext tx, TableSchema t, Map<Column, Object> values) {
     if (values.isEmpty()) throw Problems.invalid("the row is empty");
-    Map<Field<?>, Field<?>> set = assignments(values);
+    // In the table's column order, so that rows giving the same columns share one statement shape.
+    Map<Column, Object> ordered = new LinkedHashMap<>();
+    for (Column c : t.columns()) if (values.containsKey(c)) ordered.put(c, values.get(c));
+    Map<Field<?>, Field<?>> set = assignments(ordered);
     if (t.versioned()) set.put(Schema.VERSION_FIELD, DSL.val(1L));
     List<Column> key = t.key();
     boolean keyGiven = !key.isEmpty() && key.stream().allMatch(values::containsKey);
@@ -124,7 +127,7 @@ final class Rows {
       if (keyGiven || key.isEmpty()) {
         List<String> shape = new ArrayList<>(set.size() + 1);
         shape.add(t.name());
-        set.keySet().forEach(f -> shape.add(f.getName()));
+        set.keySet().forEach(f -> shape.add(typed(f)));
         String sql = Statements.sql(tx, "insert", shape, () -> tx.insertInto(t.table()).set(set));
         tx.query(sql, set.values().toArray()).execute();
         return new Written(names(pick(values, key)), 1);
@@ -225,8 +228,8 @@ final class Rows {
     if (t.versioned()) fields.add(Schema.VERSION_FIELD);
     List<String> shape = new ArrayList<>(fields.size() + key.size() + 1);
     shape.add(t.name());
-    fields.forEach(f -> shape.add(f.getName()));
-    key.keySet().forEach(c -> shape.add("=" + c.name()));
+    fields.forEach(f -> shape.add(typed(f)));
+    key.keySet().forEach(c -> shape.add("=" + typed(c.field())));
     String sql = Statements.sql(dsl, "get", shape, () -> dsl.select(fields).from(t.table()).where(keyCondition(key)));
     Record r = dsl.resultQuery(sql, binds(key)).coerce(fields).fetchOne();
     if (r == null) throw Problems.notFound("row " + describe(key) + " not found in table '" + t.name() + "'");
@@ -270,6 +273,11 @@ final class Rows {
     Condition c = DSL.noCondition();
     for (var e : key.entrySet()) c = c.and(e.getKey().field().eq(e.getKey().val(e.getValue())));
     return c;
+  }
+
+  /** A column in a statement's shape: its name and type, since some dialects cast a bound value to it. */
+  private static String typed(Field<?> f) {
+    return f.getName() + ":" + f.getDataType().getTypeName();
   }
 
   /** The key's values, bound to their columns' types, in the order of {@link #keyCondition}. */

@@ -10,8 +10,8 @@ import org.jooq.SQLDialect;
 /**
  * The SQL text of the hot statements (a row by key, a one-row insert), rendered once per shape.
  * Rendering is the largest part of jOOQ's cost on such a statement, and the text depends only on
- * the dialect, the table and the column names: values are always bound, so a cached text never
- * holds one.
+ * the dialect, the table and the columns' names and types (PostgreSQL casts some bound values to
+ * their column's type): values are always bound, so a cached text never holds one.
  */
 final class Statements {
   /** Shapes are bounded by the schema; this caps what a stream of odd column selections could add. */
@@ -20,7 +20,7 @@ final class Statements {
 
   private Statements() {}
 
-  /** @param names the table, then the column names that make the statement what it is */
+  /** @param names the table, then the columns (name and type) that make the statement what it is */
   record Shape(SQLDialect dialect, String kind, List<String> names) {}
 
   static String sql(DSLContext dsl, String kind, List<String> names, Supplier<? extends Query> query) {

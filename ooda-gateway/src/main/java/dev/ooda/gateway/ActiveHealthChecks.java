@@ -70,7 +70,7 @@ public final class ActiveHealthChecks implements AutoCloseable {
     listed.forEach((service, instances) -> {
       for (Instance i : instances) {
         if (i.healthPath() == null || !i.takesTraffic()) continue;
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + i.authority() + i.healthPath()))
+        HttpRequest req = HttpRequest.newBuilder(URI.create((i.tls() ? "https://" : "http://") + i.authority() + i.healthPath()))
             .timeout(timeout).GET().build();
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
           boolean ok = e == null && r.statusCode() >= 200 && r.statusCode() < 300;

@@ -177,7 +177,7 @@ final class Exchange implements OriginUser {
       return;
     }
     target = split.single() ? split.targets[0] : split.pick(bucket(view));
-    meters = route.meters(target, pinned);
+    meters = target.meters;
     idempotent = isIdempotent(method);
     boolean hasBody = client.h2 ? !headOnly : HttpUtil.isTransferEncodingChunked(request) || length > 0;
     prepareOriginRequest(uri, view, hasBody);
@@ -281,6 +281,9 @@ final class Exchange implements OriginUser {
       respond(Problems.noInstances(target.service, version), false);
       return null;
     }
+    // Series per pinned version only for versions that have instances: a client cannot make new
+    // series by sending made-up versions.
+    if (pinned != null) meters = route.meters(target, pinned);
     long now = System.nanoTime();
     int limit = gw.limits.maxConcurrent();
     ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -625,11 +628,7 @@ final class Exchange implements OriginUser {
   private void onTimeout() {
     if (finished) return;
     error = "timed out after " + TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos) + " ms";
-    if (originCh != null) {
-      Channel ch = originCh;
-      originCh = null;
-      originHandler.exchange = null;
-      ch.close();
+    if (closeOrigin()) {
       if (endpoint.origin().failed(System.nanoTime(), gw.limits)) gw.ejections.increment();
     }
     releaseSlot();
@@ -648,14 +647,19 @@ final class Exchange implements OriginUser {
       error = "client closed the connection";
       if (!responseStarted) status = 499;
     }
-    if (originCh != null) {
-      Channel ch = originCh;
-      originCh = null;
-      originHandler.exchange = null;
-      ch.close();
-    }
+    closeOrigin();
     releaseSlot();
     finish();
+  }
+
+  /** Abandons the origin connection of this exchange, if any: it is closed, not pooled. */
+  private boolean closeOrigin() {
+    Channel ch = originCh;
+    if (ch == null) return false;
+    originCh = null;
+    originHandler.exchange = null;
+    ch.close();
+    return true;
   }
 
   private void respond(Problem p, boolean close) {
@@ -681,12 +685,7 @@ final class Exchange implements OriginUser {
     bytesOut = res.content().readableBytes();
     releaseHeld();
     releaseMirror();
-    if (originCh != null) {
-      Channel ch = originCh;
-      originCh = null;
-      originHandler.exchange = null;
-      ch.close();
-    }
+    closeOrigin();
     releaseSlot();
     closeAfter |= close || !keepAlive;
     if (!client.h2) {

@@ -73,14 +73,13 @@ public final class GatewayMain {
     stop.await();
   }
 
+  /** A Service's fixed endpoints as instances, as the control plane lists them. */
   static List<Instance> endpoints(String service, ServiceSpec spec) {
+    String health = spec.health() != null ? spec.health().path() : null;
     List<Instance> out = new ArrayList<>();
-    int i = 0;
-    for (ServiceSpec.Endpoint e : spec.endpoints()) {
-      URI u = URI.create(e.url());
-      int port = u.getPort() >= 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
-      out.add(new Instance(service + "-fixed-" + i++, service, e.version(), u.getHost(), port, e.zone(),
-          Instance.Status.UP, e.metadata(), null, 0, true));
+    for (int n = 0; n < spec.endpoints().size(); n++) {
+      Instance i = Instance.ofEndpoint(service, n, spec.endpoints().get(n), health);
+      if (i != null) out.add(i);
     }
     return out;
   }

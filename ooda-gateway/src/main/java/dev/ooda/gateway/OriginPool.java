@@ -84,7 +84,9 @@ final class OriginPool {
 
   void remove(Origin origin, Channel ch) {
     ArrayDeque<Channel> q = idle.get(origin);
-    if (q != null) q.remove(ch);
+    // Origins come and go with instances: when an origin's last idle connection closes, forget
+    // its queue. Not in poll(), where the queue empties and refills on every request.
+    if (q != null && q.remove(ch) && q.isEmpty()) idle.remove(origin);
   }
 
   void closeAll() {

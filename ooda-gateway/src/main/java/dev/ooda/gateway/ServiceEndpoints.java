@@ -27,7 +27,7 @@ final class ServiceEndpoints {
         .filter(Instance::takesTraffic)
         .sorted(java.util.Comparator.comparing(Instance::id, java.util.Comparator.nullsFirst(String::compareTo)))
         .forEach(i -> {
-          Endpoint e = new Endpoint(i.id(), service, i.version(), origins.get(i.host(), i.port(), "https".equals(i.metadata().get("scheme"))));
+          Endpoint e = new Endpoint(i.id(), service, i.version(), origins.get(i.host(), i.port(), i.tls()));
           all.add(e);
           if (i.version() != null) versions.computeIfAbsent(i.version(), v -> new ArrayList<>()).add(e);
         });

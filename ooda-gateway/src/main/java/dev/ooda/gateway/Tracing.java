@@ -15,7 +15,6 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
  */
 final class Tracing implements AutoCloseable {
   static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
-  static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
   static final AsciiString B3 = AsciiString.cached("b3");
   static final AsciiString B3_TRACE_ID = AsciiString.cached("x-b3-traceid");
   static final AsciiString B3_SPAN_ID = AsciiString.cached("x-b3-spanid");
@@ -125,9 +124,6 @@ final class Tracing implements AutoCloseable {
     reporter.report(b.build());
   }
 
-  void flush() {
-    if (reporter != null) reporter.flush();
-  }
 
   @Override
   public void close() {

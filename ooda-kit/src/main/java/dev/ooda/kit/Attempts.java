@@ -37,12 +37,14 @@ final class Attempts implements DecoratingHttpClientFunction {
   public HttpResponse execute(HttpClient delegate, ClientRequestContext ctx, HttpRequest req) throws Exception {
     Balancer.Node node = balancer.node(ctx.endpoint());
     if (node != null) {
-      if (!node.breaker.tryAcquire(System.nanoTime())) {
+      Breaker.Admission admission = node.breaker.tryAcquire(System.nanoTime());
+      if (admission == Breaker.Admission.REFUSED) {
         req.abort();
         return HttpResponse.ofFailure(new CircuitOpenException(service, null));
       }
+      boolean trial = admission == Breaker.Admission.TRIAL;
       node.inFlight.incrementAndGet();
-      ctx.log().whenComplete().thenAccept(log -> done(node, log));
+      ctx.log().whenComplete().thenAccept(log -> done(node, log, trial));
     }
     Long deadline = ctx.attr(Deadlines.CALL);
     if (deadline != null && deadline != Long.MAX_VALUE) {
@@ -52,14 +54,14 @@ final class Attempts implements DecoratingHttpClientFunction {
     return delegate.execute(ctx, req);
   }
 
-  private void done(Balancer.Node node, RequestLog log) {
+  private void done(Balancer.Node node, RequestLog log, boolean trial) {
     node.inFlight.decrementAndGet();
     Throwable c = log.responseCause();
     if (c instanceof UnprocessedRequestException u
         && (u.getCause() instanceof ConnectException || u.getCause() instanceof GoAwayReceivedException)) {
       node.eject(EJECT_NANOS);
     }
-    Breaker.State changed = node.breaker.record(System.nanoTime(), outcome(log));
+    Breaker.State changed = node.breaker.record(System.nanoTime(), outcome(log), trial);
     if (changed == Breaker.State.OPEN) node.eject(openNanos);
     else if (changed == Breaker.State.CLOSED) node.readmit();
   }

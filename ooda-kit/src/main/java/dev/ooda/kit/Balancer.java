@@ -76,7 +76,7 @@ final class Balancer implements EndpointSelectionStrategy {
 
     boolean available(long now) {
       long until = ejectedUntilNanos;
-      return until == 0 || now - until >= 0;
+      return (until == 0 || now - until >= 0) && breaker.mayAdmit();
     }
   }
 

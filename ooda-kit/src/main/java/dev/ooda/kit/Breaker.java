@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 final class Breaker {
   enum State { CLOSED, OPEN, HALF_OPEN }
 
+  /** What {@link #tryAcquire} decided for an attempt. */
+  enum Admission { REFUSED, ADMITTED, TRIAL }
+
   /** What an attempt's outcome says about the instance. */
   enum Outcome { SUCCESS, FAILURE, IGNORED }
 
@@ -27,7 +30,8 @@ final class Breaker {
   private final int[] failed = new int[BUCKETS];
   private State state = State.CLOSED;
   private long openUntil;
-  private boolean trialSent;
+  /** Half open with its trial in flight: the balancer passes the instance over meanwhile. */
+  private volatile boolean trialSent;
 
   Breaker(double failureRate, int minimum, long openNanos) {
     this.failureRate = failureRate;
@@ -36,25 +40,34 @@ final class Breaker {
   }
 
   /** Whether an attempt may go to the instance now; in the half-open state, only the trial may. */
-  synchronized boolean tryAcquire(long now) {
+  synchronized Admission tryAcquire(long now) {
     switch (state) {
       case CLOSED:
-        return true;
+        return Admission.ADMITTED;
       case OPEN:
-        if (now - openUntil < 0) return false;
+        if (now - openUntil < 0) return Admission.REFUSED;
         state = State.HALF_OPEN;
         trialSent = true;
-        return true;
+        return Admission.TRIAL;
       default:
-        if (trialSent) return false;
+        if (trialSent) return Admission.REFUSED;
         trialSent = true;
-        return true;
+        return Admission.TRIAL;
     }
   }
 
-  /** Counts an attempt's outcome; returns the state when this outcome changed it, else null. */
-  synchronized State record(long now, Outcome outcome) {
+  /** False while a trial is in flight, so that the balancer does not prefer an instance it would refuse. */
+  boolean mayAdmit() {
+    return !trialSent;
+  }
+
+  /**
+   * Counts an attempt's outcome; returns the state when this outcome changed it, else null. While
+   * half open, only the trial's outcome counts: others were admitted before the circuit opened.
+   */
+  synchronized State record(long now, Outcome outcome, boolean trial) {
     if (state == State.HALF_OPEN) {
+      if (!trial) return null;
       if (outcome == Outcome.IGNORED) {
         trialSent = false;
         return null;

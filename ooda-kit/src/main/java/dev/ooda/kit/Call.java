@@ -167,25 +167,38 @@ public final class Call {
   /** Sends attempt {@code n}; on a failure that {@link Retries} deems safe, schedules the next. */
   private void attempt(int n, RequestHeaders h, HttpData content, long deadline, boolean safe,
                        ScheduledExecutorService timer, CompletableFuture<AggregatedHttpResponse> result) {
-    long left = deadline - System.nanoTime();
-    Duration attemptTimeout = client.options().attemptTimeout();
-    long timeout = attemptTimeout == null ? left : Math.min(left, attemptTimeout.toNanos());
-    RequestOptions ro = RequestOptions.builder()
-        .responseTimeout(Duration.ofNanos(Math.max(1, timeout)))
-        .attr(Deadlines.CALL, deadline)
-        .build();
-    HttpRequest req = content.isEmpty() ? HttpRequest.of(h) : HttpRequest.of(h, content);
-    client.web().execute(req, ro).aggregate().handle((res, cause) -> {
-      long delay = client.retries().delayMillis(n, safe, res, cause);
-      long remaining = deadline - System.nanoTime();
-      if (delay == Retries.NO || TimeUnit.MILLISECONDS.toNanos(delay) >= remaining) {
-        if (cause != null) result.completeExceptionally(cause);
-        else result.complete(res);
-      } else {
-        timer.schedule(() -> attempt(n + 1, h, content, deadline, safe, timer, result), delay, TimeUnit.MILLISECONDS);
+    try {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        result.completeExceptionally(new DeadlineExceededException(client.service(),
+            "no answer from " + client.service() + " before the deadline", null));
+        return;
       }
-      return null;
-    });
+      Duration attemptTimeout = client.options().attemptTimeout();
+      long timeout = attemptTimeout == null ? left : Math.min(left, attemptTimeout.toNanos());
+      // Whole milliseconds, rounded up: Armeria takes 0 as "no timeout".
+      RequestOptions ro = RequestOptions.builder()
+          .responseTimeoutMillis((timeout + 999_999) / 1_000_000)
+          .attr(Deadlines.CALL, deadline)
+          .build();
+      HttpRequest req = content.isEmpty() ? HttpRequest.of(h) : HttpRequest.of(h, content);
+      client.webClient().execute(req, ro).aggregate().handle((res, cause) -> {
+        try {
+          long delay = client.retries().delayMillis(n, safe, res, cause, deadline - System.nanoTime());
+          if (delay == Retries.NO) {
+            if (cause != null) result.completeExceptionally(cause);
+            else result.complete(res);
+          } else {
+            timer.schedule(() -> attempt(n + 1, h, content, deadline, safe, timer, result), delay, TimeUnit.MILLISECONDS);
+          }
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+        return null;
+      });
+    } catch (Throwable t) {
+      result.completeExceptionally(t);
+    }
   }
 
   private static <T> CompletableFuture<T> inContext(CompletableFuture<T> f) {
@@ -260,7 +273,16 @@ public final class Call {
     return new NetworkException(service, "the call to " + service + " failed: " + c, c);
   }
 
+  private static boolean inEventLoop() {
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    return ctx != null && ctx.eventLoop().inEventLoop();
+  }
+
   private static <T> T join(CompletableFuture<T> f) {
+    // Waiting on an event loop could wait for the very thread that would answer.
+    if (inEventLoop()) {
+      throw new IllegalStateException("a blocking call on an event loop: use the ...Async form there");
+    }
     try {
       return f.join();
     } catch (CompletionException e) {

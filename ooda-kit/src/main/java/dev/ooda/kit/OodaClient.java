@@ -181,10 +181,6 @@ public final class OodaClient implements AutoCloseable {
     return web;
   }
 
-  WebClient web() {
-    return web;
-  }
-
   RetryBudget budget() {
     return budget;
   }

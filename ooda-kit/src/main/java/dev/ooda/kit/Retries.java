@@ -7,6 +7,7 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.util.Exceptions;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Which failed attempts are tried again, and after how long. Only safe ones: an attempt that was
@@ -33,10 +34,11 @@ final class Retries {
 
   /**
    * After attempt number {@code attempt} (from 1) ended with {@code res} or {@code cause}: the
-   * delay in milliseconds before the next attempt, or {@link #NO}.
+   * delay in milliseconds before the next attempt, or {@link #NO}. A retry that could not start
+   * within {@code remainingNanos} (the call's deadline) is not made and spends no budget.
    */
-  long delayMillis(int attempt, boolean idempotent, AggregatedHttpResponse res, Throwable cause) {
-    if (attempt >= maxAttempts) return NO;
+  long delayMillis(int attempt, boolean idempotent, AggregatedHttpResponse res, Throwable cause, long remainingNanos) {
+    if (attempt >= maxAttempts || remainingNanos <= 0) return NO;
     Throwable c = cause == null ? null : Exceptions.peel(cause);
     if (c instanceof UnprocessedRequestException u && u.getCause() instanceof EndpointGroupException) return NO;
     if (c instanceof UnprocessedRequestException || c instanceof CircuitOpenException) return 0;
@@ -45,9 +47,9 @@ final class Retries {
       int status = res.status().code();
       if (status != 502 && status != 503) return NO;
     }
-    if (!budget.tryWithdraw()) return NO;
     long delay = backoff.nextDelayMillis(attempt);
-    return delay < 0 ? NO : delay;
+    if (delay < 0 || TimeUnit.MILLISECONDS.toNanos(delay) >= remainingNanos) return NO;
+    return budget.tryWithdraw() ? delay : NO;
   }
 
   static boolean idempotent(HttpMethod method, boolean markedSafe) {

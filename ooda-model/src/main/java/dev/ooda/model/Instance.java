@@ -50,6 +50,33 @@ public record Instance(
     return status == Status.UP;
   }
 
+  /** Whether the instance is spoken to over TLS ({@code metadata.scheme: https}). */
+  @JsonIgnore
+  public boolean tls() {
+    return "https".equals(metadata.get("scheme"));
+  }
+
+  /**
+   * A Service's fixed endpoint {@code n} as an instance: id {@code <service>.fixed-<n>}, which no
+   * registered id can take; an {@code https} URL is marked {@link #tls()}. Null for a URL that is
+   * not absolute (the Service validator refuses those).
+   */
+  public static Instance ofEndpoint(String service, int n, ServiceSpec.Endpoint e, String healthPath) {
+    try {
+      java.net.URI u = new java.net.URI(e.url());
+      boolean tls = "https".equals(u.getScheme());
+      int port = u.getPort() != -1 ? u.getPort() : tls ? 443 : 80;
+      String host = u.getHost();
+      if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+      Map<String, String> meta = new java.util.HashMap<>(e.metadata());
+      if (tls) meta.put("scheme", "https");
+      return new Instance(service + ".fixed-" + n, service, e.version(), host, port, e.zone(), Status.UP,
+          meta, healthPath, 0, true);
+    } catch (Exception bad) {
+      return null;
+    }
+  }
+
   /** {@code host:port}, with brackets around an IPv6 host. */
   @JsonIgnore
   public String authority() {
