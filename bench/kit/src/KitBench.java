@@ -1,5 +1,4 @@
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.server.annotation.Get;
 import dev.ooda.kit.Codec;
@@ -7,6 +6,7 @@ import dev.ooda.kit.InMemoryRegistry;
 import dev.ooda.kit.Kit;
 import dev.ooda.kit.OodaClient;
 import dev.ooda.kit.OodaService;
+import dev.ooda.model.Instance;
 import dev.ooda.model.ResourceCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +21,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One call through OodaClient against the same call through a raw Armeria WebClient, to the same
- * server in the same JVM, over loopback. Both read the answer into a record. Phases alternate in
- * short rounds so that drift (JIT, GC, a noisy neighbour) hits both alike.
+ * server in another process, over loopback. Both read the answer into a record. Each caller makes
+ * the kinds of call in turn, so that drift (JIT, GC, a noisy neighbour) hits them alike.
  */
 public final class KitBench {
+  private static final String RAW = "raw WebClient (JSON)";
+
   public record Item(String id, String name, long priceCents) {}
 
   public static final class Api {
@@ -37,7 +39,11 @@ public final class KitBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = new LinkedHashMap<>(Map.of("--warmup", "30", "--duration", "60", "--rounds", "30",
+    if (args.length == 1 && args[0].equals("--serve")) {
+      serve();
+      return;
+    }
+    Map<String, String> opt = new LinkedHashMap<>(Map.of("--warmup", "60", "--duration", "60", "--rounds", "30",
         "--clients", "4", "--sample-rate", "1.0", "--only", ""));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opt.containsKey(args[i])) throw new IllegalArgumentException("unknown option " + args[i]);
@@ -51,20 +57,26 @@ public final class KitBench {
     System.out.printf("kit bench: warm-up %ds, measure %ds in %d rounds, %d concurrent callers, trace sample rate %.2f%n",
         warmup, duration, rounds, clients, sampleRate);
 
+    // The server is its own process, as a callee is in production: in one JVM, client and server
+    // would share event loops, and whether a connection's two ends land on the same thread (no
+    // wake-up between them) would decide the latency more than the client's own work does.
+    Process serverProcess = startServer();
+    int port = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(serverProcess.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8)).readLine().trim());
     InMemoryRegistry registry = new InMemoryRegistry();
-    // the server side runs on the event loop: the bench measures clients, not thread hops
-    Kit serverKit = Kit.start(Kit.Options.of("catalog").withRegistry(registry).withSampleRate(0));
-    OodaService server = serverKit.server("v1").blocking(false).accessLog(line -> {}).annotatedService(new Api()).start();
+    registry.set("catalog", List.of(new Instance("catalog-1", "catalog", "v1", "127.0.0.1", port, null, Instance.Status.UP,
+        Map.of(), "/health", System.currentTimeMillis(), false)));
     Kit callerKit = Kit.start(Kit.Options.of("checkout").withRegistry(registry).withSampleRate(sampleRate));
     OodaClient oodaJson = callerKit.client("catalog", OodaClient.Options.DEFAULT.withCodec(Codec.JSON));
     OodaClient oodaCbor = callerKit.client("catalog", OodaClient.Options.DEFAULT.withCodec(Codec.CBOR));
-    ClientFactory rawFactory = ClientFactory.builder().build();
-    WebClient raw = WebClient.builder("http://127.0.0.1:" + server.port()).factory(rawFactory)
+    // The raw client shares the kit's event loops and connection pools, as another client in the
+    // same service would: calls made in turn then never hop to another client's event loop.
+    WebClient rawClient = WebClient.builder("http://127.0.0.1:" + port).factory(callerKit.clientFactory())
         .responseTimeout(Duration.ofSeconds(2)).build();
     ObjectReader reader = ResourceCodec.json().readerFor(Item.class);
 
     Map<String, Supplier<CompletableFuture<?>>> calls = new LinkedHashMap<>();
-    calls.put("raw WebClient (JSON)", () -> raw.get("/items/lamp").aggregate().thenApply(r -> {
+    calls.put(RAW, () -> rawClient.get("/items/lamp").aggregate().thenApply(r -> {
       try {
         return reader.readValue(r.content().array());
       } catch (java.io.IOException e) {
@@ -77,15 +89,13 @@ public final class KitBench {
     String only = opt.get("--only");
     if (!only.isEmpty()) calls.keySet().removeIf(k -> !k.toLowerCase(java.util.Locale.ROOT).contains(only));
 
-    // warm-up: all three in turn; report when throughput reached 90% of its final value
-    long warmStart = System.nanoTime();
+    List<String> names = new ArrayList<>(calls.keySet());
+    List<Supplier<CompletableFuture<?>>> kinds = new ArrayList<>(calls.values());
+
+    // warm-up; report when throughput reached 90% of its final value
     List<Double> perSecond = new ArrayList<>();
-    long end = warmStart + warmup * 1_000_000_000L;
-    while (System.nanoTime() < end) {
-      long n = 0;
-      for (Supplier<CompletableFuture<?>> c : calls.values()) n += run(c, clients, 333_333_333L, null);
-      perSecond.add((double) n);
-    }
+    long end = System.nanoTime() + warmup * 1_000_000_000L;
+    while (System.nanoTime() < end) perSecond.add((double) run(kinds, clients, 1_000_000_000L, null));
     double last = perSecond.isEmpty() ? 0 : perSecond.get(perSecond.size() - 1);
     int steadyAt = 0;
     for (int i = 0; i < perSecond.size(); i++) {
@@ -96,52 +106,77 @@ public final class KitBench {
     }
     System.out.printf("warm-up: reached 90%% of its final speed after %d s%n", steadyAt);
 
-    Map<String, Histogram> hist = new LinkedHashMap<>();
-    Map<String, Long> counts = new LinkedHashMap<>();
-    calls.keySet().forEach(k -> {
-      hist.put(k, new Histogram(3));
-      counts.put(k, 0L);
-    });
-    Map<String, List<Double>> roundP50 = new LinkedHashMap<>();
-    long roundNanos = duration * 1_000_000_000L / Math.max(1, rounds) / calls.size();
+    // Every caller makes the kinds of call in turn, call after call, so that a noisy neighbour,
+    // the JIT or a GC hits all of them alike; rounds give the spread of the comparison.
+    Histogram[] hist = new Histogram[kinds.size()];
+    for (int k = 0; k < hist.length; k++) hist[k] = new Histogram(3);
+    List<List<Double>> roundP50 = new ArrayList<>();
+    long roundNanos = duration * 1_000_000_000L / Math.max(1, rounds);
+    long total = 0;
     for (int r = 0; r < rounds; r++) {
-      for (Map.Entry<String, Supplier<CompletableFuture<?>>> c : calls.entrySet()) {
-        Recorder rec = new Recorder(3);
-        long n = run(c.getValue(), clients, roundNanos, rec);
-        Histogram round = rec.getIntervalHistogram();
-        hist.get(c.getKey()).add(round);
-        roundP50.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add((double) round.getValueAtPercentile(50));
-        counts.merge(c.getKey(), n, Long::sum);
+      Recorder[] rec = new Recorder[kinds.size()];
+      for (int k = 0; k < rec.length; k++) rec[k] = new Recorder(3);
+      total += run(kinds, clients, roundNanos, rec);
+      List<Double> p50s = new ArrayList<>();
+      for (int k = 0; k < rec.length; k++) {
+        Histogram round = rec[k].getIntervalHistogram();
+        hist[k].add(round);
+        p50s.add((double) round.getValueAtPercentile(50));
       }
+      roundP50.add(p50s);
     }
     double seconds = (double) roundNanos * rounds / 1e9;
-    System.out.printf("%-22s %12s %10s %10s%n", "", "calls/s", "p50 us", "p99 us");
-    for (String k : calls.keySet()) {
-      Histogram h = hist.get(k);
-      System.out.printf("%-22s %12.0f %10.1f %10.1f%n", k, counts.get(k) / seconds,
-          h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3);
+    System.out.printf("%d calls/s in all, shared evenly by %d kinds of call%n", Math.round(total / seconds), kinds.size());
+    System.out.printf("%-22s %10s %10s%n", "", "p50 us", "p99 us");
+    for (int k = 0; k < kinds.size(); k++) {
+      System.out.printf("%-22s %10.1f %10.1f%n", names.get(k), hist[k].getValueAtPercentile(50) / 1e3,
+          hist[k].getValueAtPercentile(99) / 1e3);
     }
-    // Each round's p50 against the raw client's p50 of the same round: drift between rounds cancels.
-    List<Double> rawP50s = roundP50.get("raw WebClient (JSON)");
-    for (String k : List.of("OodaClient (JSON)", "OodaClient (CBOR)")) {
-      List<Double> mine = roundP50.get(k);
-      if (rawP50s == null || mine == null) continue;
+    int raw = names.indexOf(RAW);
+    for (int k = 0; k < kinds.size(); k++) {
+      if (k == raw || raw < 0) continue;
       List<Double> added = new ArrayList<>();
-      for (int r = 0; r < rounds; r++) added.add(mine.get(r) / rawP50s.get(r) - 1);
+      for (List<Double> p : roundP50) added.add(p.get(k) / p.get(raw) - 1);
       added.sort(null);
-      double overall = (double) hist.get(k).getValueAtPercentile(50) / hist.get("raw WebClient (JSON)").getValueAtPercentile(50) - 1;
-      System.out.printf("%s adds %.1f%% at p50: median of %d paired rounds (quartiles %.1f%% .. %.1f%%); %.1f%% over all rounds (target: at most 10%%)%n",
-          k, added.get(rounds / 2) * 100, rounds, added.get(rounds / 4) * 100, added.get(rounds * 3 / 4) * 100, overall * 100);
+      double overall = (double) hist[k].getValueAtPercentile(50) / hist[raw].getValueAtPercentile(50) - 1;
+      System.out.printf("%s adds %.1f%% at p50 over all rounds (target: at most 10%%); per round: median %.1f%%, quartiles %.1f%% .. %.1f%%%n",
+          names.get(k), overall * 100, added.get(rounds / 2) * 100, added.get(rounds / 4) * 100, added.get(rounds * 3 / 4) * 100);
     }
 
     callerKit.close();
-    rawFactory.close();
-    server.close();
-    serverKit.close();
+    serverProcess.destroy();
+    serverProcess.waitFor();
   }
 
-  /** Runs {@code clients} closed loops of calls for {@code nanos}; returns how many completed. */
-  private static long run(Supplier<CompletableFuture<?>> call, int clients, long nanos, Recorder rec) throws Exception {
+  /** The same JVM and class path, running {@link #serve}; it prints its port, and stops when its input closes. */
+  private static Process startServer() throws java.io.IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile"),
+        "-cp", System.getProperty("java.class.path"), KitBench.class.getName(), "--serve")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** The callee: an OodaService that answers on its event loop, with no access log and no span of its own unless the caller samples. */
+  private static void serve() throws Exception {
+    InMemoryRegistry registry = new InMemoryRegistry();
+    Kit kit = Kit.start(Kit.Options.of("catalog").withRegistry(registry).withSampleRate(0));
+    OodaService server = kit.server("v1").blocking(false).accessLog(line -> {}).annotatedService(new Api()).start();
+    System.out.println(server.port());
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // runs until the bench closes our input or ends
+    }
+    server.close();
+    kit.close();
+  }
+
+  /**
+   * Runs {@code clients} closed loops for {@code nanos}, each making the kinds of call in turn
+   * (starting at a different one); records each kind's latencies in its recorder, when given.
+   * Returns how many calls completed.
+   */
+  private static long run(List<Supplier<CompletableFuture<?>>> kinds, int clients, long nanos, Recorder[] rec)
+      throws Exception {
     long stopAt = System.nanoTime() + nanos;
     AtomicBoolean failed = new AtomicBoolean();
     long[] done = new long[clients];
@@ -149,7 +184,7 @@ public final class KitBench {
     for (int c = 0; c < clients; c++) {
       CompletableFuture<Void> loop = new CompletableFuture<>();
       loops.add(loop);
-      next(call, stopAt, rec, done, c, loop, failed);
+      next(kinds, stopAt, rec, done, c, c, loop, failed);
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get();
     if (failed.get()) throw new IllegalStateException("a call failed");
@@ -158,23 +193,24 @@ public final class KitBench {
     return n;
   }
 
-  private static void next(Supplier<CompletableFuture<?>> call, long stopAt, Recorder rec, long[] done, int c,
-                           CompletableFuture<Void> loop, AtomicBoolean failed) {
+  private static void next(List<Supplier<CompletableFuture<?>>> kinds, long stopAt, Recorder[] rec, long[] done,
+                           int c, int turn, CompletableFuture<Void> loop, AtomicBoolean failed) {
     long start = System.nanoTime();
     if (start >= stopAt) {
       loop.complete(null);
       return;
     }
-    call.get().whenComplete((v, t) -> {
+    int k = turn % kinds.size();
+    kinds.get(k).get().whenComplete((v, t) -> {
       if (t != null) {
         failed.set(true);
         t.printStackTrace();
         loop.complete(null);
         return;
       }
-      if (rec != null) rec.recordValue(System.nanoTime() - start);
+      if (rec != null) rec[k].recordValue(System.nanoTime() - start);
       done[c]++;
-      next(call, stopAt, rec, done, c, loop, failed);
+      next(kinds, stopAt, rec, done, c, turn + 1, loop, failed);
     });
   }
 }

@@ -40,8 +40,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Call {
   private static final MediaType PROBLEM = MediaType.parse(Problem.MEDIA_TYPE);
-  private static final String ACCEPT_CBOR = "application/cbor, application/json;q=0.9, application/problem+json;q=0.9";
-  private static final String ACCEPT_JSON = "application/json, application/problem+json;q=0.9";
+  // Plain media types without parameters: a server parses Accept on every request, and
+  // quality factors cost it more than they say (errors come as problem+json whatever is asked).
+  private static final String ACCEPT_CBOR = "application/cbor, application/json";
+  private static final String ACCEPT_JSON = "application/json";
 
   private final OodaClient client;
   private final RequestHeadersBuilder headers;

@@ -206,7 +206,11 @@ public final class Kit implements AutoCloseable {
     return meters;
   }
 
-  ClientFactory clientFactory() {
+  /**
+   * The Armeria client factory (event loops, connection pools) that every {@link OodaClient} of
+   * this kit uses, for other clients of the process to share.
+   */
+  public ClientFactory clientFactory() {
     return clientFactory;
   }
 
