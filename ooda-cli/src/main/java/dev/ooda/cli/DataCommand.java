@@ -17,6 +17,10 @@ final class DataCommand implements Callable<Integer> {
       description = "Control plane to register with as the service 'data' (env OODA_SERVER; default ${DEFAULT-VALUE}).")
   java.net.URI control;
 
+  @Option(names = "--advertise", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address that other hosts reach this service by, as registered (default ${DEFAULT-VALUE}: this host only).")
+  String advertise;
+
   @Option(names = "--port", defaultValue = "8070", description = "Data service port (default ${DEFAULT-VALUE}).")
   int port;
 
@@ -31,7 +35,10 @@ final class DataCommand implements Callable<Integer> {
     Ports.check("--port", port);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       CuratorFramework zk = p.add(ZooKeeperClients.connect(zookeeper));
-      Roles.data(p, zk, port, dataDir, control);
+      if (advertise.isBlank() || advertise.contains("/") || advertise.contains(" ")) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--advertise: not a host name or address: '" + advertise + "'");
+      }
+      Roles.data(p, zk, port, dataDir, control, advertise);
       p.runUntilStopped("data service");
     }
     return 0;

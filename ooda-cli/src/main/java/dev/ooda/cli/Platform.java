@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -36,6 +39,25 @@ final class Platform implements AutoCloseable {
   <T extends AutoCloseable> T add(T part) {
     roles.push(part);
     return part;
+  }
+
+  /**
+   * A role starting in the background. Until {@code get()} hands it over (to be {@link #add}ed),
+   * the platform stops it on close, so that a failure elsewhere during startup leaves no server
+   * behind.
+   */
+  <T extends AutoCloseable> Supplier<T> starting(CompletableFuture<T> start) {
+    AtomicBoolean handedOver = new AtomicBoolean();
+    roles.push(() -> {
+      if (handedOver.get()) return;
+      T r = start.exceptionally(t -> null).join();
+      if (r != null) r.close();
+    });
+    return () -> {
+      T r = start.join();
+      handedOver.set(true);
+      return r;
+    };
   }
 
   /** Takes the data directory for this process alone: two platforms on one directory would corrupt it. */

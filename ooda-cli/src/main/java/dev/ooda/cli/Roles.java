@@ -100,21 +100,24 @@ final class Roles {
   }
 
   /** The data service, fed with the control plane's Namespace resources as they change. */
-  static DataServer data(Platform p, CuratorFramework zk, int port, Path dataDir, URI control) {
-    return data(p, zk, new DataServer(dataOptions(port, dataDir)).start(), dataDir, control);
+  static DataServer data(Platform p, CuratorFramework zk, int port, Path dataDir, URI control, String advertise) {
+    return data(p, zk, new DataServer(dataOptions(port, dataDir)).start(), dataDir, control, advertise);
   }
 
   static DataServer.Options dataOptions(int port, Path dataDir) {
     return DataServer.Options.of(port, dataDir.resolve("data"));
   }
 
-  /** Also registers the data service as the service {@code data}, so clients find it like any other. */
-  static DataServer data(Platform p, CuratorFramework zk, DataServer d, Path dataDir, URI control) {
+  /**
+   * Also registers the data service as the service {@code data} at {@code advertise} (the address
+   * its clients reach it by), so clients find it like any other.
+   */
+  static DataServer data(Platform p, CuratorFramework zk, DataServer d, Path dataDir, URI control, String advertise) {
     // Added before its lease: the platform closes in reverse order, so the lease goes first and
     // gateways stop routing to the service before it stops serving.
-    p.add("data", d, "http://127.0.0.1:" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
+    p.add("data", d, "http://" + advertise + ":" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     p.add(new RegistryClient(control).register("data",
-        new Registration(null, "127.0.0.1", d.port(), null, Map.of(), "/health", Instance.Status.UP)));
+        new Registration(null, advertise, d.port(), null, Map.of(), "/health", Instance.Status.UP)));
     ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> d.namespaces(snapshot.values()));
     p.add(namespaces);
     return d;
