@@ -33,11 +33,11 @@ final class DataCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Ports.check("--port", port);
+    if (advertise.isBlank() || advertise.contains("/") || advertise.contains(" ")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--advertise: not a host name or address: '" + advertise + "'");
+    }
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       CuratorFramework zk = p.add(ZooKeeperClients.connect(zookeeper));
-      if (advertise.isBlank() || advertise.contains("/") || advertise.contains(" ")) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--advertise: not a host name or address: '" + advertise + "'");
-      }
       Roles.data(p, zk, port, dataDir, control, advertise);
       p.runUntilStopped("data service");
     }

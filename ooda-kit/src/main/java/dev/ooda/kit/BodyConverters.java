@@ -2,11 +2,9 @@ package dev.ooda.kit;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpData;
-import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.RequestConverterFunction;
@@ -39,17 +37,10 @@ final class BodyConverters implements RequestConverterFunction, ResponseConverte
                                       HttpHeaders trailers) {
     if (result == null || passThrough(result.getClass())) return ResponseConverterFunction.fallthrough();
     MediaType declared = headers.contentType();
-    Codec c = declared != null ? Codec.of(declared) : forAccept(ctx.request().headers());
+    Codec c = declared != null ? Codec.of(declared) : Codec.forAccept(ctx.request().headers());
     if (c == null) return ResponseConverterFunction.fallthrough();
     ResponseHeaders h = declared != null ? headers : headers.toBuilder().contentType(c.mediaType()).build();
     return HttpResponse.of(h, HttpData.wrap(c.write(result)), trailers);
-  }
-
-  /** Most callers do not mention CBOR; only then is the header worth parsing. */
-  private static Codec forAccept(RequestHeaders headers) {
-    String accept = headers.get(HttpHeaderNames.ACCEPT);
-    if (accept == null || !accept.contains("cbor")) return Codec.JSON;
-    return Codec.forAccept(headers.accept());
   }
 
   private static boolean passThrough(Class<?> t) {

@@ -20,7 +20,9 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.ooda.model.Durations;
 import java.time.Duration;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
 import dev.ooda.model.Problem;
 import dev.ooda.model.ResourceCodec;
 import dev.ooda.model.Violation;
@@ -104,10 +106,15 @@ public enum Codec {
     return null;
   }
 
-  /** The codec an {@code Accept} header asks for: CBOR when it is accepted at least as much as JSON. */
-  public static Codec forAccept(List<MediaType> accepted) {
+  /**
+   * The codec a request's {@code Accept} header asks for: CBOR when it is accepted at least as much
+   * as JSON. Most callers do not mention CBOR, and then the header is not parsed at all.
+   */
+  public static Codec forAccept(RequestHeaders headers) {
+    String accept = headers.get(HttpHeaderNames.ACCEPT);
+    if (accept == null || !accept.contains("cbor")) return JSON;
     float json = -1, cbor = -1;
-    for (MediaType m : accepted) {
+    for (MediaType m : headers.accept()) {
       float q = m.qualityFactor();
       if (!m.hasWildcard() && CBOR.mediaType.belongsTo(m)) cbor = Math.max(cbor, q);
       if (JSON.mediaType.belongsTo(m)) json = Math.max(json, q);
