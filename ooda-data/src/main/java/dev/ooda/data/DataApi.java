@@ -26,12 +26,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
 /**
- * The data service's HTTP API (see docs/data.md). Runs on Armeria's blocking task executor:
- * every method here may wait on JDBC.
+ * The data service's HTTP API (see docs/data.md). Methods run on the event loop, where they
+ * parse and check the request; whatever waits on the database runs on the namespace's own
+ * {@link Workers}.
  */
 final class DataApi {
   private static final String NS = "/v1/namespaces/{ns}";
@@ -119,17 +121,25 @@ final class DataApi {
   @Get(NS + "/kv")
   public HttpResponse scan(@Param("ns") String ns, QueryParams q) {
     Namespace n = catalog.get(ns);
-    Kv.Page p = Kv.list(n.storage().dsl(), null, q.get("start"), q.get("end"), q.get("page"), limit(q), maxBytes(q), clock.millis());
-    return ok(Json.write(g -> Kv.writeScan(g, p)));
+    int limit = limit(q);
+    long maxBytes = maxBytes(q);
+    return onWorkers(n, () -> {
+      Kv.Page p = Kv.list(n.storage().dsl(), null, q.get("start"), q.get("end"), q.get("page"), limit, maxBytes, clock.millis());
+      return ok(Json.write(g -> Kv.writeScan(g, p)));
+    });
   }
 
   @Get(NS + "/kv/{id}")
   public HttpResponse getRecord(@Param("ns") String ns, @Param("id") String id, QueryParams q) {
     Namespace n = catalog.get(ns);
-    Kv.Page p = Kv.list(n.storage().dsl(), id, q.get("start"), q.get("end"), q.get("page"), limit(q), maxBytes(q), clock.millis());
-    if (p.items().isEmpty() && q.get("page") == null && q.get("start") == null && q.get("end") == null)
-      throw Problems.notFound("record '" + id + "' not found in namespace '" + ns + "'");
-    return ok(Json.write(g -> Kv.writeRecord(g, id, p)));
+    int limit = limit(q);
+    long maxBytes = maxBytes(q);
+    return onWorkers(n, () -> {
+      Kv.Page p = Kv.list(n.storage().dsl(), id, q.get("start"), q.get("end"), q.get("page"), limit, maxBytes, clock.millis());
+      if (p.items().isEmpty() && q.get("page") == null && q.get("start") == null && q.get("end") == null)
+        throw Problems.notFound("record '" + id + "' not found in namespace '" + ns + "'");
+      return ok(Json.write(g -> Kv.writeRecord(g, id, p)));
+    });
   }
 
   @Put(NS + "/kv/{id}")
@@ -156,8 +166,10 @@ final class DataApi {
   @Get(NS + "/kv/{id}/{key}")
   public HttpResponse getItem(@Param("ns") String ns, @Param("id") String id, @Param("key") String key) {
     Namespace n = catalog.get(ns);
-    Kv.Item it = Kv.get(n.storage().dsl(), id, key, clock.millis());
-    return ok(Json.write(g -> Kv.writeItem(g, it)));
+    return onWorkers(n, () -> {
+      Kv.Item it = Kv.get(n.storage().dsl(), id, key, clock.millis());
+      return ok(Json.write(g -> Kv.writeItem(g, it)));
+    });
   }
 
   @Put(NS + "/kv/{id}/{key}")
@@ -189,7 +201,7 @@ final class DataApi {
   public HttpResponse query(@Param("ns") String ns, @Param("table") String table, QueryParams q) {
     Namespace n = catalog.get(ns);
     RowQuery query = RowQuery.parse(n.table(table), q, limits);
-    return ok(query.run(n.storage().dsl()));
+    return onWorkers(n, () -> ok(query.run(n.storage().dsl())));
   }
 
   @Post(NS + "/tables/{table}/rows")
@@ -243,13 +255,15 @@ final class DataApi {
     TableSchema t = n.table(table);
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
     List<Column> select = selectOf(t, q);
-    Record r = Rows.get(n.storage().dsl(), t, k, select);
-    long version = Rows.versionOf(t, r);
-    if (t.versioned() && Etags.noneMatch(req.headers().get("if-none-match"), version)) {
-      return HttpResponse.of(ResponseHeaders.builder(HttpStatus.NOT_MODIFIED).set("etag", Etags.of(version)).build());
-    }
-    Reply reply = Reply.json(200, Json.write(g -> Rows.writeRow(g, select, r, t.versioned())));
-    return (t.versioned() ? reply.withEtag(Etags.of(version)) : reply).toResponse(false);
+    String ifNoneMatch = req.headers().get("if-none-match");
+    return HttpResponse.of(n.storage().lookups().get(t, k, select).thenApply(r -> {
+      long version = Rows.versionOf(t, r);
+      if (t.versioned() && Etags.noneMatch(ifNoneMatch, version)) {
+        return HttpResponse.of(ResponseHeaders.builder(HttpStatus.NOT_MODIFIED).set("etag", Etags.of(version)).build());
+      }
+      Reply reply = Reply.json(200, Json.write(g -> Rows.writeRow(g, select, r, t.versioned())));
+      return (t.versioned() ? reply.withEtag(Etags.of(version)) : reply).toResponse(false);
+    }));
   }
 
   @Patch(NS + "/tables/{table}/rows/{key}")
@@ -339,9 +353,13 @@ final class DataApi {
     Long to = q.get("to") == null ? null : Events.time("to", q.get("to"));
     String order = q.get("order", "asc");
     if (!order.equals("asc") && !order.equals("desc")) throw Problems.invalid("order", "must be asc or desc");
-    Events.Page p = Events.read(n.storage().dsl(), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
-        limit(q), maxBytes(q), n.spec().effectiveEventBucket().toMillis());
-    return ok(Json.write(g -> Events.write(g, series, p)));
+    int limit = limit(q);
+    long maxBytes = maxBytes(q);
+    return onWorkers(n, () -> {
+      Events.Page p = Events.read(n.storage().dsl(), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
+          limit, maxBytes, n.spec().effectiveEventBucket().toMillis());
+      return ok(Json.write(g -> Events.write(g, series, p)));
+    });
   }
 
   /** Retention: drops whole buckets older than {@code before}. */
@@ -373,10 +391,16 @@ final class DataApi {
                              Function<DSLContext, Reply> work) {
     String key = req.headers().get("idempotency-key");
     DSLContext dsl = n.storage().dsl();
-    if (key == null && oneStatement) return work.apply(dsl).toResponse(false);
+    if (key == null && oneStatement) return onWorkers(n, () -> work.apply(dsl).toResponse(false));
     byte[] fp = key == null ? null : Writes.fingerprint(req.method().name(), ctx.path(), ctx.query(), req.content().array());
-    Writes.Outcome o = Writes.run(dsl, key, fp, clock, work);
-    return o.reply().toResponse(o.replayed());
+    return onWorkers(n, () -> {
+      Writes.Outcome o = Writes.run(dsl, key, fp, clock, work);
+      return o.reply().toResponse(o.replayed());
+    });
+  }
+
+  private static HttpResponse onWorkers(Namespace n, Supplier<HttpResponse> work) {
+    return HttpResponse.of(n.storage().workers().submit(work));
   }
 
   private static HttpResponse ok(byte[] json) {

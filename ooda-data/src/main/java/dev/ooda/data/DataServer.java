@@ -130,7 +130,6 @@ public final class DataServer implements AutoCloseable {
         .meterRegistry(meters)
         .errorHandler(errors)
         .annotatedService()
-        .useBlockingTaskExecutor(true)
         .exceptionHandlers(errors)
         .build(new DataApi(catalog, options.limits(), options.clock()))
         .service("/health", HealthCheckService.of())

@@ -236,6 +236,28 @@ final class Rows {
     return r;
   }
 
+  /**
+   * The rows whose one-column key is among {@code values}, each with the key column appended as
+   * its last field. The list is padded to a power of two with its last value, so that a few
+   * statement texts serve every batch size.
+   */
+  static List<Record> getMany(DSLContext dsl, TableSchema t, Column key, List<Object> values, List<Column> select) {
+    List<Field<?>> fields = new ArrayList<>(select.size() + 2);
+    select.forEach(c -> fields.add(c.field()));
+    if (t.versioned()) fields.add(Schema.VERSION_FIELD);
+    fields.add(key.field());
+    int size = Integer.highestOneBit(values.size() - 1) << 1;
+    if (values.size() == 1) size = 1;
+    List<Field<?>> binds = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) binds.add(key.val(values.get(Math.min(i, values.size() - 1))));
+    List<String> shape = new ArrayList<>(fields.size() + 2);
+    shape.add(t.name());
+    fields.forEach(f -> shape.add(typed(f)));
+    shape.add("in" + size);
+    String sql = Statements.sql(dsl, "getMany", shape, () -> dsl.select(fields).from(t.table()).where(key.field().in(binds)));
+    return dsl.resultQuery(sql, binds.toArray()).coerce(fields).fetch();
+  }
+
   static long versionOf(TableSchema t, Record r) {
     if (!t.versioned()) return 0;
     Long v = r.get(Schema.VERSION_FIELD);

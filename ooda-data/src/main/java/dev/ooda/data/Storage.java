@@ -26,9 +26,11 @@ import org.jooq.impl.DSL;
  *
  * @param storageName the file, schema or database that holds the namespace
  * @param product     the database product and version, as the server reports them
+ * @param workers     the threads that wait on this pool, one per connection
+ * @param lookups     reads by key, coalesced on those threads
  */
 record Storage(Backend backend, String storageName, String product, SQLDialect dialect,
-               HikariDataSource pool, DSLContext dsl) implements AutoCloseable {
+               HikariDataSource pool, DSLContext dsl, Workers workers, Lookups lookups) implements AutoCloseable {
 
   static {
     System.setProperty("org.jooq.no-logo", "true");
@@ -49,7 +51,8 @@ record Storage(Backend backend, String storageName, String product, SQLDialect d
     String storageName = backend.storageName(namespace);
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("ooda-data-" + namespace);
-    hc.setMaximumPoolSize(spec.poolSize() != null ? spec.poolSize() : defaultPoolSize);
+    int size = spec.poolSize() != null ? spec.poolSize() : defaultPoolSize;
+    hc.setMaximumPoolSize(size);
     hc.setConnectionTimeout(10_000);
     hc.setInitializationFailTimeout(10_000);
     if (meters != null) hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
@@ -87,7 +90,11 @@ record Storage(Backend backend, String storageName, String product, SQLDialect d
         case POSTGRES -> SQLDialect.POSTGRES;
         case MYSQL -> product.toLowerCase(Locale.ROOT).contains("mariadb") ? SQLDialect.MARIADB : SQLDialect.MYSQL;
       };
-      return new Storage(backend, storageName, product, dialect, pool, DSL.using(pool, dialect, SETTINGS));
+      DSLContext dsl = DSL.using(pool, dialect, SETTINGS);
+      Workers workers = new Workers(namespace, size);
+      // A quarter of the threads per shape: enough statements in flight to keep the database
+      // busy, few enough that reads queue behind them and share the next statement.
+      return new Storage(backend, storageName, product, dialect, pool, dsl, workers, new Lookups(dsl, workers, Math.max(1, size / 4)));
     } catch (SQLException | RuntimeException e) {
       pool.close();
       throw e;
@@ -125,6 +132,7 @@ record Storage(Backend backend, String storageName, String product, SQLDialect d
 
   @Override
   public void close() {
+    workers.close();
     pool.close();
   }
 }

@@ -431,6 +431,57 @@ abstract class DataApiSuite {
     problem(http.get(rows(ns, "items") + "/11"), 404);
   }
 
+  /** Reads that arrive together are answered together; each must still get its own row, or 404. */
+  @Test
+  void concurrentReadsByKeyEachGetTheirOwnRow() throws Exception {
+    String ns = namespace(SHOP + """
+      - version: 6
+        table:
+          name: words
+          columns:
+            - {name: word, type: string(40), key: true}
+            - {name: n, type: int}
+      """);
+    StringBuilder items = new StringBuilder("[");
+    for (int i = 1; i <= 40; i++) items.append(i > 1 ? "," : "").append("{\"id\":").append(i).append(",\"name\":\"item").append(i).append("\",\"qty\":").append(i * 10).append('}');
+    assertThat(http.post(rows(ns, "items"), items.append(']').toString()).status()).isEqualTo(201);
+    List<String> words = List.of("ab", "Ab", "AB", "a b", "x,y", "o'neil", "%", "é");
+    StringBuilder w = new StringBuilder("[");
+    for (int i = 0; i < words.size(); i++) w.append(i > 0 ? "," : "").append("{\"word\":").append(ResourceCodec.json().writeValueAsString(words.get(i))).append(",\"n\":").append(i).append('}');
+    assertThat(http.post(rows(ns, "words"), w.append(']').toString()).status()).isEqualTo(201);
+
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+      for (int c = 0; c < 16; c++) {
+        int caller = c;
+        all.add(pool.submit(() -> {
+          for (int i = 0; i < 60; i++) {
+            int id = 1 + (caller * 7 + i * 13) % 50;   // 41..50 do not exist
+            String select = List.of("", "?select=name", "?select=qty,name").get(i % 3);
+            Http.Res r = http.get(rows(ns, "items") + "/" + id + select);
+            if (id > 40) {
+              problem(r, 404, "(id=" + id + ")");
+              continue;
+            }
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(r.json().path("name").asText()).isEqualTo("item" + id);
+            assertThat(r.json().has("qty")).isEqualTo(!select.equals("?select=name"));
+            if (r.json().has("qty")) assertThat(r.json().path("qty").asInt()).isEqualTo(id * 10);
+            int k = (caller + i) % (words.size() + 1);
+            Http.Res wr = http.get(rows(ns, "words") + "/" + seg(k < words.size() ? words.get(k) : "missing"));
+            if (k == words.size()) problem(wr, 404, "missing");
+            else assertThat(wr.json().path("n").asInt()).as(words.get(k) + ": " + wr).isEqualTo(k);
+          }
+          return null;
+        }));
+      }
+      for (var f : all) f.get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void generatedAndCompositeKeys() {
     String ns = namespace(SHOP);
