@@ -241,7 +241,12 @@ final class DataApi {
       });
     }
     Map<Column, Object> values = Rows.values(t, body, limits.maxValueBytes());
-    return write(ctx, req, n, !full, tx -> {
+    if (!full && req.headers().get("idempotency-key") == null) {
+      return HttpResponse.of(n.storage().inserts().insert(t, values).thenApply(w ->
+          Reply.json(201, Json.write(g -> Rows.writeWritten(g, w)))
+              .withEtag(t.versioned() ? w.etag() : null).withLocation(location(ns, table, t, w)).toResponse(false)));
+    }
+    return write(ctx, req, n, false, tx -> {
       Rows.Written w = Rows.insert(tx, t, values);
       byte[] json = full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w));
       return Reply.json(201, json).withEtag(t.versioned() ? w.etag() : null).withLocation(location(ns, table, t, w));

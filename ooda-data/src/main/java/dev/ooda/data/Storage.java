@@ -28,9 +28,10 @@ import org.jooq.impl.DSL;
  * @param product     the database product and version, as the server reports them
  * @param workers     the threads that wait on this pool, one per connection
  * @param lookups     reads by key, coalesced on those threads
+ * @param inserts     single-row inserts, grouped in transactions on those threads
  */
 record Storage(Backend backend, String storageName, String product, SQLDialect dialect,
-               HikariDataSource pool, DSLContext dsl, Workers workers, Lookups lookups) implements AutoCloseable {
+               HikariDataSource pool, DSLContext dsl, Workers workers, Lookups lookups, Inserts inserts) implements AutoCloseable {
 
   static {
     System.setProperty("org.jooq.no-logo", "true");
@@ -93,8 +94,11 @@ record Storage(Backend backend, String storageName, String product, SQLDialect d
       DSLContext dsl = DSL.using(pool, dialect, SETTINGS);
       Workers workers = new Workers(namespace, size);
       // A quarter of the threads per shape: enough statements in flight to keep the database
-      // busy, few enough that reads queue behind them and share the next statement.
-      return new Storage(backend, storageName, product, dialect, pool, dsl, workers, new Lookups(dsl, workers, Math.max(1, size / 4)));
+      // busy, few enough that requests queue behind them and share the next statement. SQLite
+      // has one writer at a time, so more than one transaction of inserts would only wait.
+      int perShape = Math.max(1, size / 4);
+      return new Storage(backend, storageName, product, dialect, pool, dsl, workers,
+          new Lookups(dsl, workers, perShape), new Inserts(dsl, workers, backend == Backend.SQLITE ? 1 : perShape));
     } catch (SQLException | RuntimeException e) {
       pool.close();
       throw e;

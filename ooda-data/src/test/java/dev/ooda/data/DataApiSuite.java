@@ -482,6 +482,45 @@ abstract class DataApiSuite {
     }
   }
 
+  /** Inserts that arrive together are written together; each must still get its own answer. */
+  @Test
+  void concurrentInsertsEachGetTheirOwnAnswer() throws Exception {
+    String ns = namespace(SHOP);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    java.util.concurrent.ConcurrentHashMap<Integer, Integer> created = new java.util.concurrent.ConcurrentHashMap<>();
+    try {
+      List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+      for (int c = 0; c < 16; c++) {
+        int caller = c;
+        all.add(pool.submit(() -> {
+          for (int i = 0; i < 40; i++) {
+            // Every id is inserted by two callers (one wins, one gets 409); every tenth row is invalid.
+            int id = (caller / 2) * 1000 + i;
+            String name = i % 10 == 9 ? "\"" + "x".repeat(101) + "\"" : "\"row" + id + "\"";
+            Http.Res r = http.post(rows(ns, "items"), "{\"id\":" + id + ",\"name\":" + name + ",\"qty\":" + caller + "}");
+            if (i % 10 == 9) {
+              problem(r, 400, "name");
+            } else if (r.status() == 201) {
+              assertThat(r.json().path("key").path("id").asInt()).isEqualTo(id);
+              assertThat(r.header("location")).isEqualTo(rows(ns, "items") + "/" + id);
+              assertThat(created.put(id, caller)).as("id %d created twice", id).isNull();
+            } else {
+              problem(r, 409, "already exists");
+            }
+          }
+          return null;
+        }));
+      }
+      for (var f : all) f.get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(created).hasSize(8 * 36);
+    for (var e : created.entrySet()) {
+      assertThat(http.get(rows(ns, "items") + "/" + e.getKey()).json().path("qty").asInt()).isEqualTo(e.getValue());
+    }
+  }
+
   @Test
   void generatedAndCompositeKeys() {
     String ns = namespace(SHOP);

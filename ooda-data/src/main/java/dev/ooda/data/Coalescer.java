@@ -1,0 +1,63 @@
+package dev.ooda.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Requests of one shape that queue while earlier ones run, taken up together. At most
+ * {@code maxRunning} batches run at once on the namespace's workers, and each takes whatever
+ * has queued, up to {@code maxBatch}. An idle namespace runs each request at once, alone; a busy
+ * one spends one statement or transaction, one round trip and one thread wake-up on many.
+ */
+final class Coalescer<P> {
+  private final Workers workers;
+  private final int maxRunning;
+  private final int maxBatch;
+  private final Consumer<List<P>> run;
+  private final ConcurrentLinkedQueue<P> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger running = new AtomicInteger();
+
+  /** @param run answers every request of the batch it is given, failures included */
+  Coalescer(Workers workers, int maxRunning, int maxBatch, Consumer<List<P>> run) {
+    this.workers = workers;
+    this.maxRunning = maxRunning;
+    this.maxBatch = maxBatch;
+    this.run = run;
+  }
+
+  /** Queues {@code p}; it is run with the next batch. Throws 503 when the workers refuse it. */
+  void add(P p) {
+    queue.add(p);
+    if (!acquire()) return;   // a running drain will take it
+    try {
+      workers.execute(this::drain);
+    } catch (RuntimeException e) {
+      running.decrementAndGet();
+      if (queue.remove(p)) throw e;   // otherwise a running drain took it and will answer
+    }
+  }
+
+  private boolean acquire() {
+    for (int r = running.get(); r < maxRunning; r = running.get()) {
+      if (running.compareAndSet(r, r + 1)) return true;
+    }
+    return false;
+  }
+
+  private void drain() {
+    for (;;) {
+      List<P> batch = new ArrayList<>();
+      for (P p; batch.size() < maxBatch && (p = queue.poll()) != null; ) batch.add(p);
+      if (batch.isEmpty()) {
+        running.decrementAndGet();
+        // A request queued after the poll may have seen this drain still counted as running.
+        if (queue.isEmpty() || !acquire()) return;
+        continue;
+      }
+      run.accept(batch);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.ooda.data;
+
+import dev.ooda.data.Schema.Column;
+import dev.ooda.data.Schema.TableSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Single-row inserts, grouped (see {@link Coalescer}): inserts of the same columns into one
+ * table that arrive while earlier ones run are written in one transaction, so a busy namespace
+ * commits once for many rows. Each request is answered once the transaction has committed.
+ *
+ * <p>When one of the inserts fails (a duplicate key, say), it takes the others' transaction down
+ * with it, so each then runs again on its own and gets the answer it would have had alone. Only
+ * inserts that give their key (or into tables without one) are grouped: a generated key is read
+ * back from its own statement.
+ */
+final class Inserts {
+  static final int MAX_BATCH = 64;
+  private static final int MAX_SHAPES = 1_000;
+
+  private final DSLContext dsl;
+  private final Workers workers;
+  private final int maxRunning;
+  private final ConcurrentHashMap<Shape, Coalescer<Pending>> shapes = new ConcurrentHashMap<>();
+
+  /** @param maxRunning how many transactions of one shape may run at once */
+  Inserts(DSLContext dsl, Workers workers, int maxRunning) {
+    this.dsl = dsl;
+    this.workers = workers;
+    this.maxRunning = maxRunning;
+  }
+
+  CompletableFuture<Rows.Written> insert(TableSchema t, Map<Column, Object> values) {
+    List<Column> columns = new ArrayList<>(values.size());
+    for (Column c : t.columns()) if (values.containsKey(c)) columns.add(c);
+    boolean keyGiven = t.key().isEmpty() || columns.containsAll(t.key());
+    Shape shape = new Shape(t, columns);
+    Coalescer<Pending> c = shapes.get(shape);
+    if (!keyGiven || values.isEmpty() || (c == null && shapes.size() >= MAX_SHAPES))
+      return workers.submit(() -> Rows.insert(dsl, t, values));
+    if (c == null) c = shapes.computeIfAbsent(shape, s -> new Coalescer<>(workers, maxRunning, MAX_BATCH, batch -> write(t, batch)));
+    Pending p = new Pending(values, new CompletableFuture<>());
+    c.add(p);
+    return p.done;
+  }
+
+  /** A table (this very schema, so a migration starts afresh) and the columns given. */
+  private record Shape(TableSchema table, List<Column> columns) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Shape s && s.table == table && s.columns.equals(columns);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(table) * 31 + columns.hashCode();
+    }
+  }
+
+  private record Pending(Map<Column, Object> values, CompletableFuture<Rows.Written> done) {}
+
+  private void write(TableSchema t, List<Pending> batch) {
+    if (batch.size() == 1) {
+      alone(t, batch.get(0));
+      return;
+    }
+    List<Rows.Written> written = new ArrayList<>(batch.size());
+    boolean[] statementsRan = {false};
+    try {
+      dsl.transaction(cfg -> {
+        DSLContext tx = DSL.using(cfg);
+        for (Pending p : batch) written.add(Rows.insert(tx, t, p.values));
+        statementsRan[0] = true;
+      });
+    } catch (Throwable e) {
+      if (statementsRan[0]) {
+        // The commit itself failed: whether it took effect is unknown, so none is run again.
+        for (Pending p : batch) p.done.completeExceptionally(e);
+      } else {
+        for (Pending p : batch) alone(t, p);
+      }
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) batch.get(i).done.complete(written.get(i));
+  }
+
+  private void alone(TableSchema t, Pending p) {
+    try {
+      p.done.complete(Rows.insert(dsl, t, p.values));
+    } catch (Throwable e) {
+      p.done.completeExceptionally(e);
+    }
+  }
+}
