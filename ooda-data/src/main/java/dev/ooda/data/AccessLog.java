@@ -10,7 +10,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.AccessLogLine;
 import java.util.function.Consumer;
 
-/** One standard JSON access-log line per request ({@link AccessLogLine}). */
+/** One standard JSON access-log line per request ({@link AccessLogLine}), and its metrics. */
 final class AccessLog implements DecoratingHttpServiceFunction {
   static final String SERVICE = "ooda-data";
   /** The calling service's name, as the ooda kit and gateway send it. */
@@ -19,17 +19,23 @@ final class AccessLog implements DecoratingHttpServiceFunction {
   private final String instance;
   private final boolean addPort;
   private final Consumer<AccessLogLine> sink;
+  private final RequestMetrics metrics;
 
   /** {@code addPort}: the instance is a host name, to be completed with the bound port. */
-  AccessLog(String instance, boolean addPort, Consumer<AccessLogLine> sink) {
+  AccessLog(String instance, boolean addPort, Consumer<AccessLogLine> sink, RequestMetrics metrics) {
     this.instance = instance;
     this.addPort = addPort;
     this.sink = sink;
+    this.metrics = metrics;
   }
 
   @Override
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
-    ctx.log().whenComplete().thenAccept(log -> sink.accept(line(ctx, log)));
+    ctx.log().whenComplete().thenAccept(log -> {
+      AccessLogLine line = line(ctx, log);
+      sink.accept(line);
+      metrics.record(line, ctx.pathParam("ns"), log.totalDurationNanos());
+    });
     return delegate.serve(ctx, req);
   }
 

@@ -1,14 +1,10 @@
 package dev.ooda.data;
 
-import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
-import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.model.AccessLogLine;
-import dev.ooda.model.Names;
 import dev.ooda.model.Resource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -134,18 +130,7 @@ public final class DataServer implements AutoCloseable {
         .build(new DataApi(catalog, options.limits(), options.clock()))
         .service("/health", HealthCheckService.of())
         .service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()))
-        .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("ooda.data")
-            .andThen((registry, log, id) -> {
-              ServiceRequestContext ctx = (ServiceRequestContext) log.context();
-              // Tags only take names that exist or follow the naming rule, so that clients
-              // cannot grow the number of series at will.
-              String caller = log.requestHeaders().get(AccessLog.CALLER_HEADER);
-              String ns = ctx.pathParam("ns");
-              return id.withTags("route", AccessLog.route(ctx),
-                  "caller", caller == null ? "" : Names.isValid(caller) ? caller : "invalid",
-                  "namespace", ns == null ? "" : catalog.serves(ns) ? ns : "unknown");
-            })))
-        .decorator(new AccessLog(instance, options.instance() == null, options.accessLog()))
+        .decorator(new AccessLog(instance, options.instance() == null, options.accessLog(), new RequestMetrics(meters, catalog::serves)))
         .build();
     server.start().join();
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jooq.BatchBindStep;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
  * Single-row inserts, grouped (see {@link Coalescer}): inserts of the same columns into one
- * table that arrive while earlier ones run are written in one transaction, so a busy namespace
- * commits once for many rows. Each request is answered once the transaction has committed.
+ * table that arrive while earlier ones run are written in one transaction, as one JDBC batch of
+ * one statement, so a busy namespace makes one round trip and one commit for many rows. Each request is answered once the transaction has committed.
  *
  * <p>When one of the inserts fails (a duplicate key, say), it takes the others' transaction down
  * with it, so each then runs again on its own and gets the answer it would have had alone. Only
@@ -39,10 +40,9 @@ final class Inserts {
   CompletableFuture<Rows.Written> insert(TableSchema t, Map<Column, Object> values) {
     List<Column> columns = new ArrayList<>(values.size());
     for (Column c : t.columns()) if (values.containsKey(c)) columns.add(c);
-    boolean keyGiven = t.key().isEmpty() || columns.containsAll(t.key());
     Shape shape = new Shape(t, columns);
     Coalescer<Pending> c = shapes.get(shape);
-    if (!keyGiven || values.isEmpty() || (c == null && shapes.size() >= MAX_SHAPES))
+    if (!Rows.keyKnown(t, values) || values.isEmpty() || (c == null && shapes.size() >= MAX_SHAPES))
       return workers.submit(() -> Rows.insert(dsl, t, values));
     if (c == null) c = shapes.computeIfAbsent(shape, s -> new Coalescer<>(workers, maxRunning, MAX_BATCH, batch -> write(t, batch)));
     Pending p = new Pending(values, new CompletableFuture<>());
@@ -70,12 +70,14 @@ final class Inserts {
       alone(t, batch.get(0));
       return;
     }
-    List<Rows.Written> written = new ArrayList<>(batch.size());
     boolean[] statementsRan = {false};
     try {
+      // One statement, bound once per row and sent as one JDBC batch: one round trip, one commit.
       dsl.transaction(cfg -> {
         DSLContext tx = DSL.using(cfg);
-        for (Pending p : batch) written.add(Rows.insert(tx, t, p.values));
+        BatchBindStep rows = tx.batch(Rows.insertQuery(tx, t, batch.get(0).values));
+        for (Pending p : batch) rows = rows.bind(Rows.insertBinds(t, p.values));
+        rows.execute();
         statementsRan[0] = true;
       });
     } catch (Throwable e) {
@@ -87,7 +89,7 @@ final class Inserts {
       }
       return;
     }
-    for (int i = 0; i < batch.size(); i++) batch.get(i).done.complete(written.get(i));
+    for (Pending p : batch) p.done.complete(Rows.inserted(t, p.values));
   }
 
   private void alone(TableSchema t, Pending p) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
@@ -116,22 +117,13 @@ final class Rows {
 
   static Written insert(DSLContext tx, TableSchema t, Map<Column, Object> values) {
     if (values.isEmpty()) throw Problems.invalid("the row is empty");
-    // In the table's column order, so that rows giving the same columns share one statement shape.
-    Map<Column, Object> ordered = new LinkedHashMap<>();
-    for (Column c : t.columns()) if (values.containsKey(c)) ordered.put(c, values.get(c));
-    Map<Field<?>, Field<?>> set = assignments(ordered);
-    if (t.versioned()) set.put(Schema.VERSION_FIELD, DSL.val(1L));
     List<Column> key = t.key();
-    boolean keyGiven = !key.isEmpty() && key.stream().allMatch(values::containsKey);
     try {
-      if (keyGiven || key.isEmpty()) {
-        List<String> shape = new ArrayList<>(set.size() + 1);
-        shape.add(t.name());
-        set.keySet().forEach(f -> shape.add(typed(f)));
-        String sql = Statements.sql(tx, "insert", shape, () -> tx.insertInto(t.table()).set(set));
-        tx.query(sql, set.values().toArray()).execute();
-        return new Written(names(pick(values, key)), 1);
+      if (keyKnown(t, values)) {
+        insertQuery(tx, t, values).execute();
+        return inserted(t, values);
       }
+      Map<Field<?>, Field<?>> set = insertAssignments(t, values);
       Record r = tx.insertInto(t.table()).set(set).returningResult(key.stream().map(Column::field).toList()).fetchOne();
       Map<String, Object> k = new LinkedHashMap<>();
       for (int i = 0; i < key.size(); i++) k.put(key.get(i).name(), r == null ? null : r.get(i));
@@ -139,6 +131,46 @@ final class Rows {
     } catch (org.jooq.exception.DataAccessException e) {
       throw DbErrors.translate(e, t.name());
     }
+  }
+
+  /** Whether an insert of {@code values} gives the row's whole key, or the table has none. */
+  static boolean keyKnown(TableSchema t, Map<Column, Object> values) {
+    return t.key().isEmpty() || values.keySet().containsAll(t.key());
+  }
+
+  /**
+   * The insert of one row whose key is known, from its cached text. Its values come in the
+   * table's column order, so that rows giving the same columns share one statement, and one
+   * batch of such inserts can bind them ({@link #insertBinds}).
+   */
+  static Query insertQuery(DSLContext tx, TableSchema t, Map<Column, Object> values) {
+    Map<Field<?>, Field<?>> set = insertAssignments(t, values);
+    List<String> shape = new ArrayList<>(set.size() + 1);
+    shape.add(t.name());
+    set.keySet().forEach(f -> shape.add(typed(f)));
+    String sql = Statements.sql(tx, "insert", shape, () -> tx.insertInto(t.table()).set(set));
+    return tx.query(sql, set.values().toArray());
+  }
+
+  /** The values {@link #insertQuery} binds, in its order, as a batch binds them. */
+  static Object[] insertBinds(TableSchema t, Map<Column, Object> values) {
+    List<Object> out = new ArrayList<>(values.size() + 1);
+    for (Column c : t.columns()) if (values.containsKey(c)) out.add(c.type().bindable(values.get(c), c.dataType()));
+    if (t.versioned()) out.add(1L);
+    return out.toArray();
+  }
+
+  /** What an insert whose key was known left. */
+  static Written inserted(TableSchema t, Map<Column, Object> values) {
+    return new Written(names(pick(values, t.key())), 1);
+  }
+
+  private static Map<Field<?>, Field<?>> insertAssignments(TableSchema t, Map<Column, Object> values) {
+    Map<Column, Object> ordered = new LinkedHashMap<>();
+    for (Column c : t.columns()) if (values.containsKey(c)) ordered.put(c, values.get(c));
+    Map<Field<?>, Field<?>> set = assignments(ordered);
+    if (t.versioned()) set.put(Schema.VERSION_FIELD, DSL.val(1L));
+    return set;
   }
 
   /** Changes the given columns of an existing row. */

@@ -497,7 +497,9 @@ abstract class DataApiSuite {
             // Every id is inserted by two callers (one wins, one gets 409); every tenth row is invalid.
             int id = (caller / 2) * 1000 + i;
             String name = i % 10 == 9 ? "\"" + "x".repeat(101) + "\"" : "\"row" + id + "\"";
-            Http.Res r = http.post(rows(ns, "items"), "{\"id\":" + id + ",\"name\":" + name + ",\"qty\":" + caller + "}");
+            // Every type the table has, so that rows written together are bound as alone.
+            Http.Res r = http.post(rows(ns, "items"), "{\"id\":" + id + ",\"name\":" + name + ",\"qty\":" + caller
+                + ",\"price\":" + id + ".25,\"active\":true,\"made\":\"2024-01-02T03:04:05\",\"tags\":{\"k\":" + id + "},\"photo\":\"AAEC\"}");
             if (i % 10 == 9) {
               problem(r, 400, "name");
             } else if (r.status() == 201) {
@@ -517,7 +519,14 @@ abstract class DataApiSuite {
     }
     assertThat(created).hasSize(8 * 36);
     for (var e : created.entrySet()) {
-      assertThat(http.get(rows(ns, "items") + "/" + e.getKey()).json().path("qty").asInt()).isEqualTo(e.getValue());
+      JsonNode row = http.get(rows(ns, "items") + "/" + e.getKey()).json();
+      assertThat(row.path("qty").asInt()).isEqualTo(e.getValue());
+      assertThat(row.path("price").decimalValue()).isEqualByComparingTo(e.getKey() + ".25");
+      assertThat(row.path("active").asBoolean()).isTrue();
+      assertThat(row.path("made").asText()).isEqualTo("2024-01-02T03:04:05");
+      assertThat(row.path("tags").path("k").asInt()).isEqualTo(e.getKey());
+      assertThat(row.path("photo").asText()).isEqualTo("AAEC");
+      assertThat(row.path("_version").asLong()).isEqualTo(1);
     }
   }
 
