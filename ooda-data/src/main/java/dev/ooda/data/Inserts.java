@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.BatchBindStep;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -14,7 +13,8 @@ import org.jooq.impl.DSL;
 /**
  * Single-row inserts, grouped (see {@link Coalescer}): inserts of the same columns into one
  * table that arrive while earlier ones run are written in one transaction, as one JDBC batch of
- * one statement, so a busy namespace makes one round trip and one commit for many rows. Each request is answered once the transaction has committed.
+ * one statement, so a busy namespace makes one round trip and one commit for many rows. Each
+ * request is answered once the transaction has committed.
  *
  * <p>When one of the inserts fails (a duplicate key, say), it takes the others' transaction down
  * with it, so each then runs again on its own and gets the answer it would have had alone. Only
@@ -23,44 +23,26 @@ import org.jooq.impl.DSL;
  */
 final class Inserts {
   static final int MAX_BATCH = 64;
-  private static final int MAX_SHAPES = 1_000;
 
   private final DSLContext dsl;
   private final Workers workers;
-  private final int maxRunning;
-  private final ConcurrentHashMap<Shape, Coalescer<Pending>> shapes = new ConcurrentHashMap<>();
+  private final TableShapes<Pending> shapes;
 
   /** @param maxRunning how many transactions of one shape may run at once */
   Inserts(DSLContext dsl, Workers workers, int maxRunning) {
     this.dsl = dsl;
     this.workers = workers;
-    this.maxRunning = maxRunning;
+    this.shapes = new TableShapes<>(workers, maxRunning, MAX_BATCH, (t, columns) -> batch -> write(t, batch));
   }
 
   CompletableFuture<Rows.Written> insert(TableSchema t, Map<Column, Object> values) {
     List<Column> columns = new ArrayList<>(values.size());
     for (Column c : t.columns()) if (values.containsKey(c)) columns.add(c);
-    Shape shape = new Shape(t, columns);
-    Coalescer<Pending> c = shapes.get(shape);
-    if (!Rows.keyKnown(t, values) || values.isEmpty() || (c == null && shapes.size() >= MAX_SHAPES))
-      return workers.submit(() -> Rows.insert(dsl, t, values));
-    if (c == null) c = shapes.computeIfAbsent(shape, s -> new Coalescer<>(workers, maxRunning, MAX_BATCH, batch -> write(t, batch)));
+    Coalescer<Pending> c = Rows.keyKnown(t, values) && !values.isEmpty() ? shapes.get(t, columns) : null;
+    if (c == null) return workers.submit(() -> Rows.insert(dsl, t, values));
     Pending p = new Pending(values, new CompletableFuture<>());
     c.add(p);
     return p.done;
-  }
-
-  /** A table (this very schema, so a migration starts afresh) and the columns given. */
-  private record Shape(TableSchema table, List<Column> columns) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Shape s && s.table == table && s.columns.equals(columns);
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(table) * 31 + columns.hashCode();
-    }
   }
 
   private record Pending(Map<Column, Object> values, CompletableFuture<Rows.Written> done) {}

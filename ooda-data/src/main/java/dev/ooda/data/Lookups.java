@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
@@ -25,31 +24,23 @@ import org.jooq.Record;
  */
 final class Lookups {
   static final int MAX_BATCH = 64;
-  /** Bounds the shapes a stream of odd column selections could create. */
-  private static final int MAX_SHAPES = 1_000;
 
   private final DSLContext dsl;
   private final Workers workers;
-  private final int maxRunning;
-  private final ConcurrentHashMap<Shape, Coalescer<Pending>> shapes = new ConcurrentHashMap<>();
+  private final TableShapes<Pending> shapes;
 
   /** @param maxRunning how many statements of one shape may run at once */
   Lookups(DSLContext dsl, Workers workers, int maxRunning) {
     this.dsl = dsl;
     this.workers = workers;
-    this.maxRunning = maxRunning;
+    this.shapes = new TableShapes<>(workers, maxRunning, MAX_BATCH, (t, select) -> batch -> answer(t, select, batch));
   }
 
   /** The row, or a 404 naming it. */
   CompletableFuture<Record> get(TableSchema t, Map<Column, Object> key, List<Column> select) {
     Column k = key.size() == 1 ? key.keySet().iterator().next() : null;
-    if (k == null || !coalesces(k)) return workers.submit(() -> Rows.get(dsl, t, key, select));
-    Shape shape = new Shape(t, select);
-    Coalescer<Pending> c = shapes.get(shape);
-    if (c == null) {
-      if (shapes.size() >= MAX_SHAPES) return workers.submit(() -> Rows.get(dsl, t, key, select));
-      c = shapes.computeIfAbsent(shape, s -> new Coalescer<>(workers, maxRunning, MAX_BATCH, batch -> answer(s, k, batch)));
-    }
+    Coalescer<Pending> c = k != null && coalesces(k) ? shapes.get(t, select) : null;
+    if (c == null) return workers.submit(() -> Rows.get(dsl, t, key, select));
     Pending p = new Pending(key, normal(key.get(k)), new CompletableFuture<>());
     c.add(p);
     return p.done;
@@ -67,28 +58,16 @@ final class Lookups {
     return v instanceof Number n ? (Object) n.longValue() : v;
   }
 
-  /** A table (this very schema, so a migration starts afresh) and the columns read. */
-  private record Shape(TableSchema table, List<Column> select) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Shape s && s.table == table && s.select.equals(select);
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(table) * 31 + select.hashCode();
-    }
-  }
-
   private record Pending(Map<Column, Object> key, Object value, CompletableFuture<Record> done) {}
 
-  private void answer(Shape shape, Column key, List<Pending> batch) {
+  private void answer(TableSchema t, List<Column> select, List<Pending> batch) {
+    Column key = t.key().get(0);
     Map<Object, Record> found = new HashMap<>();
     try {
       List<Object> values = new ArrayList<>();
       Set<Object> seen = new HashSet<>();
       for (Pending p : batch) if (seen.add(p.value)) values.add(p.key.get(key));
-      for (Record r : Rows.getMany(dsl, shape.table, key, values, shape.select)) found.put(normal(r.get(r.size() - 1)), r);
+      for (Record r : Rows.getMany(dsl, t, key, values, select)) found.put(normal(r.get(r.size() - 1)), r);
     } catch (Throwable e) {
       for (Pending p : batch) p.done.completeExceptionally(e);
       return;
@@ -100,7 +79,7 @@ final class Lookups {
         continue;
       }
       try {
-        p.done.complete(Rows.get(dsl, shape.table, p.key, shape.select));
+        p.done.complete(Rows.get(dsl, t, p.key, select));
       } catch (Throwable e) {
         p.done.completeExceptionally(e);
       }

@@ -1,0 +1,52 @@
+package dev.ooda.data;
+
+import dev.ooda.data.Schema.Column;
+import dev.ooda.data.Schema.TableSchema;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * One {@link Coalescer} per shape of request: a table, as this very schema (so a migration
+ * starts afresh), and a list of its columns. They are made on first use, and their number is
+ * bounded so that a stream of odd column lists cannot grow it at will: past the bound,
+ * {@link #get} gives null and the request runs alone.
+ */
+final class TableShapes<P> {
+  static final int MAX_SHAPES = 1_000;
+
+  private record Shape(TableSchema table, List<Column> columns) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Shape s && s.table == table && s.columns.equals(columns);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(table) * 31 + columns.hashCode();
+    }
+  }
+
+  private final Workers workers;
+  private final int maxRunning;
+  private final int maxBatch;
+  private final BiFunction<TableSchema, List<Column>, Consumer<List<P>>> run;
+  private final ConcurrentHashMap<Shape, Coalescer<P>> shapes = new ConcurrentHashMap<>();
+
+  /** @param run what answers a batch of requests of the given table and columns */
+  TableShapes(Workers workers, int maxRunning, int maxBatch, BiFunction<TableSchema, List<Column>, Consumer<List<P>>> run) {
+    this.workers = workers;
+    this.maxRunning = maxRunning;
+    this.maxBatch = maxBatch;
+    this.run = run;
+  }
+
+  /** The coalescer of this shape, or null when there are too many shapes already. */
+  Coalescer<P> get(TableSchema t, List<Column> columns) {
+    Shape shape = new Shape(t, columns);
+    Coalescer<P> c = shapes.get(shape);
+    if (c != null || shapes.size() >= MAX_SHAPES) return c;
+    return shapes.computeIfAbsent(shape, s -> new Coalescer<>(workers, maxRunning, maxBatch, run.apply(s.table, s.columns)));
+  }
+}
