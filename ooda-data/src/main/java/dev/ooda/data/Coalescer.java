@@ -11,6 +11,8 @@ import java.util.function.Consumer;
  * {@code maxRunning} batches run at once on the namespace's workers, and each takes whatever
  * has queued, up to {@code maxBatch}. An idle namespace runs each request at once, alone; a busy
  * one spends one statement or transaction, one round trip and one thread wake-up on many.
+ * Like the workers' own queue, it holds at most {@link Workers#QUEUE} requests, and refuses more
+ * with 503.
  */
 final class Coalescer<P> {
   private final Workers workers;
@@ -19,6 +21,7 @@ final class Coalescer<P> {
   private final Consumer<List<P>> run;
   private final ConcurrentLinkedQueue<P> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger queued = new AtomicInteger();
 
   /** @param run answers every request of the batch it is given, failures included */
   Coalescer(Workers workers, int maxRunning, int maxBatch, Consumer<List<P>> run) {
@@ -30,13 +33,21 @@ final class Coalescer<P> {
 
   /** Queues {@code p}; it is run with the next batch. Throws 503 when the workers refuse it. */
   void add(P p) {
+    if (queued.incrementAndGet() > Workers.QUEUE) {
+      queued.decrementAndGet();
+      throw Problems.unavailable(Workers.QUEUE + " requests of this kind are waiting for the namespace's database; retry later");
+    }
     queue.add(p);
     if (!acquire()) return;   // a running drain will take it
     try {
       workers.execute(this::drain);
     } catch (RuntimeException e) {
       running.decrementAndGet();
-      if (queue.remove(p)) throw e;   // otherwise a running drain took it and will answer
+      if (queue.remove(p)) {
+        queued.decrementAndGet();
+        throw e;
+      }
+      // Otherwise a running drain took it and will answer.
     }
   }
 
@@ -51,6 +62,7 @@ final class Coalescer<P> {
     for (;;) {
       List<P> batch = new ArrayList<>();
       for (P p; batch.size() < maxBatch && (p = queue.poll()) != null; ) batch.add(p);
+      queued.addAndGet(-batch.size());
       if (batch.isEmpty()) {
         running.decrementAndGet();
         // A request queued after the poll may have seen this drain still counted as running.
