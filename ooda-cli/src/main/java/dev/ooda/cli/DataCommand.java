@@ -33,9 +33,9 @@ final class DataCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Ports.check("--port", port);
-    if (advertise.isBlank() || advertise.contains("/") || advertise.contains(" ")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--advertise: not a host name or address: '" + advertise + "'");
-    }
+    // The same rule the registry applies, checked before anything starts.
+    String bad = dev.ooda.control.Registration.hostProblem(advertise);
+    if (bad != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--advertise: " + bad);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       CuratorFramework zk = p.add(ZooKeeperClients.connect(zookeeper));
       Roles.data(p, zk, port, dataDir, control, advertise);

@@ -10,9 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The roles running in this process. Stops them in reverse order of start on Ctrl-C or SIGTERM,

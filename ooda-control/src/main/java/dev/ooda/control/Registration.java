@@ -110,7 +110,7 @@ public record Registration(String version, String host, Integer port, String zon
   }
 
   /** Why {@code host} is not an address, or null. Parses literals only; never looks a name up. */
-  static String hostProblem(String host) {
+  public static String hostProblem(String host) {
     if (host == null || host.isBlank()) return "is required";
     if (host.indexOf(':') >= 0) {
       String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;

@@ -9,25 +9,26 @@ import java.util.function.Consumer;
 /**
  * Requests of one shape that queue while earlier ones run, taken up together. At most
  * {@code maxRunning} batches run at once on the namespace's workers, and each takes whatever
- * has queued, up to {@code maxBatch}. An idle namespace runs each request at once, alone; a busy
+ * has queued, up to {@link #MAX_BATCH}. An idle namespace runs each request at once, alone; a busy
  * one spends one statement or transaction, one round trip and one thread wake-up on many.
  * Like the workers' own queue, it holds at most {@link Workers#QUEUE} requests, and refuses more
  * with 503.
  */
 final class Coalescer<P> {
+  /** The most requests one batch takes. */
+  static final int MAX_BATCH = 64;
+
   private final Workers workers;
   private final int maxRunning;
-  private final int maxBatch;
   private final Consumer<List<P>> run;
   private final ConcurrentLinkedQueue<P> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger queued = new AtomicInteger();
 
   /** @param run answers every request of the batch it is given, failures included */
-  Coalescer(Workers workers, int maxRunning, int maxBatch, Consumer<List<P>> run) {
+  Coalescer(Workers workers, int maxRunning, Consumer<List<P>> run) {
     this.workers = workers;
     this.maxRunning = maxRunning;
-    this.maxBatch = maxBatch;
     this.run = run;
   }
 
@@ -61,7 +62,7 @@ final class Coalescer<P> {
   private void drain() {
     for (;;) {
       List<P> batch = new ArrayList<>();
-      for (P p; batch.size() < maxBatch && (p = queue.poll()) != null; ) batch.add(p);
+      for (P p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) batch.add(p);
       queued.addAndGet(-batch.size());
       if (batch.isEmpty()) {
         running.decrementAndGet();

@@ -22,8 +22,6 @@ import org.jooq.impl.DSL;
  * back from its own statement.
  */
 final class Inserts {
-  static final int MAX_BATCH = 64;
-
   private final DSLContext dsl;
   private final Workers workers;
   private final TableShapes<Pending> shapes;
@@ -32,7 +30,7 @@ final class Inserts {
   Inserts(DSLContext dsl, Workers workers, int maxRunning) {
     this.dsl = dsl;
     this.workers = workers;
-    this.shapes = new TableShapes<>(workers, maxRunning, MAX_BATCH, (t, columns) -> batch -> write(t, batch));
+    this.shapes = new TableShapes<>(workers, maxRunning, (t, columns) -> batch -> write(t, batch));
   }
 
   CompletableFuture<Rows.Written> insert(TableSchema t, Map<Column, Object> values) {

@@ -23,8 +23,6 @@ import org.jooq.Record;
  * the one a single read gives.
  */
 final class Lookups {
-  static final int MAX_BATCH = 64;
-
   private final DSLContext dsl;
   private final Workers workers;
   private final TableShapes<Pending> shapes;
@@ -33,7 +31,7 @@ final class Lookups {
   Lookups(DSLContext dsl, Workers workers, int maxRunning) {
     this.dsl = dsl;
     this.workers = workers;
-    this.shapes = new TableShapes<>(workers, maxRunning, MAX_BATCH, (t, select) -> batch -> answer(t, select, batch));
+    this.shapes = new TableShapes<>(workers, maxRunning, (t, select) -> batch -> answer(t, select, batch));
   }
 
   /** The row, or a 404 naming it. */

@@ -9,9 +9,10 @@ import java.util.function.Consumer;
 
 /**
  * One {@link Coalescer} per shape of request: a table, as this very schema (so a migration
- * starts afresh), and a list of its columns. They are made on first use, and their number is
- * bounded so that a stream of odd column lists cannot grow it at will: past the bound,
- * {@link #get} gives null and the request runs alone.
+ * starts afresh), and a list of its columns. They are made on first use. Their number is
+ * bounded, so that migrations and a stream of odd column lists cannot grow it at will: when the
+ * bound is reached, all are forgotten and made again as used. A forgotten coalescer still drains
+ * what it holds, since a request is only queued where a drain will find it.
  */
 final class TableShapes<P> {
   static final int MAX_SHAPES = 1_000;
@@ -30,23 +31,22 @@ final class TableShapes<P> {
 
   private final Workers workers;
   private final int maxRunning;
-  private final int maxBatch;
   private final BiFunction<TableSchema, List<Column>, Consumer<List<P>>> run;
   private final ConcurrentHashMap<Shape, Coalescer<P>> shapes = new ConcurrentHashMap<>();
 
   /** @param run what answers a batch of requests of the given table and columns */
-  TableShapes(Workers workers, int maxRunning, int maxBatch, BiFunction<TableSchema, List<Column>, Consumer<List<P>>> run) {
+  TableShapes(Workers workers, int maxRunning, BiFunction<TableSchema, List<Column>, Consumer<List<P>>> run) {
     this.workers = workers;
     this.maxRunning = maxRunning;
-    this.maxBatch = maxBatch;
     this.run = run;
   }
 
-  /** The coalescer of this shape, or null when there are too many shapes already. */
+  /** The coalescer of this shape. */
   Coalescer<P> get(TableSchema t, List<Column> columns) {
     Shape shape = new Shape(t, columns);
     Coalescer<P> c = shapes.get(shape);
-    if (c != null || shapes.size() >= MAX_SHAPES) return c;
-    return shapes.computeIfAbsent(shape, s -> new Coalescer<>(workers, maxRunning, maxBatch, run.apply(s.table, s.columns)));
+    if (c != null) return c;
+    if (shapes.size() >= MAX_SHAPES) shapes.clear();
+    return shapes.computeIfAbsent(shape, s -> new Coalescer<>(workers, maxRunning, run.apply(s.table, s.columns)));
   }
 }

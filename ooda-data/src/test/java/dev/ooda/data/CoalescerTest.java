@@ -18,7 +18,7 @@ class CoalescerTest {
     try (Workers workers = new Workers("test", 2)) {
       CountDownLatch release = new CountDownLatch(1);
       List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-      Coalescer<Integer> c = new Coalescer<>(workers, 1, 64, batch -> {
+      Coalescer<Integer> c = new Coalescer<>(workers, 1, batch -> {
         batches.add(List.copyOf(batch));
         try {
           release.await(30, TimeUnit.SECONDS);
@@ -38,13 +38,13 @@ class CoalescerTest {
       while (batches.stream().mapToInt(List::size).sum() < Workers.QUEUE + 1 && System.nanoTime() < deadline) Thread.sleep(5);
 
       assertThat(batches.get(0)).containsExactly(0);
-      assertThat(batches).hasSize(1 + Workers.QUEUE / 64).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(64));
+      assertThat(batches).hasSize(1 + Workers.QUEUE / Coalescer.MAX_BATCH).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(Coalescer.MAX_BATCH));
       List<Integer> all = new ArrayList<>();
       batches.forEach(all::addAll);
       assertThat(all).hasSize(Workers.QUEUE + 1).doesNotHaveDuplicates().doesNotContain(-1);
 
       c.add(Workers.QUEUE + 1);   // room again once drained
-      while (batches.size() < 2 + Workers.QUEUE / 64) Thread.sleep(5);
+      while (batches.size() < 2 + Workers.QUEUE / Coalescer.MAX_BATCH) Thread.sleep(5);
       assertThat(batches.get(batches.size() - 1)).containsExactly(Workers.QUEUE + 1);
     }
   }

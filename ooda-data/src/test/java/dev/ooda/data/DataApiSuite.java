@@ -431,6 +431,21 @@ abstract class DataApiSuite {
     problem(http.get(rows(ns, "items") + "/11"), 404);
   }
 
+  /** Runs {@code body} on {@code n} threads at once, each given its number; fails with the first failure. */
+  static void callers(int n, java.util.function.IntConsumer body) throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+      for (int c = 0; c < n; c++) {
+        int caller = c;
+        all.add(pool.submit(() -> body.accept(caller)));
+      }
+      for (var f : all) f.get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Reads that arrive together are answered together; each must still get its own row, or 404. */
   @Test
   void concurrentReadsByKeyEachGetTheirOwnRow() throws Exception {
@@ -450,73 +465,51 @@ abstract class DataApiSuite {
     for (int i = 0; i < words.size(); i++) w.append(i > 0 ? "," : "").append("{\"word\":").append(ResourceCodec.json().writeValueAsString(words.get(i))).append(",\"n\":").append(i).append('}');
     assertThat(http.post(rows(ns, "words"), w.append(']').toString()).status()).isEqualTo(201);
 
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
-    try {
-      List<java.util.concurrent.Future<?>> all = new ArrayList<>();
-      for (int c = 0; c < 16; c++) {
-        int caller = c;
-        all.add(pool.submit(() -> {
-          for (int i = 0; i < 60; i++) {
-            int id = 1 + (caller * 7 + i * 13) % 50;   // 41..50 do not exist
-            String select = List.of("", "?select=name", "?select=qty,name").get(i % 3);
-            Http.Res r = http.get(rows(ns, "items") + "/" + id + select);
-            if (id > 40) {
-              problem(r, 404, "(id=" + id + ")");
-              continue;
-            }
-            assertThat(r.status()).as(r.toString()).isEqualTo(200);
-            assertThat(r.json().path("name").asText()).isEqualTo("item" + id);
-            assertThat(r.json().has("qty")).isEqualTo(!select.equals("?select=name"));
-            if (r.json().has("qty")) assertThat(r.json().path("qty").asInt()).isEqualTo(id * 10);
-            int k = (caller + i) % (words.size() + 1);
-            Http.Res wr = http.get(rows(ns, "words") + "/" + seg(k < words.size() ? words.get(k) : "missing"));
-            if (k == words.size()) problem(wr, 404, "missing");
-            else assertThat(wr.json().path("n").asInt()).as(words.get(k) + ": " + wr).isEqualTo(k);
-          }
-          return null;
-        }));
+    callers(16, caller -> {
+      for (int i = 0; i < 60; i++) {
+        int id = 1 + (caller * 7 + i * 13) % 50;   // 41..50 do not exist
+        String select = List.of("", "?select=name", "?select=qty,name").get(i % 3);
+        Http.Res r = http.get(rows(ns, "items") + "/" + id + select);
+        if (id > 40) {
+          problem(r, 404, "(id=" + id + ")");
+          continue;
+        }
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().path("name").asText()).isEqualTo("item" + id);
+        assertThat(r.json().has("qty")).isEqualTo(!select.equals("?select=name"));
+        if (r.json().has("qty")) assertThat(r.json().path("qty").asInt()).isEqualTo(id * 10);
+        int k = (caller + i) % (words.size() + 1);
+        Http.Res wr = http.get(rows(ns, "words") + "/" + seg(k < words.size() ? words.get(k) : "missing"));
+        if (k == words.size()) problem(wr, 404, "missing");
+        else assertThat(wr.json().path("n").asInt()).as(words.get(k) + ": " + wr).isEqualTo(k);
       }
-      for (var f : all) f.get(120, TimeUnit.SECONDS);
-    } finally {
-      pool.shutdownNow();
-    }
+    });
   }
 
   /** Inserts that arrive together are written together; each must still get its own answer. */
   @Test
   void concurrentInsertsEachGetTheirOwnAnswer() throws Exception {
     String ns = namespace(SHOP);
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
     java.util.concurrent.ConcurrentHashMap<Integer, Integer> created = new java.util.concurrent.ConcurrentHashMap<>();
-    try {
-      List<java.util.concurrent.Future<?>> all = new ArrayList<>();
-      for (int c = 0; c < 16; c++) {
-        int caller = c;
-        all.add(pool.submit(() -> {
-          for (int i = 0; i < 40; i++) {
-            // Every id is inserted by two callers (one wins, one gets 409); every tenth row is invalid.
-            int id = (caller / 2) * 1000 + i;
-            String name = i % 10 == 9 ? "\"" + "x".repeat(101) + "\"" : "\"row" + id + "\"";
-            // Every type the table has, so that rows written together are bound as alone.
-            Http.Res r = http.post(rows(ns, "items"), "{\"id\":" + id + ",\"name\":" + name + ",\"qty\":" + caller
-                + ",\"price\":" + id + ".25,\"active\":true,\"made\":\"2024-01-02T03:04:05\",\"tags\":{\"k\":" + id + "},\"photo\":\"AAEC\"}");
-            if (i % 10 == 9) {
-              problem(r, 400, "name");
-            } else if (r.status() == 201) {
-              assertThat(r.json().path("key").path("id").asInt()).isEqualTo(id);
-              assertThat(r.header("location")).isEqualTo(rows(ns, "items") + "/" + id);
-              assertThat(created.put(id, caller)).as("id %d created twice", id).isNull();
-            } else {
-              problem(r, 409, "already exists");
-            }
-          }
-          return null;
-        }));
+    callers(16, caller -> {
+      for (int i = 0; i < 40; i++) {
+        // Every id is inserted by two callers (one wins, one gets 409); every tenth row is invalid.
+        int id = (caller / 2) * 1000 + i;
+        String name = i % 10 == 9 ? "\"" + "x".repeat(101) + "\"" : "\"row" + id + "\"";
+        // Every type the table has, so that rows written together are bound as alone.
+        Http.Res r = http.post(rows(ns, "items"), "{\"id\":" + id + ",\"name\":" + name + ",\"qty\":" + caller
+            + ",\"price\":" + id + ".25,\"active\":true,\"made\":\"2024-01-02T03:04:05\",\"tags\":{\"k\":" + id + "},\"photo\":\"AAEC\"}");
+        if (i % 10 == 9) {
+          problem(r, 400, "name");
+        } else if (r.status() == 201) {
+          assertThat(r.json().path("key").path("id").asInt()).isEqualTo(id);
+          assertThat(r.header("location")).isEqualTo(rows(ns, "items") + "/" + id);
+          assertThat(created.put(id, caller)).as("id %d created twice", id).isNull();
+        } else {
+          problem(r, 409, "already exists");
+        }
       }
-      for (var f : all) f.get(120, TimeUnit.SECONDS);
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     assertThat(created).hasSize(8 * 36);
     for (var e : created.entrySet()) {
       JsonNode row = http.get(rows(ns, "items") + "/" + e.getKey()).json();
