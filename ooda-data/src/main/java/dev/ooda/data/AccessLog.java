@@ -1,27 +1,23 @@
 package dev.ooda.data;
 
-import com.linecorp.armeria.common.HttpRequest;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.common.logging.RequestLog;
-import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
-import com.linecorp.armeria.server.HttpService;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.AccessLogLine;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.Consumer;
 
 /** One standard JSON access-log line per request ({@link AccessLogLine}), and its metrics. */
-final class AccessLog implements DecoratingHttpServiceFunction {
+final class AccessLog {
   static final String SERVICE = "ooda-data";
   /** The calling service's name, as the ooda kit and gateway send it. */
   static final String CALLER_HEADER = "ooda-caller";
 
   private final String instance;
-  private final boolean addPort;
   private final Consumer<AccessLogLine> sink;
   private final RequestMetrics metrics;
 
-  /** {@code addPort}: the instance is a host name, to be completed with the bound port. */
+  private final boolean addPort;
+  private volatile String named;
+
+  /** {@code addPort}: the instance is a host name, to be completed with the port served. */
   AccessLog(String instance, boolean addPort, Consumer<AccessLogLine> sink, RequestMetrics metrics) {
     this.instance = instance;
     this.addPort = addPort;
@@ -29,33 +25,26 @@ final class AccessLog implements DecoratingHttpServiceFunction {
     this.metrics = metrics;
   }
 
-  @Override
-  public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
-    ctx.log().whenComplete().thenAccept(log -> {
-      AccessLogLine line = line(ctx, log);
-      sink.accept(line);
-      metrics.record(line, ctx.pathParam("ns"), log.totalDurationNanos());
-    });
-    return delegate.serve(ctx, req);
-  }
-
-  private AccessLogLine line(ServiceRequestContext ctx, RequestLog log) {
-    RequestHeaders h = log.requestHeaders();
+  /**
+   * Logs one answered request.
+   *
+   * @param route     the pattern of the route it matched, or its path when it matched none
+   * @param namespace the namespace named in the path, or null
+   * @param error     the problem's slug when it failed, or null
+   */
+  void log(long startMillis, long nanos, HttpHeaders h, String method, String route, String namespace, int status,
+           long bytesIn, long bytesOut, String error, int localPort) {
     String[] trace = traceOf(h);
-    String error = ctx.attr(Errors.PROBLEM);
-    if (error == null && log.responseCause() != null) error = log.responseCause().getClass().getSimpleName();
-    String inst = addPort ? instance + ":" + ((java.net.InetSocketAddress) ctx.localAddress()).getPort() : instance;
-    return new AccessLogLine(log.requestStartTimeMillis(), SERVICE, inst, trace[0], trace[1], h.get(CALLER_HEADER),
-        h.method().name(), route(ctx), log.responseHeaders().status().code(), log.totalDurationNanos() / 1e6,
-        log.requestLength(), log.responseLength(), error);
-  }
-
-  static String route(ServiceRequestContext ctx) {
-    return ctx.config().route().patternString();
+    String inst = named;
+    if (inst == null) named = inst = addPort ? instance + ":" + localPort : instance;
+    AccessLogLine line = new AccessLogLine(startMillis, SERVICE, inst, trace[0], trace[1], h.get(CALLER_HEADER),
+        method, route, status, nanos / 1e6, bytesIn, bytesOut, error);
+    sink.accept(line);
+    metrics.record(line, namespace, nanos);
   }
 
   /** Trace and span ids from W3C {@code traceparent} or B3 headers, or nulls. */
-  static String[] traceOf(RequestHeaders h) {
+  static String[] traceOf(HttpHeaders h) {
     String tp = h.get("traceparent");
     if (tp != null) {
       String[] p = tp.split("-");

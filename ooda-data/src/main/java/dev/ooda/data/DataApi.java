@@ -2,18 +2,6 @@ package dev.ooda.data;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.QueryParams;
-import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.server.ServiceRequestContext;
-import com.linecorp.armeria.server.annotation.Delete;
-import com.linecorp.armeria.server.annotation.Get;
-import com.linecorp.armeria.server.annotation.Param;
-import com.linecorp.armeria.server.annotation.Patch;
-import com.linecorp.armeria.server.annotation.Post;
-import com.linecorp.armeria.server.annotation.Put;
 import dev.ooda.data.Schema.Column;
 import dev.ooda.data.Schema.TableSchema;
 import dev.ooda.model.Problem;
@@ -25,6 +13,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
@@ -48,23 +38,46 @@ final class DataApi {
     this.clock = clock;
   }
 
+  /** Adds the API's routes to {@code router}. */
+  Router routes(Router router) {
+    return router
+        .get("/v1/namespaces", this::namespaces)
+        .get(NS, this::namespace)
+        .get(NS + "/kv", this::scan)
+        .get(NS + "/kv/{id}", this::getRecord)
+        .put(NS + "/kv/{id}", this::putRecord)
+        .delete(NS + "/kv/{id}", this::deleteRecord)
+        .get(NS + "/kv/{id}/{key}", this::getItem)
+        .put(NS + "/kv/{id}/{key}", this::putItem)
+        .delete(NS + "/kv/{id}/{key}", this::deleteItem)
+        .get(NS + "/tables/{table}/rows", this::query)
+        .post(NS + "/tables/{table}/rows", this::insert)
+        .get(NS + "/tables/{table}/rows/{key}", this::getRow)
+        .patch(NS + "/tables/{table}/rows/{key}", this::update)
+        .put(NS + "/tables/{table}/rows/{key}", this::upsert)
+        .delete(NS + "/tables/{table}/rows/{key}", this::deleteRow)
+        .post(NS + "/batch", this::batch)
+        .post(NS + "/events/{series}", this::append)
+        .get(NS + "/events/{series}", this::events)
+        .delete(NS + "/events/{series}", this::dropEvents);
+  }
+
   // ---------------------------------------------------------------- namespaces
 
-  @Get("/v1/namespaces")
-  public HttpResponse namespaces() {
-    return ok(Json.write(g -> {
+  private CompletionStage<Response> namespaces(Request req) {
+    return CompletableFuture.completedFuture(ok(Json.write(g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("namespaces");
       for (Namespace n : catalog.all()) writeNamespace(g, n);
       g.writeEndArray();
       g.writeEndObject();
-    }));
+    })));
   }
 
-  @Get(NS)
-  public HttpResponse namespace(@Param("ns") String ns) {
+  private CompletionStage<Response> namespace(Request req) {
+    String ns = req.param("ns");
     Namespace n = catalog.find(ns);
-    return ok(Json.write(g -> writeNamespace(g, n)));
+    return CompletableFuture.completedFuture(ok(Json.write(g -> writeNamespace(g, n))));
   }
 
   /** Storage, database and tables, like Staash's metadata layer; never the connection. */
@@ -118,8 +131,9 @@ final class DataApi {
 
   // ---------------------------------------------------------------- key-value
 
-  @Get(NS + "/kv")
-  public HttpResponse scan(@Param("ns") String ns, QueryParams q) {
+  private CompletionStage<Response> scan(Request req) {
+    String ns = req.param("ns");
+    Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
     int limit = limit(q);
     long maxBytes = maxBytes(q);
@@ -129,8 +143,10 @@ final class DataApi {
     });
   }
 
-  @Get(NS + "/kv/{id}")
-  public HttpResponse getRecord(@Param("ns") String ns, @Param("id") String id, QueryParams q) {
+  private CompletionStage<Response> getRecord(Request req) {
+    String ns = req.param("ns");
+    String id = req.param("id");
+    Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
     int limit = limit(q);
     long maxBytes = maxBytes(q);
@@ -142,29 +158,33 @@ final class DataApi {
     });
   }
 
-  @Put(NS + "/kv/{id}")
-  public HttpResponse putRecord(@Param("ns") String ns, @Param("id") String id, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> putRecord(Request req) {
+    String ns = req.param("ns");
+    String id = req.param("id");
     Namespace n = catalog.get(ns);
     Kv.utf8("id", id);
-    List<Kv.Put> puts = Kv.parsePuts(Json.parse(req.content().array()), clock.millis(), limits.maxValueBytes());
+    List<Kv.Put> puts = Kv.parsePuts(Json.parse(req.body()), clock.millis(), limits.maxValueBytes());
     if (puts.size() > limits.maxBatchOps()) throw Problems.tooLarge(puts.size() + " items in one write, more than the limit of " + limits.maxBatchOps());
-    return write(ctx, req, n, puts.size() == 1, tx -> {
+    return write(req, n, puts.size() == 1, tx -> {
       Kv.put(tx, id, puts);
       return Reply.noContent();
     });
   }
 
-  @Delete(NS + "/kv/{id}")
-  public HttpResponse deleteRecord(@Param("ns") String ns, @Param("id") String id, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> deleteRecord(Request req) {
+    String ns = req.param("ns");
+    String id = req.param("id");
     Namespace n = catalog.get(ns);
-    return write(ctx, req, n, true, tx -> {
+    return write(req, n, true, tx -> {
       Kv.delete(tx, id, null);
       return Reply.noContent();
     });
   }
 
-  @Get(NS + "/kv/{id}/{key}")
-  public HttpResponse getItem(@Param("ns") String ns, @Param("id") String id, @Param("key") String key) {
+  private CompletionStage<Response> getItem(Request req) {
+    String ns = req.param("ns");
+    String id = req.param("id");
+    String key = req.param("key");
     Namespace n = catalog.get(ns);
     return onWorkers(n, () -> {
       Kv.Item it = Kv.get(n.storage().dsl(), id, key, clock.millis());
@@ -172,24 +192,26 @@ final class DataApi {
     });
   }
 
-  @Put(NS + "/kv/{id}/{key}")
-  public HttpResponse putItem(@Param("ns") String ns, @Param("id") String id, @Param("key") String key,
-                              ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> putItem(Request req) {
+    String ns = req.param("ns");
+    String id = req.param("id");
+    String key = req.param("key");
     Namespace n = catalog.get(ns);
     Kv.utf8("id", id);
     Kv.utf8("key", key);
-    Kv.Put put = Kv.parseItem(key, Json.parse(req.content().array()), clock.millis(), limits.maxValueBytes());
-    return write(ctx, req, n, true, tx -> {
+    Kv.Put put = Kv.parseItem(key, Json.parse(req.body()), clock.millis(), limits.maxValueBytes());
+    return write(req, n, true, tx -> {
       Kv.put(tx, id, List.of(put));
       return Reply.noContent();
     });
   }
 
-  @Delete(NS + "/kv/{id}/{key}")
-  public HttpResponse deleteItem(@Param("ns") String ns, @Param("id") String id, @Param("key") String key,
-                                 ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> deleteItem(Request req) {
+    String ns = req.param("ns");
+    String id = req.param("id");
+    String key = req.param("key");
     Namespace n = catalog.get(ns);
-    return write(ctx, req, n, true, tx -> {
+    return write(req, n, true, tx -> {
       Kv.delete(tx, id, key);
       return Reply.noContent();
     });
@@ -197,18 +219,21 @@ final class DataApi {
 
   // ---------------------------------------------------------------- tables
 
-  @Get(NS + "/tables/{table}/rows")
-  public HttpResponse query(@Param("ns") String ns, @Param("table") String table, QueryParams q) {
+  private CompletionStage<Response> query(Request req) {
+    String ns = req.param("ns");
+    String table = req.param("table");
+    Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
     RowQuery query = RowQuery.parse(n.table(table), q, limits);
     return onWorkers(n, () -> ok(query.run(n.storage().dsl())));
   }
 
-  @Post(NS + "/tables/{table}/rows")
-  public HttpResponse insert(@Param("ns") String ns, @Param("table") String table, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> insert(Request req) {
+    String ns = req.param("ns");
+    String table = req.param("table");
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
-    JsonNode body = Json.parse(req.content().array());
+    JsonNode body = Json.parse(req.body());
     boolean full = wantsRepresentation(req);
     if (body.isArray()) {
       if (body.isEmpty()) throw Problems.invalid("the list of rows is empty");
@@ -221,7 +246,7 @@ final class DataApi {
           throw at("[" + i + "]", e);
         }
       }
-      return write(ctx, req, n, false, tx -> {
+      return write(req, n, false, tx -> {
         List<Rows.Written> done = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
           try {
@@ -241,46 +266,50 @@ final class DataApi {
       });
     }
     Map<Column, Object> values = Rows.values(t, body, limits.maxValueBytes());
-    if (!full && req.headers().get("idempotency-key") == null) {
-      return HttpResponse.of(n.storage().inserts().insert(t, values).thenApply(w ->
+    if (!full && req.header("idempotency-key") == null) {
+      return n.storage().inserts().insert(t, values).thenApply(w ->
           Reply.json(201, Json.write(g -> Rows.writeWritten(g, w)))
-              .withEtag(t.versioned() ? w.etag() : null).withLocation(location(ns, table, t, w)).toResponse(false)));
+              .withEtag(t.versioned() ? w.etag() : null).withLocation(location(ns, table, t, w)).toResponse(false));
     }
-    return write(ctx, req, n, false, tx -> {
+    return write(req, n, false, tx -> {
       Rows.Written w = Rows.insert(tx, t, values);
       byte[] json = full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w));
       return Reply.json(201, json).withEtag(t.versioned() ? w.etag() : null).withLocation(location(ns, table, t, w));
     });
   }
 
-  @Get(NS + "/tables/{table}/rows/{key}")
-  public HttpResponse getRow(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
-                             QueryParams q, AggregatedHttpRequest req) {
+  private CompletionStage<Response> getRow(Request req) {
+    String ns = req.param("ns");
+    String table = req.param("table");
+    String key = req.param("key");
+    Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
     List<Column> select = selectOf(t, q);
-    String ifNoneMatch = req.headers().get("if-none-match");
-    return HttpResponse.of(n.storage().lookups().get(t, k, select).thenApply(r -> {
+    String ifNoneMatch = req.header("if-none-match");
+    return n.storage().lookups().get(t, k, select).thenApply(r -> {
       long version = Rows.versionOf(t, r);
       if (t.versioned() && Etags.noneMatch(ifNoneMatch, version)) {
-        return HttpResponse.of(ResponseHeaders.builder(HttpStatus.NOT_MODIFIED).set("etag", Etags.of(version)).build());
+        return Response.empty(304, "etag", Etags.of(version));
       }
       Reply reply = Reply.json(200, Json.write(g -> Rows.writeRow(g, select, r, t.versioned())));
       return (t.versioned() ? reply.withEtag(Etags.of(version)) : reply).toResponse(false);
-    }));
+    });
   }
 
-  @Patch(NS + "/tables/{table}/rows/{key}")
-  public HttpResponse update(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
-                             ServiceRequestContext ctx, AggregatedHttpRequest req) {
-    return writeRow(ns, table, key, ctx, req, Rows::update);
+  private CompletionStage<Response> update(Request req) {
+    String ns = req.param("ns");
+    String table = req.param("table");
+    String key = req.param("key");
+    return writeRow(ns, table, key, req, Rows::update);
   }
 
-  @Put(NS + "/tables/{table}/rows/{key}")
-  public HttpResponse upsert(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
-                             ServiceRequestContext ctx, AggregatedHttpRequest req) {
-    return writeRow(ns, table, key, ctx, req, Rows::upsert);
+  private CompletionStage<Response> upsert(Request req) {
+    String ns = req.param("ns");
+    String table = req.param("table");
+    String key = req.param("key");
+    return writeRow(ns, table, key, req, Rows::upsert);
   }
 
   /** A write of one row by key: {@link Rows#update} or {@link Rows#upsert}. */
@@ -288,51 +317,53 @@ final class DataApi {
     Rows.Written apply(DSLContext tx, TableSchema t, Map<Column, Object> key, Map<Column, Object> values, Etags.Match ifMatch);
   }
 
-  private HttpResponse writeRow(String ns, String table, String key, ServiceRequestContext ctx, AggregatedHttpRequest req,
+  private CompletionStage<Response> writeRow(String ns, String table, String key, Request req,
                                 RowWrite op) {
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
-    Map<Column, Object> values = Rows.values(t, Json.parse(req.content().array()), limits.maxValueBytes());
-    Etags.Match ifMatch = Etags.parse(req.headers().get("if-match"));
+    Map<Column, Object> values = Rows.values(t, Json.parse(req.body()), limits.maxValueBytes());
+    Etags.Match ifMatch = Etags.parse(req.header("if-match"));
     boolean full = wantsRepresentation(req);
-    return write(ctx, req, n, false, tx -> {
+    return write(req, n, false, tx -> {
       Rows.Written w = op.apply(tx, t, k, values, ifMatch);
       return Reply.json(200, full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w)))
           .withEtag(t.versioned() ? w.etag() : null);
     });
   }
 
-  @Delete(NS + "/tables/{table}/rows/{key}")
-  public HttpResponse deleteRow(@Param("ns") String ns, @Param("table") String table, @Param("key") String key,
-                                ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> deleteRow(Request req) {
+    String ns = req.param("ns");
+    String table = req.param("table");
+    String key = req.param("key");
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
-    Etags.Match ifMatch = Etags.parse(req.headers().get("if-match"));
-    return write(ctx, req, n, ifMatch == null, tx -> {
+    Etags.Match ifMatch = Etags.parse(req.header("if-match"));
+    return write(req, n, ifMatch == null, tx -> {
       Rows.delete(tx, t, k, ifMatch);
       return Reply.noContent();
     });
   }
 
   /** Writes to tables and key-value records, all in one transaction: all apply or none. */
-  @Post(NS + "/batch")
-  public HttpResponse batch(@Param("ns") String ns, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> batch(Request req) {
+    String ns = req.param("ns");
     Namespace n = catalog.get(ns);
-    List<Batch.Op> ops = Batch.parse(n, Json.parse(req.content().array()), limits, clock.millis());
-    return write(ctx, req, n, false, tx -> Reply.json(200, Batch.run(tx, ops)));
+    List<Batch.Op> ops = Batch.parse(n, Json.parse(req.body()), limits, clock.millis());
+    return write(req, n, false, tx -> Reply.json(200, Batch.run(tx, ops)));
   }
 
   // ---------------------------------------------------------------- events
 
-  @Post(NS + "/events/{series}")
-  public HttpResponse append(@Param("ns") String ns, @Param("series") String series, ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> append(Request req) {
+    String ns = req.param("ns");
+    String series = req.param("series");
     Namespace n = catalog.get(ns);
     Kv.utf8("series", series);
-    List<Events.Event> events = Events.parse(Json.parse(req.content().array()), clock.millis(), limits.maxValueBytes(), limits.maxBatchOps());
+    List<Events.Event> events = Events.parse(Json.parse(req.body()), clock.millis(), limits.maxValueBytes(), limits.maxBatchOps());
     long bucket = n.spec().effectiveEventBucket().toMillis();
-    return write(ctx, req, n, events.size() == 1, tx -> {
+    return write(req, n, events.size() == 1, tx -> {
       Events.append(tx, series, events, bucket);
       return Reply.json(201, Json.write(g -> {
         g.writeStartObject();
@@ -351,8 +382,10 @@ final class DataApi {
     });
   }
 
-  @Get(NS + "/events/{series}")
-  public HttpResponse events(@Param("ns") String ns, @Param("series") String series, QueryParams q) {
+  private CompletionStage<Response> events(Request req) {
+    String ns = req.param("ns");
+    String series = req.param("series");
+    Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
     Long from = q.get("from") == null ? null : Events.time("from", q.get("from"));
     Long to = q.get("to") == null ? null : Events.time("to", q.get("to"));
@@ -368,15 +401,16 @@ final class DataApi {
   }
 
   /** Retention: drops whole buckets older than {@code before}. */
-  @Delete(NS + "/events/{series}")
-  public HttpResponse dropEvents(@Param("ns") String ns, @Param("series") String series, QueryParams q,
-                                 ServiceRequestContext ctx, AggregatedHttpRequest req) {
+  private CompletionStage<Response> dropEvents(Request req) {
+    String ns = req.param("ns");
+    String series = req.param("series");
+    Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
     String before = q.get("before");
     if (before == null) throw Problems.invalid("before", "is required: the time before which whole buckets are dropped");
     long at = Events.time("before", before);
     long bucket = n.spec().effectiveEventBucket().toMillis();
-    return write(ctx, req, n, true, tx -> {
+    return write(req, n, true, tx -> {
       int gone = Events.dropBefore(tx, series, at, bucket);
       return Reply.json(200, Json.write(g -> {
         g.writeStartObject();
@@ -392,41 +426,41 @@ final class DataApi {
    * Runs a write: in one transaction, applied once per idempotency key. A write that is one
    * statement and carries no key runs on its own, in autocommit.
    */
-  private HttpResponse write(ServiceRequestContext ctx, AggregatedHttpRequest req, Namespace n, boolean oneStatement,
+  private CompletionStage<Response> write(Request req, Namespace n, boolean oneStatement,
                              Function<DSLContext, Reply> work) {
-    String key = req.headers().get("idempotency-key");
+    String key = req.header("idempotency-key");
     DSLContext dsl = n.storage().dsl();
     if (key == null && oneStatement) return onWorkers(n, () -> work.apply(dsl).toResponse(false));
-    byte[] fp = key == null ? null : Writes.fingerprint(req.method().name(), ctx.path(), ctx.query(), req.content().array());
+    byte[] fp = key == null ? null : Writes.fingerprint(req.method(), req.path(), req.query(), req.body());
     return onWorkers(n, () -> {
       Writes.Outcome o = Writes.run(dsl, key, fp, clock, work);
       return o.reply().toResponse(o.replayed());
     });
   }
 
-  private static HttpResponse onWorkers(Namespace n, Supplier<HttpResponse> work) {
-    return HttpResponse.of(n.storage().workers().submit(work));
+  private static CompletionStage<Response> onWorkers(Namespace n, Supplier<Response> work) {
+    return n.storage().workers().submit(work);
   }
 
-  private static HttpResponse ok(byte[] json) {
+  private static Response ok(byte[] json) {
     return Reply.json(200, json).toResponse(false);
   }
 
-  private int limit(QueryParams q) {
+  private int limit(Request.Query q) {
     return RowQuery.intParam(q, "limit", limits.defaultPageItems(), 1, limits.maxPageItems());
   }
 
-  private long maxBytes(QueryParams q) {
+  private long maxBytes(Request.Query q) {
     int max = (int) Math.min(Integer.MAX_VALUE, limits.maxPageBytes());
     return RowQuery.intParam(q, "maxBytes", max, 1, max);
   }
 
-  private static boolean wantsRepresentation(AggregatedHttpRequest req) {
-    String prefer = req.headers().get("prefer");
+  private static boolean wantsRepresentation(Request req) {
+    String prefer = req.header("prefer");
     return prefer != null && prefer.contains("return=representation");
   }
 
-  private static List<Column> selectOf(TableSchema t, QueryParams q) {
+  private static List<Column> selectOf(TableSchema t, Request.Query q) {
     String sel = q.get("select");
     if (sel == null) return t.columns();
     List<Column> out = new ArrayList<>();

@@ -1,18 +1,17 @@
 package dev.ooda.data;
 
-import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
-import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.healthcheck.HealthCheckService;
-import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Resource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -102,9 +101,13 @@ public final class DataServer implements AutoCloseable {
   }
 
   private final Options options;
-  private final PrometheusMeterRegistry meters = PrometheusMeterRegistries.newRegistry();
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final byte[] HEALTHY = "{\"healthy\":true}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] STOPPING = "{\"healthy\":false}".getBytes(StandardCharsets.UTF_8);
+
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Catalog catalog;
-  private Server server;
+  private HttpServer server;
   private ScheduledExecutorService sweeper;
 
   public DataServer(Options options) {
@@ -115,24 +118,14 @@ public final class DataServer implements AutoCloseable {
   /** Binds the port and starts serving; namespaces may be pushed before or after. */
   public synchronized DataServer start() {
     if (server != null) return this;
-    Errors errors = new Errors(options.limits().maxRequestBytes());
     String instance = options.instance() != null ? options.instance() : hostName();
-    server = Server.builder()
-        .http(options.port())
-        .maxRequestLength(options.limits().maxRequestBytes())
-        // On close, stop taking requests at once and give those in flight up to 5s to finish;
-        // a client that loses an answer retries with its idempotency key.
-        .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(5))
-        .meterRegistry(meters)
-        .errorHandler(errors)
-        .annotatedService()
-        .exceptionHandlers(errors)
-        .build(new DataApi(catalog, options.limits(), options.clock()))
-        .service("/health", HealthCheckService.of())
-        .service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()))
-        .decorator(new AccessLog(instance, options.instance() == null, options.accessLog(), new RequestMetrics(meters, catalog::serves)))
-        .build();
-    server.start().join();
+    Router router = new DataApi(catalog, options.limits(), options.clock()).routes(new Router())
+        .get("/health", req -> CompletableFuture.completedFuture(server.closing()
+            ? Response.json(503, STOPPING) : Response.json(200, HEALTHY)))
+        .get("/metrics", req -> CompletableFuture.completedFuture(
+            new Response(200, PROMETHEUS_TEXT, meters.scrape().getBytes(StandardCharsets.UTF_8), List.of(), null)));
+    AccessLog log = new AccessLog(instance, options.instance() == null, options.accessLog(), new RequestMetrics(meters, catalog::serves));
+    server = new HttpServer(options.port(), (int) Math.min(Integer.MAX_VALUE, options.limits().maxRequestBytes()), router, log);
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ooda-data-sweeper");
       t.setDaemon(true);
@@ -147,7 +140,7 @@ public final class DataServer implements AutoCloseable {
   /** The bound HTTP port. */
   public int port() {
     if (server == null) throw new IllegalStateException("not started");
-    return server.activeLocalPort();
+    return server.port();
   }
 
   /**
@@ -190,7 +183,7 @@ public final class DataServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (sweeper != null) sweeper.shutdownNow();
-    if (server != null) server.stop().join();
+    if (server != null) server.close();
     server = null;
     catalog.close();
     meters.close();

@@ -1,10 +1,7 @@
 package dev.ooda.data;
 
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A JSON answer as data, so that a write's answer can be stored with its idempotency key and
@@ -32,12 +29,11 @@ record Reply(int status, byte[] body, String etag, String location) {
     return new Reply(status, body, etag, l);
   }
 
-  HttpResponse toResponse(boolean replayed) {
-    ResponseHeadersBuilder h = ResponseHeaders.builder(HttpStatus.valueOf(status));
-    if (body.length > 0) h.contentType(MediaType.JSON_UTF_8);
-    if (etag != null) h.set("etag", etag);
-    if (location != null) h.set("location", location);
-    if (replayed) h.set("idempotent-replayed", "true");
-    return body.length == 0 ? HttpResponse.of(h.build()) : HttpResponse.of(h.build(), com.linecorp.armeria.common.HttpData.wrap(body));
+  Response toResponse(boolean replayed) {
+    List<String> h = new ArrayList<>(4);
+    if (etag != null) h.addAll(List.of("etag", etag));
+    if (location != null) h.addAll(List.of("location", location));
+    if (replayed) h.addAll(List.of("idempotent-replayed", "true"));
+    return new Response(status, body.length > 0 ? Response.JSON : null, body, h, null);
   }
 }

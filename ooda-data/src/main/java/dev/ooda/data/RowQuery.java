@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.linecorp.armeria.common.QueryParams;
+
 import dev.ooda.data.Schema.Column;
 import dev.ooda.data.Schema.TableSchema;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +34,7 @@ record RowQuery(TableSchema table, List<Column> select, boolean withVersion, Con
 
   record Order(Column column, boolean asc) {}
 
-  static RowQuery parse(TableSchema t, QueryParams q, Limits limits) {
+  static RowQuery parse(TableSchema t, Request.Query q, Limits limits) {
     List<Column> select = new ArrayList<>();
     boolean withVersion = t.versioned();
     String sel = q.get("select");
@@ -85,7 +85,7 @@ record RowQuery(TableSchema table, List<Column> select, boolean withVersion, Con
     return new RowQuery(t, select, withVersion, where, order, orderText, after, limit, maxBytes);
   }
 
-  static int intParam(QueryParams q, String name, int dflt, int min, int max) {
+  static int intParam(Request.Query q, String name, int dflt, int min, int max) {
     String v = q.get(name);
     if (v == null) return dflt;
     try {
