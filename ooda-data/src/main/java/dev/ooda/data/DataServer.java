@@ -101,6 +101,8 @@ public final class DataServer implements AutoCloseable {
   }
 
   private final Options options;
+  /** How long a keep-alive connection with nothing in flight stays open without traffic. */
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final byte[] HEALTHY = "{\"healthy\":true}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] STOPPING = "{\"healthy\":false}".getBytes(StandardCharsets.UTF_8);
@@ -125,7 +127,8 @@ public final class DataServer implements AutoCloseable {
         .get("/metrics", req -> CompletableFuture.completedFuture(
             new Response(200, PROMETHEUS_TEXT, meters.scrape().getBytes(StandardCharsets.UTF_8), List.of(), null)));
     AccessLog log = new AccessLog(instance, options.instance() == null, options.accessLog(), new RequestMetrics(meters, catalog::serves));
-    server = new HttpServer(options.port(), (int) Math.min(Integer.MAX_VALUE, options.limits().maxRequestBytes()), router, log);
+    server = new HttpServer(options.port(), (int) Math.min(Integer.MAX_VALUE, options.limits().maxRequestBytes()), IDLE_TIMEOUT,
+        router, log);
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ooda-data-sweeper");
       t.setDaemon(true);

@@ -37,7 +37,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -62,8 +65,12 @@ final class HttpServer implements AutoCloseable {
   private final Channel server;
   private volatile boolean closing;
 
-  /** Binds {@code port} (0 for any free one) and starts serving. */
-  HttpServer(int port, int maxRequestBytes, Router router, AccessLog accessLog) {
+  /**
+   * Binds {@code port} (0 for any free one) and starts serving.
+   *
+   * @param idleTimeout how long a connection with no request in flight stays open without traffic
+   */
+  HttpServer(int port, int maxRequestBytes, Duration idleTimeout, Router router, AccessLog accessLog) {
     this.router = router;
     this.maxRequestBytes = maxRequestBytes;
     this.accessLog = accessLog;
@@ -78,7 +85,8 @@ final class HttpServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
               connections.add(ch);
-              ch.pipeline().addLast(new HttpServerCodec(), new Aggregator(maxRequestBytes), new Connection());
+              ch.pipeline().addLast(new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                  new HttpServerCodec(), new Aggregator(maxRequestBytes), new Connection());
             }
           })
           .bind(port).syncUninterruptibly().channel();
@@ -160,7 +168,10 @@ final class HttpServer implements AutoCloseable {
     }
   }
 
-  /** One connection: its requests, answered in the order they came. */
+  /**
+   * One connection: its requests, answered in the order they came. Netty's codec closes a
+   * connection that has more than 128 requests waiting for their answers.
+   */
   private final class Connection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -263,6 +274,12 @@ final class HttpServer implements AutoCloseable {
 
     private int localPort() {
       return ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext c, Object event) {
+      if (event instanceof IdleStateEvent && queue.isEmpty()) c.close();
+      else c.fireUserEventTriggered(event);
     }
 
     @Override

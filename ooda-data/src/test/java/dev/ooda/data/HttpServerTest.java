@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +37,7 @@ class HttpServerTest {
           throw new IllegalStateException("boom");
         });
     AccessLog log = new AccessLog("test", true, lines::add, new RequestMetrics(new SimpleMeterRegistry(), n -> false));
-    server = new HttpServer(0, 1000, router, log);
+    server = new HttpServer(0, 1000, Duration.ofMillis(500), router, log);
   }
 
   @AfterEach
@@ -53,6 +54,26 @@ class HttpServerTest {
     }
     assertThat(lines).extracting(AccessLogLine::route).containsExactly("/slow/{ms}", "/echo/{word}");
     assertThat(lines.get(0).instance()).isEqualTo("test:" + server.port());
+  }
+
+  @Test
+  void aHundredPipelinedRequestsAreAllAnsweredInOrder() throws IOException {
+    int n = 100;
+    try (Raw c = new Raw(server.port())) {
+      StringBuilder all = new StringBuilder();
+      for (int i = 0; i < n; i++) all.append(i % 7 == 0 ? "GET /slow/5" : "GET /echo/r" + i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+      c.send(all.toString());
+      for (int i = 0; i < n; i++) assertThat(c.response()).as("answer " + i).endsWith(i % 7 == 0 ? "\"slow\"" : "\"r" + i + "|null\"");
+    }
+  }
+
+  @Test
+  void anIdleConnectionIsClosedButNotOneWaitingForItsAnswer() throws IOException {
+    try (Raw c = new Raw(server.port())) {
+      c.send("GET /slow/900 HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(c.response()).endsWith("\"slow\"");
+      assertThat(c.in.read()).isEqualTo(-1);
+    }
   }
 
   @Test
@@ -137,7 +158,7 @@ class HttpServerTest {
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
         int b = in.read();
-        if (b < 0) throw new IOException("closed after " + head);
+        if (b < 0) throw new IOException("closed after \"" + head + "\"");
         head.write(b);
       }
       String h = head.toString(StandardCharsets.ISO_8859_1);
