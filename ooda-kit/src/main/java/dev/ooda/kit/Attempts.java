@@ -5,6 +5,7 @@ import com.linecorp.armeria.client.DecoratingHttpClientFunction;
 import com.linecorp.armeria.client.GoAwayReceivedException;
 import com.linecorp.armeria.client.HttpClient;
 import com.linecorp.armeria.client.UnprocessedRequestException;
+import com.linecorp.armeria.client.circuitbreaker.CircuitState;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -37,7 +38,7 @@ final class Attempts implements DecoratingHttpClientFunction {
   public HttpResponse execute(HttpClient delegate, ClientRequestContext ctx, HttpRequest req) throws Exception {
     Balancer.Node node = balancer.node(ctx.endpoint());
     if (node != null) {
-      Breaker.Admission admission = node.breaker.tryAcquire(System.nanoTime());
+      Breaker.Admission admission = node.breaker.tryAcquire();
       if (admission == Breaker.Admission.REFUSED) {
         req.abort();
         return HttpResponse.ofFailure(new CircuitOpenException(service, null));
@@ -61,9 +62,9 @@ final class Attempts implements DecoratingHttpClientFunction {
         && (u.getCause() instanceof ConnectException || u.getCause() instanceof GoAwayReceivedException)) {
       node.eject(EJECT_NANOS);
     }
-    Breaker.State changed = node.breaker.record(System.nanoTime(), outcome(log), trial);
-    if (changed == Breaker.State.OPEN) node.eject(openNanos);
-    else if (changed == Breaker.State.CLOSED) node.readmit();
+    CircuitState changed = node.breaker.record(outcome(log), trial);
+    if (changed == CircuitState.OPEN) node.eject(openNanos);
+    else if (changed == CircuitState.CLOSED) node.readmit();
   }
 
   /** Server errors, broken connections and timeouts are failures; 504 says the caller's deadline passed, no fault of the instance. */

@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Chooses an instance by the power of two choices on requests in flight: two instances are drawn
@@ -29,11 +29,11 @@ final class Balancer implements EndpointSelectionStrategy {
   static final AttributeKey<Instance> INSTANCE = AttributeKey.valueOf(Balancer.class, "INSTANCE");
 
   private final String zone;
-  private final Supplier<Breaker> breakers;
+  private final Function<Endpoint, Breaker> breakers;
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
   /** {@code zone}: the caller's zone, or null for none; {@code breakers} makes each instance's breaker. */
-  Balancer(String zone, Supplier<Breaker> breakers) {
+  Balancer(String zone, Function<Endpoint, Breaker> breakers) {
     this.zone = zone;
     this.breakers = breakers;
   }
@@ -98,7 +98,7 @@ final class Balancer implements EndpointSelectionStrategy {
         Instance i = e.attr(INSTANCE);
         boolean isLocal = zone != null && i != null && zone.equals(i.zone());
         // Keep the counts of instances that stay, so that a change of the list forgets nothing.
-        Node n = nodes.compute(e.authority(), (k, old) -> old != null && old.local == isLocal ? old : new Node(e, isLocal, breakers.get()));
+        Node n = nodes.compute(e.authority(), (k, old) -> old != null && old.local == isLocal ? old : new Node(e, isLocal, breakers.apply(e)));
         a.add(n);
         listed.add(e.authority());
         if (isLocal) l.add(n);

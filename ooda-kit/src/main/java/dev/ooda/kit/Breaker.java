@@ -1,124 +1,71 @@
 package dev.ooda.kit;
 
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
+import com.linecorp.armeria.client.circuitbreaker.CircuitBreaker;
+import com.linecorp.armeria.client.circuitbreaker.CircuitState;
+import java.time.Duration;
 
 /**
- * One instance's circuit breaker. It counts the outcomes of attempts over a sliding window of ten
- * one-second buckets; once {@code minimum} attempts fell in the window and the share that failed
- * reaches {@code failureRate}, the circuit opens for {@code openNanos}: attempts that reach the
- * instance fail at once, without being sent. When that time is over, one trial attempt goes
- * through: its success closes the circuit, its failure opens it again.
+ * One instance's circuit breaker: Armeria's {@link CircuitBreaker}, which counts the outcomes of
+ * attempts over a sliding window and opens once {@code minimum} attempts fell in it and the share
+ * that failed reaches {@code failureRate}. While open, attempts that reach the instance fail at
+ * once, without being sent. When the open window is over, one trial goes through: its success
+ * closes the circuit, its failure opens it again.
+ *
+ * <p>Two rules are added for the balancer: while half open, only the trial's own outcome counts
+ * (the others were admitted before the circuit opened), and while the trial is in flight the
+ * balancer passes the instance over.
  */
 final class Breaker {
-  enum State { CLOSED, OPEN, HALF_OPEN }
-
   /** What {@link #tryAcquire} decided for an attempt. */
   enum Admission { REFUSED, ADMITTED, TRIAL }
 
   /** What an attempt's outcome says about the instance. */
   enum Outcome { SUCCESS, FAILURE, IGNORED }
 
-  private static final int BUCKETS = 10;
-  private static final long BUCKET_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private final CircuitBreaker circuit;
+  private volatile boolean trialInFlight;
 
-  private final double failureRate;
-  private final int minimum;
-  private final long openNanos;
-  private final long[] bucketOf = new long[BUCKETS];
-  private final int[] succeeded = new int[BUCKETS];
-  private final int[] failed = new int[BUCKETS];
-  private State state = State.CLOSED;
-  private long openUntil;
-  /** Half open with its trial in flight: the balancer passes the instance over meanwhile. */
-  private volatile boolean trialSent;
-
-  Breaker(double failureRate, int minimum, long openNanos) {
-    this.failureRate = failureRate;
-    this.minimum = minimum;
-    this.openNanos = openNanos;
+  /**
+   * @param window how long outcomes count, in {@code step}s: counts move on once per step
+   * @param open   how long an open circuit refuses attempts; also how long a trial may stay
+   *               unanswered before another is let through
+   */
+  Breaker(String name, double failureRate, int minimum, Duration open, Duration window, Duration step) {
+    circuit = CircuitBreaker.builder(name)
+        .failureRateThreshold(failureRate)
+        .minimumRequestThreshold(minimum)
+        .circuitOpenWindow(open)
+        .trialRequestInterval(open)
+        .counterSlidingWindow(window)
+        .counterUpdateInterval(step)
+        .build();
   }
 
   /** Whether an attempt may go to the instance now; in the half-open state, only the trial may. */
-  synchronized Admission tryAcquire(long now) {
-    switch (state) {
-      case CLOSED:
-        return Admission.ADMITTED;
-      case OPEN:
-        if (now - openUntil < 0) return Admission.REFUSED;
-        state = State.HALF_OPEN;
-        trialSent = true;
-        return Admission.TRIAL;
-      default:
-        if (trialSent) return Admission.REFUSED;
-        trialSent = true;
-        return Admission.TRIAL;
-    }
+  Admission tryAcquire() {
+    if (!circuit.tryRequest()) return Admission.REFUSED;
+    if (circuit.circuitState() != CircuitState.HALF_OPEN) return Admission.ADMITTED;
+    trialInFlight = true;
+    return Admission.TRIAL;
   }
 
   /** False while a trial is in flight, so that the balancer does not prefer an instance it would refuse. */
   boolean mayAdmit() {
-    return !trialSent;
+    return !trialInFlight;
   }
 
-  /**
-   * Counts an attempt's outcome; returns the state when this outcome changed it, else null. While
-   * half open, only the trial's outcome counts: others were admitted before the circuit opened.
-   */
-  synchronized State record(long now, Outcome outcome, boolean trial) {
-    if (state == State.HALF_OPEN) {
-      if (!trial) return null;
-      if (outcome == Outcome.IGNORED) {
-        trialSent = false;
-        return null;
-      }
-      return outcome == Outcome.SUCCESS ? close() : open(now);
-    }
-    if (state == State.OPEN || outcome == Outcome.IGNORED) return null;
-    long bucket = now / BUCKET_NANOS;
-    int i = (int) Math.floorMod(bucket, (long) BUCKETS);
-    if (bucketOf[i] != bucket) {
-      bucketOf[i] = bucket;
-      succeeded[i] = 0;
-      failed[i] = 0;
-    }
-    if (outcome == Outcome.SUCCESS) {
-      succeeded[i]++;
-      return null;
-    }
-    failed[i]++;
-    long total = 0;
-    long failures = 0;
-    for (int b = 0; b < BUCKETS; b++) {
-      if (bucket - bucketOf[b] >= BUCKETS) continue;
-      total += succeeded[b] + failed[b];
-      failures += failed[b];
-    }
-    return total >= minimum && failures >= failureRate * total ? open(now) : null;
+  /** Counts an attempt's outcome; returns the state when this outcome changed it, else null. */
+  CircuitState record(Outcome outcome, boolean trial) {
+    if (trial) trialInFlight = false;
+    CircuitState before = circuit.circuitState();
+    if (outcome == Outcome.IGNORED || (before != CircuitState.CLOSED && !trial)) return null;
+    if (outcome == Outcome.SUCCESS) circuit.onSuccess();
+    else circuit.onFailure();
+    CircuitState after = circuit.circuitState();
+    return after != before ? after : null;
   }
 
-  synchronized State state() {
-    return state;
-  }
-
-  private State open(long now) {
-    state = State.OPEN;
-    openUntil = now + openNanos;
-    trialSent = false;
-    forget();
-    return state;
-  }
-
-  private State close() {
-    state = State.CLOSED;
-    trialSent = false;
-    forget();
-    return state;
-  }
-
-  /** A circuit that changes state starts counting afresh. */
-  private void forget() {
-    Arrays.fill(succeeded, 0);
-    Arrays.fill(failed, 0);
+  CircuitState state() {
+    return circuit.circuitState();
   }
 }

@@ -95,6 +95,9 @@ public final class OodaClient implements AutoCloseable {
 
   /** The calling service's name, on every call. */
   public static final String CALLER_HEADER = "ooda-caller";
+  /** How long an instance's outcomes count towards opening its circuit, and how often the count moves on. */
+  static final Duration BREAKER_WINDOW = Duration.ofSeconds(10);
+  static final Duration BREAKER_STEP = Duration.ofSeconds(1);
 
   private final String service;
   private final Options options;
@@ -112,8 +115,8 @@ public final class OodaClient implements AutoCloseable {
     this.options = options;
     this.discovery = kit.discovery();
     long openNanos = options.breakerOpenWindow().toNanos();
-    Balancer balancer = new Balancer(kit.zone(),
-        () -> new Breaker(options.breakerFailureRate(), options.breakerMinimumRequests(), openNanos));
+    Balancer balancer = new Balancer(kit.zone(), endpoint -> new Breaker(service + "@" + endpoint.authority(),
+        options.breakerFailureRate(), options.breakerMinimumRequests(), options.breakerOpenWindow(), BREAKER_WINDOW, BREAKER_STEP));
     this.endpoints = new InstanceEndpointGroup(discovery, service, balancer);
     this.budget = new RetryBudget(options.retryRatio(), options.minRetriesPerSecond());
     this.retries = new Retries(budget, options.backoff(), options.maxAttempts());

@@ -2,60 +2,95 @@ package dev.ooda.kit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.linecorp.armeria.client.circuitbreaker.CircuitState;
 import dev.ooda.kit.Breaker.Admission;
 import dev.ooda.kit.Breaker.Outcome;
-import dev.ooda.kit.Breaker.State;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The breaker's rule, on a clock the test moves. */
+/** The breaker's rule, on short windows: counts move on every 50 ms. */
 class BreakerRuleTest {
-  static final long S = 1_000_000_000L;
+  static final Duration STEP = Duration.ofMillis(50);
 
-  @Test
-  void opensAtTheFailureShareOnceEnoughAttemptsFellInTheWindow() {
-    Breaker b = new Breaker(0.5, 4, 10 * S);
-    long t = 100 * S;
-    assertThat(b.record(t, Outcome.FAILURE, false)).isNull();
-    assertThat(b.record(t, Outcome.FAILURE, false)).isNull();
-    assertThat(b.record(t, Outcome.SUCCESS, false)).isNull();
-    // 3 of 4 failed: at least half, and the minimum is reached
-    assertThat(b.record(t, Outcome.FAILURE, false)).isEqualTo(State.OPEN);
-    assertThat(b.tryAcquire(t + S)).isEqualTo(Admission.REFUSED);
+  static Breaker breaker(double rate, int minimum, Duration open, Duration window) {
+    return new Breaker("test", rate, minimum, open, window, STEP);
+  }
+
+  /** Records failures every few milliseconds until the circuit is open. */
+  static void failUntilOpen(Breaker b) {
+    Eventually.until("the circuit opens", () -> {
+      b.record(Outcome.FAILURE, false);
+      return b.state() == CircuitState.OPEN;
+    });
+  }
+
+  static void sleep(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
   }
 
   @Test
-  void failuresOlderThanTheWindowNoLongerCount() {
-    Breaker b = new Breaker(0.5, 4, 10 * S);
-    long t = 100 * S;
-    for (int i = 0; i < 3; i++) b.record(t, Outcome.FAILURE, false);
-    // eleven seconds later the three failures have left the window
-    assertThat(b.record(t + 11 * S, Outcome.FAILURE, false)).isNull();
-    assertThat(b.state()).isEqualTo(State.CLOSED);
+  void opensAtTheFailureShareAndRefusesAttemptsWhileOpen() {
+    Breaker b = breaker(0.5, 4, Duration.ofSeconds(30), Duration.ofSeconds(10));
+    failUntilOpen(b);
+    assertThat(b.tryAcquire()).isEqualTo(Admission.REFUSED);
   }
 
   @Test
-  void afterTheOpenWindowOneTrialDecides() {
-    Breaker b = new Breaker(0.5, 2, 10 * S);
-    long t = 100 * S;
-    b.record(t, Outcome.FAILURE, false);
-    assertThat(b.record(t, Outcome.FAILURE, false)).isEqualTo(State.OPEN);
-    assertThat(b.tryAcquire(t + 9 * S)).isEqualTo(Admission.REFUSED);
-    // the trial goes; others wait for its outcome, and the balancer passes the instance over
-    assertThat(b.tryAcquire(t + 10 * S)).isEqualTo(Admission.TRIAL);
+  void staysClosedBelowTheMinimumOrBelowTheShare() throws InterruptedException {
+    Breaker few = breaker(0.5, 1000, Duration.ofSeconds(30), Duration.ofSeconds(10));
+    Breaker mostlyFine = breaker(0.5, 4, Duration.ofSeconds(30), Duration.ofSeconds(10));
+    for (int i = 0; i < 40; i++) {
+      few.record(Outcome.FAILURE, false);
+      mostlyFine.record(i % 4 == 0 ? Outcome.FAILURE : Outcome.SUCCESS, false);
+      // 504s say the caller's deadline passed, no fault of the instance: they do not count.
+      mostlyFine.record(Outcome.IGNORED, false);
+      Thread.sleep(10);
+    }
+    assertThat(few.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(mostlyFine.state()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  @Test
+  void failuresOlderThanTheWindowNoLongerCount() throws InterruptedException {
+    Breaker b = breaker(0.5, 6, Duration.ofSeconds(30), Duration.ofMillis(500));
+    for (int i = 0; i < 4; i++) b.record(Outcome.FAILURE, false);
+    sleep(Duration.ofMillis(1200));
+    // Three new outcomes, two of them failures: the four old failures would have made it 6 of 7.
+    for (int i = 0; i < 3; i++) {
+      b.record(i == 0 ? Outcome.SUCCESS : Outcome.FAILURE, false);
+      sleep(STEP.multipliedBy(2));
+    }
+    assertThat(b.state()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  @Test
+  void afterTheOpenWindowOneTrialDecides() throws InterruptedException {
+    Duration open = Duration.ofSeconds(1);
+    Breaker b = breaker(0.5, 2, open, Duration.ofSeconds(10));
+    failUntilOpen(b);
+    assertThat(b.tryAcquire()).isEqualTo(Admission.REFUSED);
+    sleep(open.plusMillis(200));
+
+    // The trial goes; others wait for its outcome, and the balancer passes the instance over.
+    assertThat(b.tryAcquire()).isEqualTo(Admission.TRIAL);
     assertThat(b.mayAdmit()).isFalse();
-    assertThat(b.tryAcquire(t + 10 * S)).isEqualTo(Admission.REFUSED);
-    // an attempt admitted before the circuit opened does not decide
-    assertThat(b.record(t + 10 * S, Outcome.SUCCESS, false)).isNull();
-    // a failed trial opens it again for a whole window
-    assertThat(b.record(t + 10 * S, Outcome.FAILURE, true)).isEqualTo(State.OPEN);
-    assertThat(b.tryAcquire(t + 15 * S)).isEqualTo(Admission.REFUSED);
-    assertThat(b.tryAcquire(t + 20 * S)).isNotEqualTo(Admission.REFUSED);
-    // an ignored outcome (the caller's deadline) lets another trial go
-    assertThat(b.record(t + 20 * S, Outcome.IGNORED, true)).isNull();
-    assertThat(b.tryAcquire(t + 20 * S)).isNotEqualTo(Admission.REFUSED);
-    assertThat(b.record(t + 20 * S, Outcome.SUCCESS, true)).isEqualTo(State.CLOSED);
-    assertThat(b.tryAcquire(t + 20 * S)).isNotEqualTo(Admission.REFUSED);
-    // counting starts afresh: one failure is below the minimum
-    assertThat(b.record(t + 21 * S, Outcome.FAILURE, false)).isNull();
+    assertThat(b.tryAcquire()).isEqualTo(Admission.REFUSED);
+    // An attempt admitted before the circuit opened does not decide.
+    assertThat(b.record(Outcome.SUCCESS, false)).isNull();
+    assertThat(b.state()).isEqualTo(CircuitState.HALF_OPEN);
+    // A failed trial opens it again for a whole window.
+    assertThat(b.record(Outcome.FAILURE, true)).isEqualTo(CircuitState.OPEN);
+    assertThat(b.mayAdmit()).isTrue();
+    assertThat(b.tryAcquire()).isEqualTo(Admission.REFUSED);
+    sleep(open.plusMillis(200));
+
+    // An ignored outcome (the caller's deadline) decides nothing; another trial goes a window later.
+    assertThat(b.tryAcquire()).isEqualTo(Admission.TRIAL);
+    assertThat(b.record(Outcome.IGNORED, true)).isNull();
+    assertThat(b.mayAdmit()).isTrue();
+    sleep(open.plusMillis(200));
+    assertThat(b.tryAcquire()).isEqualTo(Admission.TRIAL);
+    assertThat(b.record(Outcome.SUCCESS, true)).isEqualTo(CircuitState.CLOSED);
+    assertThat(b.tryAcquire()).isEqualTo(Admission.ADMITTED);
   }
 }
