@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,6 +37,8 @@ final class Gateway {
   /** For {@code https} origins: the JDK's trusted CAs, host names checked. */
   private final SslContext originTls;
   private final ConcurrentHashMap<EventLoop, OriginPool> pools = new ConcurrentHashMap<>();
+  /** Resolves origin names for every loop's pool; closed with the gateway. */
+  final DnsAddressResolverGroup resolvers;
   private volatile RouteTable table = RouteTable.empty();
   private volatile Map<String, ServiceEndpoints> services = Map.of();
   private final Object writeLock = new Object();
@@ -45,6 +48,7 @@ final class Gateway {
     this.options = options;
     this.limits = options.limits();
     this.transport = transport;
+    this.resolvers = transport.resolvers();
     this.resources = new RouteResources(new Origins(), registry);
     this.accessLog = options.accessLog() ? new AccessLog() : null;
     this.tracing = Tracing.create(options.zipkinUrl());
@@ -107,7 +111,7 @@ final class Gateway {
   }
 
   OriginPool pool(EventLoop loop) {
-    return pools.computeIfAbsent(loop, l -> new OriginPool(l, transport, limits, originTls));
+    return pools.computeIfAbsent(loop, l -> new OriginPool(l, transport, resolvers, limits, originTls));
   }
 
   static SslContext defaultOriginTls() {

@@ -298,6 +298,7 @@ public final class GatewayServer implements AutoCloseable {
     if (tlsChannel != null) tlsChannel.close().syncUninterruptibly();
     if (management != null) management.stop().join();
     if (group != null) group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    gw.resolvers.close();
     if (snapshots != null) {
       snapshots.shutdown();
       try {

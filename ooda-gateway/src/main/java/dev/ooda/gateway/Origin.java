@@ -14,7 +14,7 @@ final class Origin {
   final String authority;
   /** Whether connections to it speak TLS (an {@code https} target). */
   final boolean tls;
-  /** Resolved once, when the origin is first named, never on the request path. */
+  /** Unresolved: each new connection resolves it through the gateway's DNS resolver, which follows the records' TTLs. */
   final InetSocketAddress address;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -27,7 +27,7 @@ final class Origin {
     this.port = port;
     this.tls = tls;
     this.authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-    this.address = new InetSocketAddress(host, port);
+    this.address = InetSocketAddress.createUnresolved(host, port);
   }
 
   int inFlight() {

@@ -11,6 +11,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,8 @@ final class OriginPool {
   private final int maxIdle;
   private final SslContext tls;
 
-  OriginPool(EventLoop loop, Transport transport, OriginLimits limits, SslContext tls) {
+  OriginPool(EventLoop loop, Transport transport, AddressResolverGroup<InetSocketAddress> resolvers, OriginLimits limits,
+             SslContext tls) {
     this.tls = tls;
     this.maxIdle = limits.maxIdlePerLoop();
     long idleMillis = limits.idleTimeout().toMillis();
@@ -33,6 +36,7 @@ final class OriginPool {
     this.bootstrap = new Bootstrap()
         .group(loop)
         .channel(transport.channel())
+        .resolver(resolvers)
         .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)

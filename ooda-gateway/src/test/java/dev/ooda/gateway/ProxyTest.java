@@ -108,6 +108,24 @@ class ProxyTest extends GatewayTestSupport {
   }
 
   @Test
+  void resolvesOriginNamesAndAnswers502ForANameThatDoesNotResolve() throws Exception {
+    TestOrigin o = origin("named");
+    GatewayServer g = gateway();
+    g.routes(yaml("""
+        kind: Route
+        name: named
+        spec: {match: {pathPrefix: /named}, to: [{url: "http://localhost:%d"}]}
+        ---
+        kind: Route
+        name: nowhere
+        spec: {match: {pathPrefix: /nowhere}, to: [{url: "http://no-such-origin.invalid:80"}], retry: {attempts: 0}}
+        """.formatted(o.port())));
+    assertThat(get(g, "/named/a").statusCode()).isEqualTo(200);
+    assertThat(o.seen).hasSize(1);
+    assertProblem(get(g, "/nowhere"), 502, "bad-gateway");
+  }
+
+  @Test
   void errorsAreProblemJson() throws Exception {
     TestOrigin slow = origin("slow");
     slow.handler((ex, body) -> {
