@@ -83,12 +83,22 @@ public final class Registry implements AutoCloseable {
     volatile Instance instance;
     volatile long renewedNanos;
     volatile long czxid;
+    /** The data version of the node that {@link #instance} was read from or written as. */
+    private int version;
 
+    /** {@code czxid}: the node just created, whose data version is 0. */
     Held(String service, Instance instance, long czxid) {
       this.service = service;
       this.instance = instance;
       this.czxid = czxid;
       this.renewedNanos = System.nanoTime();
+    }
+
+    /** Takes {@code i} unless a newer version is known: cache events may arrive after a later write. */
+    synchronized void update(Instance i, int dataVersion) {
+      if (dataVersion <= version) return;
+      instance = i;
+      version = dataVersion;
     }
   }
 
@@ -131,7 +141,7 @@ public final class Registry implements AutoCloseable {
       public void changed(ChildData n, Instance i) {
         // A status change made through another control node: keep the lease's copy current.
         Held h = held.get(i.id());
-        if (h != null && h.czxid == n.getStat().getCzxid()) h.instance = i;
+        if (h != null && h.czxid == n.getStat().getCzxid()) h.update(i, n.getStat().getVersion());
       }
 
       @Override
@@ -215,10 +225,7 @@ public final class Registry implements AutoCloseable {
         requireSession();
         h.renewedNanos = System.nanoTime();
         Instance want = r.toInstance(id, service, h.instance.status(), h.instance.registeredAtMillis());
-        if (!want.equals(h.instance)) {
-          write(service, id, want, -1);
-          h.instance = want;
-        }
+        if (!want.equals(h.instance)) h.update(want, write(service, id, want, -1));
         return new Result(h.instance, cache.lease(service), false);
       }
       requireNotElsewhere(service, id);
@@ -305,10 +312,7 @@ public final class Registry implements AutoCloseable {
       if (h != null) {
         requireService(service, id, h.service);
         Instance next = h.instance.withStatus(status);
-        if (!next.equals(h.instance)) {
-          write(service, id, next, -1);
-          h.instance = next;
-        }
+        if (!next.equals(h.instance)) h.update(next, write(service, id, next, -1));
         return next;
       }
       requireNotElsewhere(service, id);
@@ -539,9 +543,10 @@ public final class Registry implements AutoCloseable {
     }
   }
 
-  private void write(String service, String id, Instance inst, int version) {
+  /** Writes the instance's node; returns its new data version. */
+  private int write(String service, String id, Instance inst, int version) {
     try {
-      zk.setData().withVersion(version).forPath(path(service, id), ResourceCodec.toJsonBytes(inst));
+      return zk.setData().withVersion(version).forPath(path(service, id), ResourceCodec.toJsonBytes(inst)).getVersion();
     } catch (KeeperException.NoNodeException e) {
       throw notRegistered(service, id);
     } catch (KeeperException.BadVersionException e) {
