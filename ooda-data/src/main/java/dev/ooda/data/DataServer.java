@@ -4,8 +4,8 @@ import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Resource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,16 +100,18 @@ public final class DataServer implements AutoCloseable {
     }
   }
 
-  private final Options options;
   /** How long a keep-alive connection with nothing in flight stays open without traffic. */
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final byte[] HEALTHY = "{\"healthy\":true}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] STOPPING = "{\"healthy\":false}".getBytes(StandardCharsets.UTF_8);
 
+  private final Options options;
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Catalog catalog;
   private HttpServer server;
+  /** Set when closing begins: health checks then answer 503, so that traffic moves elsewhere. */
+  private volatile boolean stopping;
   private ScheduledExecutorService sweeper;
 
   public DataServer(Options options) {
@@ -120,10 +122,10 @@ public final class DataServer implements AutoCloseable {
   /** Binds the port and starts serving; namespaces may be pushed before or after. */
   public synchronized DataServer start() {
     if (server != null) return this;
+    stopping = false;
     String instance = options.instance() != null ? options.instance() : hostName();
     Router router = new DataApi(catalog, options.limits(), options.clock()).routes(new Router())
-        .get("/health", req -> CompletableFuture.completedFuture(server.closing()
-            ? Response.json(503, STOPPING) : Response.json(200, HEALTHY)))
+        .get("/health", req -> CompletableFuture.completedFuture(stopping ? Response.json(503, STOPPING) : Response.json(200, HEALTHY)))
         .get("/metrics", req -> CompletableFuture.completedFuture(
             new Response(200, PROMETHEUS_TEXT, meters.scrape().getBytes(StandardCharsets.UTF_8), List.of(), null)));
     AccessLog log = new AccessLog(instance, options.instance() == null, options.accessLog(), new RequestMetrics(meters, catalog::serves));
@@ -186,6 +188,7 @@ public final class DataServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (sweeper != null) sweeper.shutdownNow();
+    stopping = true;
     if (server != null) server.close();
     server = null;
     catalog.close();

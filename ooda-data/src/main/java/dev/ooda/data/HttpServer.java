@@ -100,11 +100,6 @@ final class HttpServer implements AutoCloseable {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
-  /** Whether the server is stopping: it then answers what it has and takes no more. */
-  boolean closing() {
-    return closing;
-  }
-
   /**
    * Stops taking connections at once and gives requests in flight up to 5 s to be answered;
    * a client that loses an answer retries with its idempotency key.

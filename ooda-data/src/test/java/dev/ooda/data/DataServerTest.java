@@ -56,6 +56,9 @@ class DataServerTest {
       problem(http.get("/nothing"), 404, "no such path");
       problem(http.patch("/v1/namespaces/x/kv/a", "{}"), 405, "PATCH");
       assertThat(http.get("/v1/namespaces").json().path("namespaces")).isEmpty();
+      assertThat(http.get("/health").json().path("healthy").asBoolean()).isTrue();
+      // The request timer counts the requests above, by route pattern.
+      assertThat(http.get("/metrics").body()).contains("ooda_data_requests_seconds_count{caller=\"\",method=\"GET\",namespace=\"\",route=\"/v1/namespaces\",status=\"200\"} 1");
     }
   }
 
