@@ -90,7 +90,7 @@ final class HttpServer implements AutoCloseable {
             }
           })
           .bind(port).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {   // a failed bind comes as a BindException, thrown unchecked
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
