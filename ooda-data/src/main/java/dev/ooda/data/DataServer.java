@@ -109,9 +109,8 @@ public final class DataServer implements AutoCloseable {
   private final Options options;
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Catalog catalog;
-  private HttpServer server;
-  /** Set when closing begins: health checks then answer 503, so that traffic moves elsewhere. */
-  private volatile boolean stopping;
+  /** Read by health checks on the event loops; null until bound. */
+  private volatile HttpServer server;
   private ScheduledExecutorService sweeper;
 
   public DataServer(Options options) {
@@ -122,10 +121,9 @@ public final class DataServer implements AutoCloseable {
   /** Binds the port and starts serving; namespaces may be pushed before or after. */
   public synchronized DataServer start() {
     if (server != null) return this;
-    stopping = false;
     String instance = options.instance() != null ? options.instance() : hostName();
     Router router = new DataApi(catalog, options.limits(), options.clock()).routes(new Router())
-        .get("/health", req -> CompletableFuture.completedFuture(stopping ? Response.json(503, STOPPING) : Response.json(200, HEALTHY)))
+        .get("/health", req -> CompletableFuture.completedFuture(closing() ? Response.json(503, STOPPING) : Response.json(200, HEALTHY)))
         .get("/metrics", req -> CompletableFuture.completedFuture(
             new Response(200, PROMETHEUS_TEXT, meters.scrape().getBytes(StandardCharsets.UTF_8), List.of(), null)));
     AccessLog log = new AccessLog(instance, options.instance() == null, options.accessLog(), new RequestMetrics(meters, catalog::serves));
@@ -140,6 +138,12 @@ public final class DataServer implements AutoCloseable {
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     LOG.info("data service listening on port {}", port());
     return this;
+  }
+
+  /** While closing, health checks answer 503, so that traffic moves elsewhere. */
+  private boolean closing() {
+    HttpServer s = server;
+    return s != null && s.closing();
   }
 
   /** The bound HTTP port. */
@@ -188,7 +192,6 @@ public final class DataServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (sweeper != null) sweeper.shutdownNow();
-    stopping = true;
     if (server != null) server.close();
     server = null;
     catalog.close();

@@ -96,6 +96,11 @@ final class HttpServer implements AutoCloseable {
     }
   }
 
+  /** Whether closing has begun: answers then say {@code Connection: close}. */
+  boolean closing() {
+    return closing;
+  }
+
   int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }

@@ -30,10 +30,13 @@ record Reply(int status, byte[] body, String etag, String location) {
   }
 
   Response toResponse(boolean replayed) {
-    List<String> h = new ArrayList<>(4);
-    if (etag != null) h.addAll(List.of("etag", etag));
-    if (location != null) h.addAll(List.of("location", location));
-    if (replayed) h.addAll(List.of("idempotent-replayed", "true"));
+    List<String> h = List.of();
+    if (etag != null || location != null || replayed) {
+      h = new ArrayList<>(6);
+      if (etag != null) h.addAll(List.of("etag", etag));
+      if (location != null) h.addAll(List.of("location", location));
+      if (replayed) h.addAll(List.of("idempotent-replayed", "true"));
+    }
     return new Response(status, body.length > 0 ? Response.JSON : null, body, h, null);
   }
 }
