@@ -25,7 +25,7 @@ final class DataCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".ooda",
-      description = "Where SQLite namespaces live (default ${DEFAULT-VALUE}).")
+      description = "Where SQLite namespaces and the access log live (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -37,6 +37,7 @@ final class DataCommand implements Callable<Integer> {
     String bad = dev.ooda.control.Registration.hostProblem(advertise);
     if (bad != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--advertise: " + bad);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
+      AccessLogs.writeTo(dataDir);
       CuratorFramework zk = p.add(ZooKeeperClients.connect(zookeeper));
       Roles.data(p, zk, port, dataDir, control, advertise);
       p.runUntilStopped("data service");
