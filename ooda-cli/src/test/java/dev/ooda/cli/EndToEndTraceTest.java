@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.server.annotation.Get;
-import dev.ooda.control.TestControl;
+import dev.ooda.testing.TestControl;
 import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.gateway.GatewayServer;
 import dev.ooda.kit.Kit;

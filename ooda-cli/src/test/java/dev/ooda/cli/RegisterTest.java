@@ -2,8 +2,8 @@ package dev.ooda.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ooda.control.Eventually;
-import dev.ooda.control.TestControl;
+import dev.ooda.testing.Eventually;
+import dev.ooda.testing.TestControl;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ooda.control.InstanceLease;
 import dev.ooda.control.Registration;
 import dev.ooda.control.RegistryClient;
-import dev.ooda.control.TestControl;
+import dev.ooda.testing.TestControl;
 import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.gateway.GatewayServer;
 import dev.ooda.model.Instance;

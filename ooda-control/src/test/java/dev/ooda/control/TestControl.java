@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import org.apache.curator.test.TestingServer;
 
 /**
- * A real ZooKeeper server and a control plane on loopback ephemeral ports, for tests of this module
- * and of the modules above it.
+ * A real ZooKeeper server and a control plane on loopback ephemeral ports, for this module's
+ * tests (the modules above use the same fixture from ooda-testing).
  */
 public final class TestControl implements AutoCloseable {
   public final TestingServer zookeeper;

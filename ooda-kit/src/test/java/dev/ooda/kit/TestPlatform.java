@@ -1,6 +1,6 @@
 package dev.ooda.kit;
 
-import dev.ooda.control.TestControl;
+import dev.ooda.testing.TestControl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

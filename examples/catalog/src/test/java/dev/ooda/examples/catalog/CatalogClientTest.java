@@ -3,7 +3,7 @@ package dev.ooda.examples.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ooda.control.TestControl;
+import dev.ooda.testing.TestControl;
 import dev.ooda.kit.Kit;
 import dev.ooda.kit.RemoteProblemException;
 import org.junit.jupiter.api.AfterEach;

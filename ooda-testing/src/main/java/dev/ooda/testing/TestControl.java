@@ -1,0 +1,57 @@
+package dev.ooda.testing;
+
+import dev.ooda.control.AdminToken;
+import dev.ooda.control.ControlClient;
+import dev.ooda.control.ControlPlane;
+import dev.ooda.control.Registry;
+import dev.ooda.control.RegistryClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * A real ZooKeeper server and a control plane on loopback ephemeral ports, for the tests of modules
+ * above the control plane and of services built on the kit.
+ */
+public final class TestControl implements AutoCloseable {
+  public final TestingServer zookeeper;
+  public final ControlPlane control;
+  public final Path dataDir;
+
+  private TestControl(TestingServer zookeeper, ControlPlane control, Path dataDir) {
+    this.zookeeper = zookeeper;
+    this.control = control;
+    this.dataDir = dataDir;
+  }
+
+  public static TestControl start() throws Exception {
+    return start(null);
+  }
+
+  /** With registry settings, e.g. a self-preservation threshold that a test can reach. */
+  public static TestControl start(Registry.Options registry) throws Exception {
+    TestingServer zk = new TestingServer(true);
+    Path dir = Files.createTempDirectory("ooda-control");
+    return new TestControl(zk, ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), dir).withRegistry(registry)), dir);
+  }
+
+  public String adminToken() {
+    return AdminToken.read(dataDir);
+  }
+
+  /** A client with the admin token. */
+  public ControlClient client() {
+    return new ControlClient(java.net.URI.create(control.url()), adminToken());
+  }
+
+  /** A registry client of this control plane. */
+  public RegistryClient registry() {
+    return new RegistryClient(java.net.URI.create(control.url()));
+  }
+
+  @Override
+  public void close() throws Exception {
+    control.close();
+    zookeeper.close();
+  }
+}
