@@ -23,6 +23,7 @@ final class ControlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ServeCommand.noteOldSpelling(spec);
     Ports.check("--port", port);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(port, zookeeper, dataDir));

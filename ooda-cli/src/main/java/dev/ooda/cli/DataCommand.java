@@ -32,6 +32,7 @@ final class DataCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ServeCommand.noteOldSpelling(spec);
     Ports.check("--port", port);
     // The same rule the registry applies, checked before anything starts.
     String bad = dev.ooda.control.Registration.hostProblem(advertise);

@@ -34,6 +34,7 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ServeCommand.noteOldSpelling(spec);
     Ports.check("--port", port);
     Ports.check("--management-port", managementPort);
     try (Platform p = new Platform(spec.commandLine().getOut())) {

@@ -1,18 +1,40 @@
 package dev.ooda.cli;
 
 import dev.ooda.model.ProblemException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code ooda} command. */
 @Command(
     name = "ooda",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT, // -h/--help on every subcommand
     versionProvider = Main.Version.class,
-    description = "A microservices platform: gateway, registry, data access, tracing, in one command.",
-    subcommands = {Up.class, ControlCommand.class, GatewayCommand.class, TracesCommand.class, DataCommand.class,
-        Apply.class, Get.class, Delete.class, Register.class, Drain.class, TraceCommand.class})
+    description = "A microservices platform: gateway, registry, data access, tracing, in one command.")
 public final class Main {
+  /** Every command, in the order {@code ooda --help} lists them. */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+  /** Spellings that still run but are not listed: roles were top-level commands, and so was {@code trace deps}. */
+  private static final Map<String, Supplier<Object>> OLD_SPELLINGS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("up", Up::new);
+    COMMANDS.put("apply", Apply::new);
+    COMMANDS.put("get", Get::new);
+    COMMANDS.put("delete", Delete::new);
+    COMMANDS.put("register", Register::new);
+    COMMANDS.put("drain", Drain::new);
+    COMMANDS.put("traces", TracesCommand::new);
+    COMMANDS.put("serve", ServeCommand::new);
+    OLD_SPELLINGS.put("control", ControlCommand::new);
+    OLD_SPELLINGS.put("gateway", GatewayCommand::new);
+    OLD_SPELLINGS.put("data", DataCommand::new);
+    OLD_SPELLINGS.put("trace", TracesCommand.Old::new);
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -20,7 +42,34 @@ public final class Main {
 
   /** Runs a command line and returns its exit code; errors are printed, never thrown. */
   public static int run(String... args) {
-    return run(new CommandLine(new Main()), args);
+    return run(commandLine(args.length > 0 ? args[0] : ""), args);
+  }
+
+  /** The whole command tree. */
+  static CommandLine commandLine() {
+    return commandLine("");
+  }
+
+  /**
+   * The command tree for a command line whose first word is {@code first}: when that names a
+   * command, that command alone, since building every command's model by reflection would be most
+   * of a short command's start.
+   */
+  static CommandLine commandLine(String first) {
+    CommandLine cl = new CommandLine(new Main());
+    if (COMMANDS.containsKey(first)) {
+      cl.addSubcommand(new CommandLine(COMMANDS.get(first).get()));
+    } else if (OLD_SPELLINGS.containsKey(first)) {
+      cl.addSubcommand(new CommandLine(OLD_SPELLINGS.get(first).get()));
+    } else {
+      COMMANDS.values().forEach(c -> cl.addSubcommand(new CommandLine(c.get())));
+      for (Supplier<Object> old : OLD_SPELLINGS.values()) {
+        CommandLine sub = new CommandLine(old.get());
+        sub.getCommandSpec().usageMessage().hidden(true);
+        cl.addSubcommand(sub);
+      }
+    }
+    return cl;
   }
 
   static int run(CommandLine cl, String... args) {

@@ -24,6 +24,10 @@ final class Register implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name, e.g. catalog.")
   String service;
 
+  // Its own help option: the inherited -V/--version would clash with the service version below.
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   @Option(names = "--version", required = true, paramLabel = "V", description = "The version it runs, e.g. v2 or 1.4.0.")
   String version;
 

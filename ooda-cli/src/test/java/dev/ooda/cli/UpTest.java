@@ -63,7 +63,7 @@ class UpTest {
     java.io.InputStream before = System.in;
     try {
       if (stdin != null) System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      CommandLine cl = new CommandLine(new Main());
+      CommandLine cl = Main.commandLine();
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
       int code = Main.run(cl, args);

@@ -1,5 +1,7 @@
 package dev.ooda.trace;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.model.Durations;
 import dev.ooda.model.Problem;
 import dev.ooda.model.ResourceCodec;
 import java.io.IOException;
@@ -11,9 +13,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import zipkin2.Span;
+import zipkin2.codec.SpanBytesDecoder;
 
 /**
- * Reads ooda's service views from a trace server, for the {@code ooda trace} commands.
+ * Reads traces and ooda's service views from a trace server, for the {@code ooda traces} commands.
  * Errors come back as {@link dev.ooda.model.ProblemException}.
  */
 public final class TraceClient {
@@ -37,7 +43,37 @@ public final class TraceClient {
         + "&step=" + encode(step), Red.class);
   }
 
+  /** The latest traces that {@code service} took part in, newest first; {@code lookback} as above. */
+  public List<List<Span>> traces(String service, String lookback, int limit) {
+    long lookbackMillis = lookback.chars().allMatch(Character::isDigit) ? Long.parseLong(lookback)
+        : Durations.parse(lookback).toMillis();
+    byte[] body = get("/api/v2/traces?serviceName=" + encode(service) + "&lookback=" + lookbackMillis
+        + "&endTs=" + System.currentTimeMillis() + "&limit=" + limit);
+    try {
+      List<List<Span>> traces = new ArrayList<>();
+      for (JsonNode trace : ResourceCodec.json().readTree(body)) {
+        traces.add(SpanBytesDecoder.JSON_V2.decodeList(ResourceCodec.json().writeValueAsBytes(trace)));
+      }
+      return traces;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the trace server answered traces that do not parse: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every span of one trace. */
+  public List<Span> trace(String traceId) {
+    return SpanBytesDecoder.JSON_V2.decodeList(get("/api/v2/trace/" + encode(traceId)));
+  }
+
   private <T> T get(String pathAndQuery, Class<T> type) {
+    try {
+      return ResourceCodec.json().readValue(get(pathAndQuery), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the trace server's answer does not parse: " + e.getMessage(), e);
+    }
+  }
+
+  private byte[] get(String pathAndQuery) {
     HttpRequest request = HttpRequest.newBuilder(base.resolve(pathAndQuery))
         .timeout(Duration.ofSeconds(30)).GET().build();
     try {
@@ -49,7 +85,7 @@ public final class TraceClient {
                 new String(response.body(), StandardCharsets.UTF_8));
         throw problem.toException();
       }
-      return ResourceCodec.json().readValue(response.body(), type);
+      return response.body();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reach the trace server at " + base + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
