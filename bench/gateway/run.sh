@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Side-by-side HTTP proxy benchmark: direct origin, nginx, haproxy and the ooda gateway, all in
-# front of the same origin (nginx serving a fixed 1 KiB file), driven by wrk over keep-alive.
+# Side-by-side HTTP proxy benchmark: nginx, haproxy and the ooda gateway, all in front of the same
+# origin (nginx serving a fixed 1 KiB file), driven by wrk over keep-alive. The gateway is measured
+# twice: inside `ooda up` as users run it (its defaults: access log on, spans to the in-process
+# collector at the default sampling), and alone (GatewayMain, access log off, like the peers).
+# Targets are measured in interleaved rounds, so that a change in the machine touches them all.
 #
 # Usage: bench/gateway/run.sh            (from the repository root, as root: it installs packages)
 # Parameters (environment):
-#   DURATION=20   seconds measured per target
-#   WARMUP=30     seconds of load before measuring each target (the JVM needs >= 30)
+#   ROUNDS=3      interleaved rounds
+#   DURATION=15   seconds measured per target and round
+#   WARMUP=30     seconds of load on each target before the first round (the JVM needs >= 30)
 #   THREADS=2 CONNECTIONS=64   wrk threads and keep-alive connections
-#   BASE_PORT=18090            ports BASE_PORT..BASE_PORT+4 are used
+#   BASE_PORT=18090            ports BASE_PORT..BASE_PORT+12 are used
+#   NGINX_USUAL=45000          nginx's usual requests/s here; ratios are refused below 70% of it
+#   FORCE=1                    measure even when the machine is not quiet (ratios still refused)
 #   SKIP_INSTALL=1             do not apt-get install
-# Smoke-run with tiny durations only, e.g. DURATION=1 WARMUP=1 bench/gateway/run.sh
+# Smoke-run with tiny durations only, e.g. ROUNDS=1 DURATION=1 WARMUP=1 FORCE=1 bench/gateway/run.sh
 set -euo pipefail
 
-DURATION=${DURATION:-20}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-30}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -22,6 +29,8 @@ NGINX_PORT=$((BASE_PORT + 1))
 HAPROXY_PORT=$((BASE_PORT + 2))
 OODA_PORT=$((BASE_PORT + 3))
 OODA_MGMT_PORT=$((BASE_PORT + 4))
+UP_GATEWAY_PORT=$((BASE_PORT + 5))
+NGINX_USUAL=${NGINX_USUAL:-45000}
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/bench/out/gateway
@@ -36,6 +45,15 @@ if [[ -z "${SKIP_INSTALL:-}" ]]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+
+# --- is the machine quiet? -------------------------------------------------------------------------
+LOAD=$(cut -d' ' -f1 /proc/loadavg)
+IDLE=$(vmstat 1 4 | awk 'NR > 3 { s += $15; n++ } END { printf "%.0f", s / n }')
+echo "machine: load average $LOAD (1 min), idle CPU $IDLE% over 3 s, $(nproc) cores"
+if awk -v l="$LOAD" -v i="$IDLE" 'BEGIN { exit !(l > 0.5 || i < 90) }'; then
+  echo "the machine is not quiet: a loaded machine squeezes every target toward the same number." >&2
+  [[ -n "${FORCE:-}" ]] || exit 1
+fi
 
 PIDS=()
 cleanup() {
@@ -122,7 +140,33 @@ CONF
 PIDS+=($!)
 wait_port "$HAPROXY_PORT"
 
-# --- ooda gateway ---------------------------------------------------------------------------------
+# --- ooda up, as users run it ---------------------------------------------------------------------
+# bin/ooda builds the jar and its class-data archive when needed, in one reactor run from this tree.
+bin/ooda --version >/dev/null
+UP_DIR=$(mktemp -d)
+bin/ooda up --data-dir "$UP_DIR/data" --zookeeper-port 0 --control-port 0 --traces-port 0 --data-port 0 \
+  --gateway-port "$UP_GATEWAY_PORT" --gateway-management-port 0 > "$OUT/ooda-up.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 600); do grep -q ' ready in ' "$OUT/ooda-up.log" && break; sleep 0.1; done
+CONTROL=$(awk '$1 == "control" {print $2}' "$OUT/ooda-up.log")
+cat > "$OUT/up-routes.yaml" <<CONF
+kind: Service
+name: origin
+spec:
+  endpoints: [{url: "http://127.0.0.1:$ORIGIN_PORT"}]
+---
+kind: Route
+name: bench
+spec:
+  match: {pathPrefix: /}
+  to: [{service: origin}]
+CONF
+bin/ooda apply -f "$OUT/up-routes.yaml" --server "$CONTROL" --data-dir "$UP_DIR/data" >/dev/null
+for _ in $(seq 1 100); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$UP_GATEWAY_PORT/") == 200 ]] && break; sleep 0.1
+done
+
+# --- the gateway alone -----------------------------------------------------------------------------
 # One reactor run, so that ooda-model comes from this tree and not from a stale local repository.
 ./mvnw -q -pl ooda-gateway -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=runtime >/dev/null
@@ -141,14 +185,12 @@ cat > "$OUT/logback.xml" <<'CONF'
   <root level="WARN"><appender-ref ref="OUT"/></root>
 </configuration>
 CONF
-START_NS=$(date +%s%N)
 java -Xms1g -Xmx1g -Dlogback.configurationFile="$OUT/logback.xml" \
   -cp "ooda-gateway/target/ooda-gateway-0.1.0-SNAPSHOT.jar:$(cat "$OUT/cp.txt")" dev.ooda.gateway.GatewayMain \
   --host 127.0.0.1 --port "$OODA_PORT" --management-port "$OODA_MGMT_PORT" --routes "$OUT/routes.yaml" \
   --no-access-log --io-threads 2 > "$OUT/ooda.log" 2>&1 &
 PIDS+=($!)
 wait_port "$OODA_PORT"
-READY_NS=$(date +%s%N)
 
 # --- measuring ------------------------------------------------------------------------------------
 # Prints "rps p50_ms p99_ms" for one wrk run.
@@ -162,46 +204,50 @@ measure() {
     END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
 }
 
-# Cold start: one-second wrk runs from the moment the port opens; they are also ooda's warm-up.
-: > "$OUT/ooda-coldstart.txt"
-ELAPSED=0
-while (( ELAPSED < WARMUP )); do
-  read -r rps _ _ < <(measure "http://127.0.0.1:$OODA_PORT/" 1)
-  t=$(( ($(date +%s%N) - START_NS) / 1000000 ))
-  echo "$t $rps" >> "$OUT/ooda-coldstart.txt"
-  ELAPSED=$((ELAPSED + 1))
+TARGETS=(nginx haproxy ooda-up ooda-alone)
+declare -A PORT=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [ooda-up]=$UP_GATEWAY_PORT [ooda-alone]=$OODA_PORT)
+for t in "${TARGETS[@]}"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[$t]}/")
+  [[ $code == 200 ]] || { echo "$t answers $code, not 200" >&2; exit 1; }
 done
+for t in "${TARGETS[@]}"; do measure "http://127.0.0.1:${PORT[$t]}/" "$WARMUP" >/dev/null; done
 
-declare -A RPS P50 P99
-for target in direct nginx haproxy ooda; do
-  case $target in
-    direct) port=$ORIGIN_PORT ;;
-    nginx) port=$NGINX_PORT ;;
-    haproxy) port=$HAPROXY_PORT ;;
-    ooda) port=$OODA_PORT ;;
-  esac
-  url="http://127.0.0.1:$port/"
-  if [[ $target != ooda ]]; then measure "$url" "$WARMUP" >/dev/null; fi
-  read -r r p5 p9 < <(measure "$url" "$DURATION")
-  RPS[$target]=$r; P50[$target]=$p5; P99[$target]=$p9
+: > "$OUT/rounds.txt"
+printf "%-6s %-11s %12s %10s %10s\n" round target "requests/s" "p50 ms" "p99 ms"
+for round in $(seq 1 "$ROUNDS"); do
+  for t in "${TARGETS[@]}"; do
+    read -r r p5 p9 < <(measure "http://127.0.0.1:${PORT[$t]}/" "$DURATION")
+    printf "%-6s %-11s %12s %10s %10s\n" "$round" "$t" "$r" "$p5" "$p9"
+    echo "$round $t $r $p5 $p9" >> "$OUT/rounds.txt"
+  done
 done
 
 echo
-printf "%-8s %12s %10s %10s\n" target "requests/s" "p50 ms" "p99 ms"
-for target in direct nginx haproxy ooda; do
-  printf "%-8s %12s %10s %10s\n" "$target" "${RPS[$target]}" "${P50[$target]}" "${P99[$target]}"
-done
-echo
-awk -v o="${RPS[ooda]}" -v n="${RPS[nginx]}" -v op="${P99[ooda]}" -v np="${P99[nginx]}" 'BEGIN {
-  t = n > 0 ? o / n : 0; l = np > 0 ? op / np : 0;
-  printf("ooda/nginx throughput: %.2f (target >= 0.80) %s\n", t, (t >= 0.8) ? "ok" : "MISSED");
-  printf("ooda/nginx p99:        %.2f (target <= 1.50) %s\n", l, (l <= 1.5) ? "ok" : "MISSED") }'
-STEADY=${RPS[ooda]}
-READY_MS=$(( (READY_NS - START_NS) / 1000000 ))
-awk -v steady="$STEADY" -v ready="$READY_MS" '
-  (found == 0) && ($2 >= 0.9 * steady) { found = 1; at = $1 }
+# Ratios per round (ooda against nginx of the same round), then their medians.
+awk -v usual="$NGINX_USUAL" '
+  { rps[$1, $2] = $3; p99[$1, $2] = $5; if ($1 > rounds) rounds = $1 }
+  function median(a, n,   i, j, t) {
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
   END {
-    printf("ooda cold start: port open after %d ms; ", ready)
-    if (found) printf("90%% of steady throughput (%d req/s) after %d ms\n", steady, at)
-    else printf("90%% of steady throughput not reached in the %d s warm-up\n", NR)
-  }' "$OUT/ooda-coldstart.txt"
+    for (r = 1; r <= rounds; r++) ng[r] = rps[r, "nginx"]
+    nginx = median(ng, rounds)
+    printf("nginx median %d requests/s (usual here: %d)\n", nginx, usual)
+    split("ooda-up ooda-alone haproxy", names, " ")
+    for (k = 1; k <= 3; k++) {
+      name = names[k]
+      line = sprintf("%-10s throughput x nginx:", name)
+      for (r = 1; r <= rounds; r++) { t[r] = rps[r, name] / rps[r, "nginx"]; l[r] = p99[r, name] / p99[r, "nginx"]; line = line sprintf(" %.2f", t[r]) }
+      line = line "   p99 x nginx:"
+      for (r = 1; r <= rounds; r++) line = line sprintf(" %.2f", l[r])
+      mt = median(t, rounds); ml = median(l, rounds)
+      if (name != "haproxy") line = line sprintf("   median %.2f / %.2f  targets >= 0.80 / <= 1.50: %s", mt, ml, (mt >= 0.8 && ml <= 1.5) ? "met" : "MISSED")
+      else line = line sprintf("   median %.2f / %.2f", mt, ml)
+      print line
+    }
+    if (nginx < 0.7 * usual) {
+      printf("REFUSED: nginx ran at %d requests/s, far below its usual %d: the machine was not quiet and these ratios say little\n", nginx, usual)
+      exit 2
+    }
+  }' "$OUT/rounds.txt"
