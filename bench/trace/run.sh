@@ -29,10 +29,11 @@ mkdir -p "$OUT"
 cd "$ROOT"
 
 echo "building ooda-trace and the load generator"
-./mvnw -q -pl ooda-trace -am -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$OUT/ooda.cp"
-./mvnw -q -f bench/trace/pom.xml -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$OUT/load.cp"
-OODA_CP="$ROOT/ooda-trace/target/classes:$(cat "$OUT/ooda.cp")"
-LOAD_CP="$ROOT/bench/trace/target/classes:$(cat "$OUT/load.cp")"
+# One reactor run builds the load generator with the modules of this tree (nothing from ~/.m2's dev/ooda).
+./mvnw -q -pl bench -am -Dmaven.test.skip=true package dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$OUT/bench.cp" >/dev/null
+OODA_CP="$ROOT/bench/target/classes:$(cat "$OUT/bench.cp")"
+LOAD_CP="$OODA_CP"
 
 ZIPKIN_JAR="$OUT/zipkin-server-$ZIPKIN_VERSION-exec.jar"
 if [[ ! -s "$ZIPKIN_JAR" ]]; then
