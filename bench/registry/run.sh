@@ -14,7 +14,7 @@ mkdir -p "$out/classes"
 cd "$root"
 ./mvnw -q -pl ooda-control -am install -DskipTests
 ./mvnw -q -pl ooda-control dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt"
-cp="$root/ooda-control/target/classes:$root/ooda-model/target/classes:$(cat "$out/cp.txt")"
+cp="$root/ooda-control/target/classes:$root/ooda-control-client/target/classes:$root/ooda-model/target/classes:$(cat "$out/cp.txt")"
 javac -d "$out/classes" -cp "$cp" "$root"/bench/registry/src/*.java
 exec java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Dlogback.configurationFile="$root/bench/registry/logback.xml" \
   -cp "$out/classes:$cp" RegistryBench "$@"

@@ -3,9 +3,9 @@ package dev.ooda.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.ooda.control.InstanceLease;
-import dev.ooda.control.Registration;
-import dev.ooda.control.RegistryClient;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
 import dev.ooda.testing.TestControl;
 import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.gateway.GatewayServer;
@@ -63,7 +63,7 @@ class RollingReplacementTest {
       for (int i = 0; i < 3; i++) {
         Origin o = Origin.start("old-" + i);
         origins.add(o);
-        leases.add(registry.register("catalog", Registration.of("127.0.0.1", o.port())));
+        leases.add(registry.register("catalog", InstanceRegistration.of("127.0.0.1", o.port())));
       }
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/items");
@@ -100,7 +100,7 @@ class RollingReplacementTest {
       // Replace each instance: start the new one, drain the old, let in-flight requests finish, stop it.
       for (int i = 0; i < 3; i++) {
         Origin fresh = Origin.start("new-" + i);
-        InstanceLease freshLease = registry.register("catalog", Registration.of("127.0.0.1", fresh.port()));
+        InstanceLease freshLease = registry.register("catalog", InstanceRegistration.of("127.0.0.1", fresh.port()));
         Thread.sleep(300);
         InstanceLease old = leases.get(i);
         registry.setStatus("catalog", old.id(), Instance.Status.DRAINING);

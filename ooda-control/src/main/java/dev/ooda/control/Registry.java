@@ -2,6 +2,9 @@ package dev.ooda.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ooda.control.client.InstanceCache;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.ZooKeeperLayout;
 import dev.ooda.model.Instance;
 import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Names;
@@ -46,10 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Registry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
-  static final String ROOT = "/registry";
-  static final String INSTANCES = ROOT + "/instances";
-  static final String REMOVED = ROOT + "/removed";
-  static final String NODES = ROOT + "/nodes";
   private static final long KEEP_NOTES_MILLIS = 60_000;
   private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -123,7 +122,7 @@ public final class Registry implements AutoCloseable {
     for (int i = 0; i < locks.length; i++) locks[i] = new Object();
     this.guard = new SelfPreservation(options.selfPreservationThreshold(), options.selfPreservationMinimum(),
         options.selfPreservationWindow().toMillis());
-    for (String p : List.of(INSTANCES, REMOVED, NODES)) {
+    for (String p : List.of(ZooKeeperLayout.INSTANCES, ZooKeeperLayout.REMOVALS, ZooKeeperLayout.CONTROL_NODES)) {
       try {
         zk.create().creatingParentsIfNeeded().forPath(p, new byte[0]);
       } catch (KeeperException.NodeExistsException ignored) {
@@ -147,7 +146,7 @@ public final class Registry implements AutoCloseable {
       @Override
       public void deleted(ChildData old) {
         // Removed through another control node, or taken over by one: this node holds it no more.
-        String[] at = InstanceCache.serviceAndId(old.getPath(), INSTANCES);
+        String[] at = ZooKeeperLayout.serviceAndId(old.getPath());
         Held h = at == null ? null : held.get(at[1]);
         if (h != null && h.czxid == old.getStat().getCzxid() && old.getStat().getEphemeralOwner() == session
             && held.remove(at[1], h)) {
@@ -198,7 +197,7 @@ public final class Registry implements AutoCloseable {
   // ---- registration ----
 
   /** Registers a new instance under a fresh id. */
-  public Result register(String service, Registration r) {
+  public Result register(String service, InstanceRegistration r) {
     checkName("service", service);
     r.check();
     String id;
@@ -214,7 +213,7 @@ public final class Registry implements AutoCloseable {
    * control node died. A renewal keeps the status; a registration takes the one in {@code r}, or
    * the last one any node saw, or UP.
    */
-  public Result put(String service, String id, Registration r) {
+  public Result put(String service, String id, InstanceRegistration r) {
     checkName("service", service);
     checkId(id);
     r.check();
@@ -245,7 +244,7 @@ public final class Registry implements AutoCloseable {
    * Renews in memory when this node holds the lease and {@code r} changes nothing; null when the
    * full {@link #put} is needed. Never blocks: the API calls it on the event loop.
    */
-  Result tryRenew(String service, String id, Registration r) {
+  Result tryRenew(String service, String id, InstanceRegistration r) {
     Held h = held.get(id);
     if (h == null || !h.service.equals(service) || sessionLost) return null;
     if (!r.toInstance(id, service, h.instance.status(), h.instance.registeredAtMillis()).equals(h.instance)) return null;
@@ -319,8 +318,7 @@ public final class Registry implements AutoCloseable {
       for (int attempt = 0; attempt < 5; attempt++) {
         try {
           Stat s = new Stat();
-          Instance cur = InstanceCache.decode(new ChildData(path(service, id), s,
-              zk.getData().storingStatIn(s).forPath(path(service, id))));
+          Instance cur = ZooKeeperLayout.readInstance(zk.getData().storingStatIn(s).forPath(path(service, id)));
           if (cur == null) throw new IllegalStateException("unreadable instance at " + path(service, id));
           Instance next = cur.withStatus(status);
           if (!next.equals(cur)) write(service, id, next, s.getVersion());
@@ -347,9 +345,9 @@ public final class Registry implements AutoCloseable {
   public List<JsonNode> nodes() {
     try {
       List<JsonNode> out = new ArrayList<>();
-      for (String n : zk.getChildren().forPath(NODES)) {
+      for (String n : zk.getChildren().forPath(ZooKeeperLayout.CONTROL_NODES)) {
         try {
-          out.add(ResourceCodec.json().readTree(zk.getData().forPath(NODES + "/" + n)));
+          out.add(ResourceCodec.json().readTree(zk.getData().forPath(ZooKeeperLayout.controlNode(n))));
         } catch (KeeperException.NoNodeException gone) {
           // stopped meanwhile
         }
@@ -415,7 +413,7 @@ public final class Registry implements AutoCloseable {
 
   private void dropOldNotes() {
     try {
-      for (String p : cache.notesBefore(System.currentTimeMillis() - KEEP_NOTES_MILLIS)) {
+      for (String p : cache.removalNotesBefore(System.currentTimeMillis() - KEEP_NOTES_MILLIS)) {
         zk.delete().quietly().forPath(p);
       }
     } catch (Exception e) {
@@ -456,7 +454,7 @@ public final class Registry implements AutoCloseable {
         try {
           Stat s = new Stat();
           zk.create().storingStatIn(s).creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-              .forPath(path(h.service, id), ResourceCodec.toJsonBytes(h.instance));
+              .forPath(path(h.service, id), ZooKeeperLayout.instanceData(h.instance));
           h.czxid = s.getCzxid();
           restored++;
         } catch (KeeperException.NodeExistsException exists) {
@@ -495,7 +493,7 @@ public final class Registry implements AutoCloseable {
     SelfPreservation.State s = guard.state();
     n.putObject("selfPreservation").put("active", s.active()).put("sinceMillis", s.sinceMillis());
     byte[] data = ResourceCodec.toJsonBytes(n);
-    String p = NODES + "/" + node;
+    String p = ZooKeeperLayout.controlNode(node);
     Stat stat = zk.checkExists().forPath(p);
     if (stat == null) {
       zk.create().withMode(CreateMode.EPHEMERAL).forPath(p, data);
@@ -513,7 +511,7 @@ public final class Registry implements AutoCloseable {
   /** Creates the instance's node in this node's session, taking it over from another session if needed. */
   private long create(String service, String id, Instance inst) {
     String p = path(service, id);
-    byte[] data = ResourceCodec.toJsonBytes(inst);
+    byte[] data = ZooKeeperLayout.instanceData(inst);
     try {
       for (int attempt = 0; attempt < 5; attempt++) {
         try {
@@ -546,7 +544,7 @@ public final class Registry implements AutoCloseable {
   /** Writes the instance's node; returns its new data version. */
   private int write(String service, String id, Instance inst, int version) {
     try {
-      return zk.setData().withVersion(version).forPath(path(service, id), ResourceCodec.toJsonBytes(inst)).getVersion();
+      return zk.setData().withVersion(version).forPath(path(service, id), ZooKeeperLayout.instanceData(inst)).getVersion();
     } catch (KeeperException.NoNodeException e) {
       throw notRegistered(service, id);
     } catch (KeeperException.BadVersionException e) {
@@ -558,12 +556,11 @@ public final class Registry implements AutoCloseable {
 
   /** Deletes the instance's node and writes a removal note, in one transaction. */
   private void remove(String service, String id) {
-    ObjectNode note = ResourceCodec.json().createObjectNode().put("service", service).put("id", id);
     try {
       zk.transaction().forOperations(
           zk.transactionOp().delete().forPath(path(service, id)),
           zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-              .forPath(REMOVED + "/r-", ResourceCodec.toJsonBytes(note)));
+              .forPath(ZooKeeperLayout.removalPrefix(), ZooKeeperLayout.removalData(service, id)));
     } catch (KeeperException.NoNodeException e) {
       throw notRegistered(service, id);
     } catch (Exception e) {
@@ -619,8 +616,8 @@ public final class Registry implements AutoCloseable {
     return locks[(id.hashCode() & 0x7fffffff) % locks.length];
   }
 
-  static String path(String service, String id) {
-    return INSTANCES + "/" + service + "/" + id;
+  private static String path(String service, String id) {
+    return ZooKeeperLayout.instance(service, id);
   }
 
   private String newId() {

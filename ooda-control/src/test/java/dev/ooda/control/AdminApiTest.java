@@ -1,5 +1,6 @@
 package dev.ooda.control;
 
+import dev.ooda.control.client.ControlClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

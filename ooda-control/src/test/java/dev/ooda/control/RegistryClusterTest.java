@@ -1,5 +1,8 @@
 package dev.ooda.control;
 
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ooda.model.Instance;
@@ -27,7 +30,7 @@ class RegistryClusterTest {
         control.store().apply(ResourceCodec.readYaml("kind: Service\nname: ledger\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n"));
         RegistryClient client = new RegistryClient(URI.create(control.url()));
         List<InstanceLease> leases = new ArrayList<>();
-        for (int i = 0; i < 10; i++) leases.add(client.register("ledger", Registration.of("10.6.0." + (i + 1), 8080)));
+        for (int i = 0; i < 10; i++) leases.add(client.register("ledger", InstanceRegistration.of("10.6.0." + (i + 1), 8080)));
         List<String> ids = leases.stream().map(InstanceLease::id).toList();
         Eventually.within(WAIT, () -> assertThat(w.ids("ledger")).containsExactlyInAnyOrderElementsOf(ids));
         int mark = w.updates.size();
@@ -40,7 +43,7 @@ class RegistryClusterTest {
         for (int i = 0; i < 5; i++) {
           for (int attempt = 0; attempt < 40; attempt++) {
             try {
-              InstanceLease l = client.register("ledger", Registration.of("10.6.1." + (i + 1), 8080));
+              InstanceLease l = client.register("ledger", InstanceRegistration.of("10.6.1." + (i + 1), 8080));
               leases.add(l);
               added.add(l.id());
               break;

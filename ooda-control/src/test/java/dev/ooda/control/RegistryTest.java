@@ -1,5 +1,8 @@
 package dev.ooda.control;
 
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.ZooKeeperLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,7 +111,7 @@ class RegistryTest {
   @Test
   void aLeaseWithoutHeartbeatsExpiresAndWatchersDropIt() throws Exception {
     apply("kind: Service\nname: short\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n");
-    try (InstanceLease kept = t.registry().register("short", Registration.of("10.0.1.1", 8080))) {
+    try (InstanceLease kept = t.registry().register("short", InstanceRegistration.of("10.0.1.1", 8080))) {
       String silent = register("short", "{\"host\": \"10.0.1.2\", \"port\": 8080}");
       Eventually.within(WAIT, () -> assertThat(w.ids("short")).containsExactlyInAnyOrder(kept.id(), silent));
       Eventually.within(WAIT, () -> assertThat(w.ids("short")).containsExactly(kept.id()));
@@ -141,7 +144,7 @@ class RegistryTest {
   @Test
   void drainingStopsNewTrafficAndHeartbeatsDoNotUndoIt() throws Exception {
     apply("kind: Service\nname: drained\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n");
-    try (InstanceLease lease = t.registry().register("drained", Registration.of("10.0.3.1", 8080))) {
+    try (InstanceLease lease = t.registry().register("drained", InstanceRegistration.of("10.0.3.1", 8080))) {
       Eventually.within(WAIT, () -> assertThat(w.of("drained")).singleElement().satisfies(i -> assertThat(i.takesTraffic()).isTrue()));
       HttpResponse<String> r = call("PUT", "/services/drained/instances/" + lease.id() + "/status", "{\"status\": \"DRAINING\"}");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -242,7 +245,7 @@ class RegistryTest {
   void badInputIsRefusedWithAProblemNamingTheFieldAndNothingChanges() throws Exception {
     String keep = register("bad-a", "{\"host\": \"10.0.5.1\", \"port\": 8080}");
     Eventually.within(WAIT, () -> assertThat(w.ids("bad-a")).containsExactly(keep));
-    List<String> znodesBefore = t.control.zookeeper().getChildren().forPath("/registry/instances/bad-a");
+    List<String> znodesBefore = t.control.zookeeper().getChildren().forPath(ZooKeeperLayout.instances("bad-a"));
     int updatesBefore = w.updates.size();
 
     record Case(String method, String path, String body, int status, String expected) {}
@@ -280,9 +283,9 @@ class RegistryTest {
       assertThat(r.body()).as(c.expected()).contains(c.expected()).doesNotContain("Exception", "at dev.ooda");
     }
 
-    assertThat(t.control.zookeeper().getChildren().forPath("/registry/instances/bad-a")).isEqualTo(znodesBefore);
-    assertThat(t.control.zookeeper().checkExists().forPath("/registry/instances/bad-b")).isNull();
-    assertThat(t.control.zookeeper().checkExists().forPath("/registry/instances/nope")).isNull();
+    assertThat(t.control.zookeeper().getChildren().forPath(ZooKeeperLayout.instances("bad-a"))).isEqualTo(znodesBefore);
+    assertThat(t.control.zookeeper().checkExists().forPath(ZooKeeperLayout.instances("bad-b"))).isNull();
+    assertThat(t.control.zookeeper().checkExists().forPath(ZooKeeperLayout.instances("nope"))).isNull();
     assertThat(w.of("bad-a")).singleElement().satisfies(i -> {
       assertThat(i.id()).isEqualTo(keep);
       assertThat(i.status()).isEqualTo(Instance.Status.UP);

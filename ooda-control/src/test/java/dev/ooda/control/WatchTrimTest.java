@@ -1,7 +1,8 @@
 package dev.ooda.control;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.ooda.control.client.ControlClient;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ooda.model.ProblemException;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.common.HttpResponse;
 import dev.ooda.control.ControlPlane;
-import dev.ooda.control.RegistryClient;
+import dev.ooda.control.client.RegistryClient;
 import dev.ooda.model.Instance;
 import java.net.URI;
 import java.nio.file.Files;
