@@ -1,9 +1,9 @@
 package dev.ooda.control;
 
-import dev.ooda.control.client.ControlClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.control.client.ControlClient;
 import dev.ooda.model.ProblemException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.ooda.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ooda.control.client.InstanceLease;
 import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.control.client.RegistryClient;
 import dev.ooda.control.client.ZooKeeperLayout;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package dev.ooda.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ooda.control.client.InstanceCache;
 import dev.ooda.control.client.InstanceLease;
 import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.control.client.RegistryClient;
 import dev.ooda.control.client.ZooKeeperClients;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.ooda.model.Instance;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.ooda.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ooda.control.client.InstanceLease;
 import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.control.client.RegistryClient;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.ooda.model.Instance;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;

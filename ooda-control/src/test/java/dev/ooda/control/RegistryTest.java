@@ -1,11 +1,11 @@
 package dev.ooda.control;
 
-import dev.ooda.control.client.InstanceLease;
-import dev.ooda.control.client.InstanceRegistration;
-import dev.ooda.control.client.ZooKeeperLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.ZooKeeperLayout;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Names;
 import dev.ooda.model.ResourceCodec;

@@ -1,10 +1,10 @@
 package dev.ooda.control;
 
-import dev.ooda.control.client.ZooKeeperClients;
-import dev.ooda.control.client.ZooKeeperLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ooda.control.client.ZooKeeperClients;
+import dev.ooda.control.client.ZooKeeperLayout;
 import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Kinds;
 import dev.ooda.model.ProblemException;

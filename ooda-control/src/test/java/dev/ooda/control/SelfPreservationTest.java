@@ -1,11 +1,11 @@
 package dev.ooda.control;
 
-import dev.ooda.control.client.InstanceLease;
-import dev.ooda.control.client.InstanceRegistration;
-import dev.ooda.control.client.RegistryClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,6 @@ import dev.ooda.model.Instance;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -41,8 +40,9 @@ class ControlPlaneRegistryTest {
   @Test
   void registersOverHttpAndIsFoundThroughZooKeeper() {
     OodaService s = catalog(Duration.ofMillis(50));
-    List<Instance> listed = registry.instances("catalog");
-    assertThat(listed).singleElement().satisfies(i -> {
+    // The control plane lists what its ZooKeeper watch has seen, a moment after it acknowledged the registration.
+    Eventually.until("the registry lists the instance", () -> !registry.instances("catalog").isEmpty());
+    assertThat(registry.instances("catalog")).singleElement().satisfies(i -> {
       assertThat(i.id()).isEqualTo(s.instanceId());
       assertThat(i.port()).isEqualTo(s.port());
       assertThat(i.version()).isEqualTo("v2");
@@ -95,8 +95,9 @@ class ControlPlaneRegistryTest {
     try (ControlPlane late = ControlPlane.start(new ControlPlane.Options(port,
         platform.control.zookeeper.getConnectString(), Files.createTempDirectory("ooda-late")))) {
       Eventually.until("the instance registers", () -> s.instanceId() != null);
-      assertThat(new RegistryClient(URI.create(late.url())).instances("early"))
-          .extracting(Instance::id).containsExactly(s.instanceId());
+      RegistryClient lateRegistry = new RegistryClient(URI.create(late.url()));
+      Eventually.until("the late node lists it", () -> !lateRegistry.instances("early").isEmpty());
+      assertThat(lateRegistry.instances("early")).extracting(Instance::id).containsExactly(s.instanceId());
       s.close();
     }
   }
