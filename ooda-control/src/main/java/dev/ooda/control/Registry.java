@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.state.ConnectionState;
@@ -59,10 +60,21 @@ public final class Registry implements AutoCloseable {
    *                                  of expiries cannot tell a partition from a restart); default 10
    * @param selfPreservationWindow    the window; default one minute
    * @param sweepInterval             how often leases are checked for expiry; default 500 ms
+   * @param ticker                    the time leases are measured in, in nanoseconds; default
+   *                                  {@link System#nanoTime()}, a ticker that tests move by hand
    */
   public record Options(double selfPreservationThreshold, int selfPreservationMinimum, Duration selfPreservationWindow,
-                        Duration sweepInterval) {
+                        Duration sweepInterval, LongSupplier ticker) {
     public static final Options DEFAULTS = new Options(0.15, 10, Duration.ofMinutes(1), Duration.ofMillis(500));
+
+    public Options(double selfPreservationThreshold, int selfPreservationMinimum, Duration selfPreservationWindow,
+                   Duration sweepInterval) {
+      this(selfPreservationThreshold, selfPreservationMinimum, selfPreservationWindow, sweepInterval, System::nanoTime);
+    }
+
+    public Options withTicker(LongSupplier t) {
+      return new Options(selfPreservationThreshold, selfPreservationMinimum, selfPreservationWindow, sweepInterval, t);
+    }
   }
 
   /**
@@ -86,11 +98,11 @@ public final class Registry implements AutoCloseable {
     private int version;
 
     /** {@code czxid}: the node just created, whose data version is 0. */
-    Held(String service, Instance instance, long czxid) {
+    Held(String service, Instance instance, long czxid, long nowNanos) {
       this.service = service;
       this.instance = instance;
       this.czxid = czxid;
-      this.renewedNanos = System.nanoTime();
+      this.renewedNanos = nowNanos;
     }
 
     /** Takes {@code i} unless a newer version is known: cache events may arrive after a later write. */
@@ -222,7 +234,7 @@ public final class Registry implements AutoCloseable {
       if (h != null) {
         requireService(service, id, h.service);
         requireSession();
-        h.renewedNanos = System.nanoTime();
+        h.renewedNanos = nanos();
         Instance want = r.toInstance(id, service, h.instance.status(), h.instance.registeredAtMillis());
         if (!want.equals(h.instance)) h.update(want, write(service, id, want, -1));
         return new Result(h.instance, cache.lease(service), false);
@@ -233,7 +245,7 @@ public final class Registry implements AutoCloseable {
       Instance.Status status = r.status() != null ? r.status() : seen != null ? seen.status() : Instance.Status.UP;
       long since = seen != null ? seen.registeredAtMillis() : System.currentTimeMillis();
       Instance inst = r.toInstance(id, service, status, since);
-      Held next = new Held(service, inst, create(service, id, inst));
+      Held next = new Held(service, inst, create(service, id, inst), nanos());
       held.put(id, next);
       log.debug("registered {} of {} at {}", id, service, inst.authority());
       return new Result(inst, cache.lease(service), true);
@@ -248,7 +260,7 @@ public final class Registry implements AutoCloseable {
     Held h = held.get(id);
     if (h == null || !h.service.equals(service) || sessionLost) return null;
     if (!r.toInstance(id, service, h.instance.status(), h.instance.registeredAtMillis()).equals(h.instance)) return null;
-    h.renewedNanos = System.nanoTime();
+    h.renewedNanos = nanos();
     return held.get(id) == h ? new Result(h.instance, cache.lease(service), false) : null;
   }
 
@@ -268,7 +280,7 @@ public final class Registry implements AutoCloseable {
     }
     requireService(service, id, h.service);
     requireSession();
-    h.renewedNanos = System.nanoTime();
+    h.renewedNanos = nanos();
     // An expiry may have taken it between the read and the renewal: then it must register again.
     if (held.get(id) != h) throw notRegistered(service, id);
     return new Result(h.instance, cache.lease(service), false);
@@ -371,7 +383,7 @@ public final class Registry implements AutoCloseable {
   private void sweep() {
     try {
       if (sessionLost || !zk.getZookeeperClient().isConnected()) return; // nothing could be written
-      long now = System.nanoTime();
+      long now = nanos();
       List<Map.Entry<String, Held>> overdue = new ArrayList<>();
       for (Map.Entry<String, Held> e : held.entrySet()) {
         if (overdue(e.getValue(), now)) overdue.add(e);
@@ -386,7 +398,7 @@ public final class Registry implements AutoCloseable {
         synchronized (lock(id)) {
           if (held.get(id) != h || !held.remove(id, h)) continue;
           // A renewal that raced with the removal above wins.
-          if (!overdue(h, System.nanoTime())) {
+          if (!overdue(h, nanos())) {
             held.put(id, h);
             continue;
           }
@@ -405,6 +417,15 @@ public final class Registry implements AutoCloseable {
     } catch (Exception e) {
       log.warn("lease sweep failed: {}", e.toString());
     }
+  }
+
+  /** Runs one sweep now, on the registry's thread, and returns when it is done: for tests that move the ticker. */
+  void sweepNow() throws Exception {
+    timer.submit(this::sweep).get(30, TimeUnit.SECONDS);
+  }
+
+  private long nanos() {
+    return options.ticker().getAsLong();
   }
 
   private boolean overdue(Held h, long now) {
@@ -450,7 +471,7 @@ public final class Registry implements AutoCloseable {
         if (held.get(id) != h) continue;
         // Heartbeats were refused while the session was away: that was this node's outage, not
         // the instance's, so its lease starts afresh rather than expiring on the next sweep.
-        h.renewedNanos = System.nanoTime();
+        h.renewedNanos = nanos();
         try {
           Stat s = new Stat();
           zk.create().storingStatIn(s).creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)

@@ -76,7 +76,10 @@ class InstanceCacheTest {
         int mark = w.updates.size();
 
         t.zookeeper.stop();
-        Thread.sleep(3_000);
+        Eventually.within(WAIT, () -> {
+          assertThat(w.zk.getZookeeperClient().isConnected()).isFalse();
+          assertThat(t.control.zookeeper().getZookeeperClient().isConnected()).isFalse();
+        });
         // Renewals live in the control node's memory: they need no ZooKeeper.
         assertThat(client.heartbeat("steady", a.id(), InstanceRegistration.of("10.4.0.1", 80)).registered()).isFalse();
         assertThat(w.of("steady")).hasSize(2);
