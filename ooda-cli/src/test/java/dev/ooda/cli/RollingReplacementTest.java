@@ -9,6 +9,7 @@ import dev.ooda.control.client.RegistryClient;
 import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.gateway.GatewayServer;
 import dev.ooda.model.Instance;
+import dev.ooda.testing.Eventually;
 import dev.ooda.testing.TestControl;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -101,7 +102,8 @@ class RollingReplacementTest {
       for (int i = 0; i < 3; i++) {
         Origin fresh = Origin.start("new-" + i);
         InstanceLease freshLease = registry.register("catalog", InstanceRegistration.of("127.0.0.1", fresh.port()));
-        Thread.sleep(300);
+        String name = "new-" + i;
+        Eventually.within(Duration.ofSeconds(20), () -> assertThat(answeredBy).contains(name));
         InstanceLease old = leases.get(i);
         registry.setStatus("catalog", old.id(), Instance.Status.DRAINING);
         Thread.sleep(500);
@@ -110,7 +112,8 @@ class RollingReplacementTest {
         origins.set(i, fresh);
         leases.set(i, freshLease);
       }
-      Thread.sleep(500);
+      int before = ok.get();
+      Eventually.within(Duration.ofSeconds(20), () -> assertThat(ok.get()).isGreaterThan(before + 100));
       running.set(false);
       for (Thread th : load) th.join();
 
