@@ -32,7 +32,7 @@ class ControlPlaneRegistryTest {
   }
 
   OodaService catalog(Duration drainDelay) {
-    Kit kit = platform.kit("catalog", o -> o.withZone("zone-a"));
+    Kit kit = platform.kit("catalog", o -> o.zone("zone-a"));
     return platform.add(kit.server("v2").drainDelay(drainDelay).metadata("team", "shop")
         .service("/items", (ctx, req) -> HttpResponse.of("items")).start());
   }
@@ -88,8 +88,8 @@ class ControlPlaneRegistryTest {
   @Test
   void aServiceThatStartsBeforeTheControlPlaneRegistersWhenItComes() throws Exception {
     int port = CodecAndErrorsTest.closedPort();
-    Kit kit = platform.add(Kit.start(Kit.Options.of("early").withControlPlane("http://127.0.0.1:" + port)
-        .withZookeeper(platform.control.zookeeper.getConnectString())));
+    Kit kit = platform.add(Kit.builder("early").controlPlane("http://127.0.0.1:" + port)
+        .zookeeper(platform.control.zookeeper.getConnectString()).start());
     OodaService s = platform.add(kit.server("v1").drainDelay(Duration.ofMillis(50)).start());
     assertThat(s.instanceId()).isNull();
     try (ControlPlane late = ControlPlane.start(new ControlPlane.Options(port,
