@@ -127,7 +127,9 @@ class RegistryTest {
       pass(Duration.ofSeconds(2));
       t.control.registry().sweepNow();
       Eventually.within(WAIT, () -> assertThat(w.ids("short")).containsExactly(kept.id()));
-      assertThat(json(call("GET", "/services/short/instances", null)).get("items").findValuesAsText("id")).containsExactly(kept.id());
+      // The control node lists from its own watch, which may be a moment behind the watcher's.
+      Eventually.within(WAIT, () ->
+          assertThat(json(call("GET", "/services/short/instances", null)).get("items").findValuesAsText("id")).containsExactly(kept.id()));
       // Gone for good: its heartbeat now finds no lease.
       assertThat(json(call("POST", "/services/short/instances/" + silent + "/heartbeat", null)).get("type").asText())
           .isEqualTo("urn:ooda:problem:not-registered");
@@ -220,8 +222,9 @@ class RegistryTest {
     pass(Duration.ofHours(1));
     t.control.registry().sweepNow();
     assertThat(w.ids("legacy")).containsExactly("legacy.fixed-0", "legacy.fixed-1");
-    assertThat(json(call("GET", "/services/legacy/instances", null)).get("items").findValuesAsText("id"))
-        .containsExactly("legacy.fixed-0", "legacy.fixed-1");
+    Eventually.within(WAIT, () ->
+        assertThat(json(call("GET", "/services/legacy/instances", null)).get("items").findValuesAsText("id"))
+            .containsExactly("legacy.fixed-0", "legacy.fixed-1"));
 
     // Fixed endpoints are configuration: they have no lease to drain or drop.
     HttpResponse<String> drain = call("PUT", "/services/legacy/instances/legacy.fixed-0/status", "{\"status\": \"DRAINING\"}");
