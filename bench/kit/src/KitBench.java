@@ -66,7 +66,7 @@ public final class KitBench {
     InMemoryRegistry registry = new InMemoryRegistry();
     registry.set("catalog", List.of(new Instance("catalog-1", "catalog", "v1", "127.0.0.1", port, null, Instance.Status.UP,
         Map.of(), "/health", System.currentTimeMillis(), false)));
-    Kit callerKit = Kit.start(Kit.Options.of("checkout").withRegistry(registry).withSampleRate(sampleRate));
+    Kit callerKit = Kit.builder("checkout").registry(registry).sampleRate(sampleRate).start();
     OodaClient oodaJson = callerKit.client("catalog", OodaClient.Options.DEFAULT.withCodec(Codec.JSON));
     OodaClient oodaCbor = callerKit.client("catalog", OodaClient.Options.DEFAULT.withCodec(Codec.CBOR));
     // The raw client shares the kit's event loops and connection pools, as another client in the
@@ -159,7 +159,7 @@ public final class KitBench {
   /** The callee: an OodaService that answers on its event loop, with no access log and no span of its own unless the caller samples. */
   private static void serve() throws Exception {
     InMemoryRegistry registry = new InMemoryRegistry();
-    Kit kit = Kit.start(Kit.Options.of("catalog").withRegistry(registry).withSampleRate(0));
+    Kit kit = Kit.builder("catalog").registry(registry).sampleRate(0).start();
     OodaService server = kit.server("v1").blocking(false).accessLog(line -> {}).annotatedService(new Api()).start();
     System.out.println(server.port());
     System.out.flush();

@@ -1,8 +1,8 @@
 package dev.ooda.cli;
 
 import dev.ooda.control.AdminToken;
-import dev.ooda.control.ControlClient;
-import dev.ooda.control.RegistryClient;
+import dev.ooda.control.client.ControlClient;
+import dev.ooda.control.client.RegistryClient;
 import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

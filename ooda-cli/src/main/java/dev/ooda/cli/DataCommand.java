@@ -1,6 +1,6 @@
 package dev.ooda.cli;
 
-import dev.ooda.control.ZooKeeperClients;
+import dev.ooda.control.client.ZooKeeperClients;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.curator.framework.CuratorFramework;
@@ -35,7 +35,7 @@ final class DataCommand implements Callable<Integer> {
     ServeCommand.noteOldSpelling(spec);
     Ports.check("--port", port);
     // The same rule the registry applies, checked before anything starts.
-    String bad = dev.ooda.control.Registration.hostProblem(advertise);
+    String bad = dev.ooda.control.client.InstanceRegistration.hostProblem(advertise);
     if (bad != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--advertise: " + bad);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       AccessLogs.writeTo(dataDir);

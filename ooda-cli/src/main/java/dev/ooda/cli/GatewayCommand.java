@@ -1,6 +1,6 @@
 package dev.ooda.cli;
 
-import dev.ooda.control.ZooKeeperClients;
+import dev.ooda.control.client.ZooKeeperClients;
 import dev.ooda.gateway.GatewayOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

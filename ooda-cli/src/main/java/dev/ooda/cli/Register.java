@@ -1,7 +1,7 @@
 package dev.ooda.cli;
 
-import dev.ooda.control.InstanceLease;
-import dev.ooda.control.Registration;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.model.Instance;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -53,7 +53,7 @@ final class Register implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Registration r = new Registration(version, host(), port(), zone, labels(), health, starting ? Instance.Status.STARTING : null);
+    InstanceRegistration r = new InstanceRegistration(version, host(), port(), zone, labels(), health, starting ? Instance.Status.STARTING : null);
     InstanceLease lease = client.registry().register(service, r);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,27 +1,27 @@
 package dev.ooda.cli;
 
-import dev.ooda.control.ResourceCache;
+import dev.ooda.control.client.InstanceCache;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
+import dev.ooda.control.client.ResourceCache;
 import dev.ooda.data.DataServer;
 import dev.ooda.gateway.ActiveHealthChecks;
 import dev.ooda.gateway.GatewayOptions;
-import java.time.Duration;
 import dev.ooda.gateway.GatewayServer;
-import dev.ooda.control.InstanceCache;
-import dev.ooda.control.Registration;
-import dev.ooda.control.RegistryClient;
 import dev.ooda.model.Instance;
-import java.net.URI;
-import java.util.Map;
 import dev.ooda.model.Kinds;
+import dev.ooda.model.NamespaceSpec;
 import dev.ooda.model.Resource;
 import dev.ooda.model.RouteSpec;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import dev.ooda.model.NamespaceSpec;
 import dev.ooda.trace.TraceOptions;
 import dev.ooda.trace.TraceServer;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -117,7 +117,7 @@ final class Roles {
     // gateways stop routing to the service before it stops serving.
     p.add("data", d, "http://" + advertise + ":" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     p.add(new RegistryClient(control).register("data",
-        new Registration(null, advertise, d.port(), null, Map.of(), "/health", Instance.Status.UP)));
+        new InstanceRegistration(null, advertise, d.port(), null, Map.of(), "/health", Instance.Status.UP)));
     ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> d.namespaces(snapshot.values()));
     p.add(namespaces);
     return d;

@@ -50,9 +50,9 @@ class EndToEndTraceTest {
       String zipkin = "http://127.0.0.1:" + collector.port();
       String zk = t.zookeeper.getConnectString();
       GatewayServer gateway = Roles.gateway(p, t.control.zookeeper(), GatewayOptions.ephemeral().withZipkinUrl(zipkin));
-      Kit back = p.add(Kit.start(Kit.Options.of("back").withControlPlane(t.control.url()).withZookeeper(zk).withZipkin(zipkin)));
+      Kit back = p.add(Kit.builder("back").controlPlane(t.control.url()).zookeeper(zk).zipkin(zipkin).start());
       p.add(back.server("v1").service("/part", (ctx, req) -> HttpResponse.of("part")).start());
-      Kit front = p.add(Kit.start(Kit.Options.of("front").withControlPlane(t.control.url()).withZookeeper(zk).withZipkin(zipkin)));
+      Kit front = p.add(Kit.builder("front").controlPlane(t.control.url()).zookeeper(zk).zipkin(zipkin).start());
       p.add(front.server("v1").annotatedService(new Front(front.client("back"))).start());
       t.client().apply("kind: Route\nname: front\nspec: {match: {pathPrefix: /page}, to: [{service: front}]}\n");
 

@@ -58,6 +58,9 @@ class RegisterTest {
       assertThat(id).as("stdout %s, stderr %s", lines, Files.readString(work.resolve("register.err"))).isNotNull();
       String instance = id;
 
+      // Listed once the control plane's watch has seen the registration, a moment after it was acknowledged.
+      Eventually.within(Duration.ofSeconds(10), () ->
+          assertThat(UpTest.ooda(null, "get", "instances", "catalog", server).out()).contains(instance));
       UpTest.Result table = UpTest.ooda(null, "get", "instances", server);
       assertThat(table.code()).as(table.err()).isZero();
       assertThat(table.out()).contains("SERVICE", "ID", "VERSION", "ADDRESS", "ZONE", "STATUS", "AGE");
@@ -66,10 +69,6 @@ class RegisterTest {
       UpTest.Result json = UpTest.ooda(null, "get", "instances", "catalog", "-o", "json", server);
       assertThat(json.out()).contains("\"id\" : \"" + instance + "\"", "\"healthPath\" : \"/healthz\"", "\"lang\" : \"python\"");
       assertThat(UpTest.ooda(null, "get", "instances", "catalog", "-o", "yaml", server).out()).contains("id: " + instance);
-
-      // Heartbeats keep it listed well past several heartbeat intervals.
-      Thread.sleep(2_500);
-      assertThat(UpTest.ooda(null, "get", "instances", "catalog", server).out()).contains(instance);
 
       UpTest.Result drained = UpTest.ooda(null, "drain", "catalog", instance, server);
       assertThat(drained.code()).as(drained.err()).isZero();

@@ -3,13 +3,14 @@ package dev.ooda.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.ooda.control.InstanceLease;
-import dev.ooda.control.Registration;
-import dev.ooda.control.RegistryClient;
-import dev.ooda.testing.TestControl;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
 import dev.ooda.gateway.GatewayOptions;
 import dev.ooda.gateway.GatewayServer;
 import dev.ooda.model.Instance;
+import dev.ooda.testing.Eventually;
+import dev.ooda.testing.TestControl;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
@@ -63,7 +64,7 @@ class RollingReplacementTest {
       for (int i = 0; i < 3; i++) {
         Origin o = Origin.start("old-" + i);
         origins.add(o);
-        leases.add(registry.register("catalog", Registration.of("127.0.0.1", o.port())));
+        leases.add(registry.register("catalog", InstanceRegistration.of("127.0.0.1", o.port())));
       }
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/items");
@@ -100,8 +101,9 @@ class RollingReplacementTest {
       // Replace each instance: start the new one, drain the old, let in-flight requests finish, stop it.
       for (int i = 0; i < 3; i++) {
         Origin fresh = Origin.start("new-" + i);
-        InstanceLease freshLease = registry.register("catalog", Registration.of("127.0.0.1", fresh.port()));
-        Thread.sleep(300);
+        InstanceLease freshLease = registry.register("catalog", InstanceRegistration.of("127.0.0.1", fresh.port()));
+        String name = "new-" + i;
+        Eventually.within(Duration.ofSeconds(20), () -> assertThat(answeredBy).contains(name));
         InstanceLease old = leases.get(i);
         registry.setStatus("catalog", old.id(), Instance.Status.DRAINING);
         Thread.sleep(500);
@@ -110,7 +112,8 @@ class RollingReplacementTest {
         origins.set(i, fresh);
         leases.set(i, freshLease);
       }
-      Thread.sleep(500);
+      int before = ok.get();
+      Eventually.within(Duration.ofSeconds(20), () -> assertThat(ok.get()).isGreaterThan(before + 100));
       running.set(false);
       for (Thread th : load) th.join();
 

@@ -1,5 +1,6 @@
 package dev.ooda.control;
 
+import dev.ooda.control.client.ZooKeeperLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminToken {
   private static final Logger log = LoggerFactory.getLogger(AdminToken.class);
-  static final String HASH_PATH = "/meta/admin-token-sha256";
+  private static final String HASH_PATH = ZooKeeperLayout.ADMIN_TOKEN_HASH;
   public static final String FILE_NAME = "admin-token";
 
   private final byte[] hash;

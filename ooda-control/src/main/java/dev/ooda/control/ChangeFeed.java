@@ -1,5 +1,6 @@
 package dev.ooda.control;
 
+import dev.ooda.control.client.ZooKeeperLayout;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class ChangeFeed implements AutoCloseable {
   private void pull() {
     try {
       // Re-arm the watch before reading, so no change slips between the read and the next event.
-      store.zookeeper().getChildren().usingWatcher(onChildren).forPath(ResourceStore.CHANGES);
+      store.zookeeper().getChildren().usingWatcher(onChildren).forPath(ZooKeeperLayout.CHANGES);
       for (Change c : store.changesSince(cursor)) {
         cursor = Math.max(cursor, c.revision());
         for (Iterator<Subscriber> it = live.iterator(); it.hasNext(); ) {

@@ -2,10 +2,11 @@ package dev.ooda.control;
 
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
+import dev.ooda.control.client.ZooKeeperClients;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import com.linecorp.armeria.server.ServerBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;

@@ -2,6 +2,9 @@ package dev.ooda.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ooda.control.client.InstanceCache;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.ZooKeeperLayout;
 import dev.ooda.model.Instance;
 import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Names;
@@ -19,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.state.ConnectionState;
@@ -46,10 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Registry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
-  static final String ROOT = "/registry";
-  static final String INSTANCES = ROOT + "/instances";
-  static final String REMOVED = ROOT + "/removed";
-  static final String NODES = ROOT + "/nodes";
   private static final long KEEP_NOTES_MILLIS = 60_000;
   private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -60,10 +60,21 @@ public final class Registry implements AutoCloseable {
    *                                  of expiries cannot tell a partition from a restart); default 10
    * @param selfPreservationWindow    the window; default one minute
    * @param sweepInterval             how often leases are checked for expiry; default 500 ms
+   * @param ticker                    the time leases are measured in, in nanoseconds; default
+   *                                  {@link System#nanoTime()}, a ticker that tests move by hand
    */
   public record Options(double selfPreservationThreshold, int selfPreservationMinimum, Duration selfPreservationWindow,
-                        Duration sweepInterval) {
+                        Duration sweepInterval, LongSupplier ticker) {
     public static final Options DEFAULTS = new Options(0.15, 10, Duration.ofMinutes(1), Duration.ofMillis(500));
+
+    public Options(double selfPreservationThreshold, int selfPreservationMinimum, Duration selfPreservationWindow,
+                   Duration sweepInterval) {
+      this(selfPreservationThreshold, selfPreservationMinimum, selfPreservationWindow, sweepInterval, System::nanoTime);
+    }
+
+    public Options withTicker(LongSupplier t) {
+      return new Options(selfPreservationThreshold, selfPreservationMinimum, selfPreservationWindow, sweepInterval, t);
+    }
   }
 
   /**
@@ -87,11 +98,11 @@ public final class Registry implements AutoCloseable {
     private int version;
 
     /** {@code czxid}: the node just created, whose data version is 0. */
-    Held(String service, Instance instance, long czxid) {
+    Held(String service, Instance instance, long czxid, long nowNanos) {
       this.service = service;
       this.instance = instance;
       this.czxid = czxid;
-      this.renewedNanos = System.nanoTime();
+      this.renewedNanos = nowNanos;
     }
 
     /** Takes {@code i} unless a newer version is known: cache events may arrive after a later write. */
@@ -123,7 +134,7 @@ public final class Registry implements AutoCloseable {
     for (int i = 0; i < locks.length; i++) locks[i] = new Object();
     this.guard = new SelfPreservation(options.selfPreservationThreshold(), options.selfPreservationMinimum(),
         options.selfPreservationWindow().toMillis());
-    for (String p : List.of(INSTANCES, REMOVED, NODES)) {
+    for (String p : List.of(ZooKeeperLayout.INSTANCES, ZooKeeperLayout.REMOVALS, ZooKeeperLayout.CONTROL_NODES)) {
       try {
         zk.create().creatingParentsIfNeeded().forPath(p, new byte[0]);
       } catch (KeeperException.NodeExistsException ignored) {
@@ -147,7 +158,7 @@ public final class Registry implements AutoCloseable {
       @Override
       public void deleted(ChildData old) {
         // Removed through another control node, or taken over by one: this node holds it no more.
-        String[] at = InstanceCache.serviceAndId(old.getPath(), INSTANCES);
+        String[] at = ZooKeeperLayout.serviceAndId(old.getPath());
         Held h = at == null ? null : held.get(at[1]);
         if (h != null && h.czxid == old.getStat().getCzxid() && old.getStat().getEphemeralOwner() == session
             && held.remove(at[1], h)) {
@@ -198,7 +209,7 @@ public final class Registry implements AutoCloseable {
   // ---- registration ----
 
   /** Registers a new instance under a fresh id. */
-  public Result register(String service, Registration r) {
+  public Result register(String service, InstanceRegistration r) {
     checkName("service", service);
     r.check();
     String id;
@@ -214,7 +225,7 @@ public final class Registry implements AutoCloseable {
    * control node died. A renewal keeps the status; a registration takes the one in {@code r}, or
    * the last one any node saw, or UP.
    */
-  public Result put(String service, String id, Registration r) {
+  public Result put(String service, String id, InstanceRegistration r) {
     checkName("service", service);
     checkId(id);
     r.check();
@@ -223,7 +234,7 @@ public final class Registry implements AutoCloseable {
       if (h != null) {
         requireService(service, id, h.service);
         requireSession();
-        h.renewedNanos = System.nanoTime();
+        h.renewedNanos = nanos();
         Instance want = r.toInstance(id, service, h.instance.status(), h.instance.registeredAtMillis());
         if (!want.equals(h.instance)) h.update(want, write(service, id, want, -1));
         return new Result(h.instance, cache.lease(service), false);
@@ -234,7 +245,7 @@ public final class Registry implements AutoCloseable {
       Instance.Status status = r.status() != null ? r.status() : seen != null ? seen.status() : Instance.Status.UP;
       long since = seen != null ? seen.registeredAtMillis() : System.currentTimeMillis();
       Instance inst = r.toInstance(id, service, status, since);
-      Held next = new Held(service, inst, create(service, id, inst));
+      Held next = new Held(service, inst, create(service, id, inst), nanos());
       held.put(id, next);
       log.debug("registered {} of {} at {}", id, service, inst.authority());
       return new Result(inst, cache.lease(service), true);
@@ -245,11 +256,11 @@ public final class Registry implements AutoCloseable {
    * Renews in memory when this node holds the lease and {@code r} changes nothing; null when the
    * full {@link #put} is needed. Never blocks: the API calls it on the event loop.
    */
-  Result tryRenew(String service, String id, Registration r) {
+  Result tryRenew(String service, String id, InstanceRegistration r) {
     Held h = held.get(id);
     if (h == null || !h.service.equals(service) || sessionLost) return null;
     if (!r.toInstance(id, service, h.instance.status(), h.instance.registeredAtMillis()).equals(h.instance)) return null;
-    h.renewedNanos = System.nanoTime();
+    h.renewedNanos = nanos();
     return held.get(id) == h ? new Result(h.instance, cache.lease(service), false) : null;
   }
 
@@ -269,7 +280,7 @@ public final class Registry implements AutoCloseable {
     }
     requireService(service, id, h.service);
     requireSession();
-    h.renewedNanos = System.nanoTime();
+    h.renewedNanos = nanos();
     // An expiry may have taken it between the read and the renewal: then it must register again.
     if (held.get(id) != h) throw notRegistered(service, id);
     return new Result(h.instance, cache.lease(service), false);
@@ -319,8 +330,7 @@ public final class Registry implements AutoCloseable {
       for (int attempt = 0; attempt < 5; attempt++) {
         try {
           Stat s = new Stat();
-          Instance cur = InstanceCache.decode(new ChildData(path(service, id), s,
-              zk.getData().storingStatIn(s).forPath(path(service, id))));
+          Instance cur = ZooKeeperLayout.readInstance(zk.getData().storingStatIn(s).forPath(path(service, id)));
           if (cur == null) throw new IllegalStateException("unreadable instance at " + path(service, id));
           Instance next = cur.withStatus(status);
           if (!next.equals(cur)) write(service, id, next, s.getVersion());
@@ -347,9 +357,9 @@ public final class Registry implements AutoCloseable {
   public List<JsonNode> nodes() {
     try {
       List<JsonNode> out = new ArrayList<>();
-      for (String n : zk.getChildren().forPath(NODES)) {
+      for (String n : zk.getChildren().forPath(ZooKeeperLayout.CONTROL_NODES)) {
         try {
-          out.add(ResourceCodec.json().readTree(zk.getData().forPath(NODES + "/" + n)));
+          out.add(ResourceCodec.json().readTree(zk.getData().forPath(ZooKeeperLayout.controlNode(n))));
         } catch (KeeperException.NoNodeException gone) {
           // stopped meanwhile
         }
@@ -373,7 +383,7 @@ public final class Registry implements AutoCloseable {
   private void sweep() {
     try {
       if (sessionLost || !zk.getZookeeperClient().isConnected()) return; // nothing could be written
-      long now = System.nanoTime();
+      long now = nanos();
       List<Map.Entry<String, Held>> overdue = new ArrayList<>();
       for (Map.Entry<String, Held> e : held.entrySet()) {
         if (overdue(e.getValue(), now)) overdue.add(e);
@@ -388,7 +398,7 @@ public final class Registry implements AutoCloseable {
         synchronized (lock(id)) {
           if (held.get(id) != h || !held.remove(id, h)) continue;
           // A renewal that raced with the removal above wins.
-          if (!overdue(h, System.nanoTime())) {
+          if (!overdue(h, nanos())) {
             held.put(id, h);
             continue;
           }
@@ -409,13 +419,22 @@ public final class Registry implements AutoCloseable {
     }
   }
 
+  /** Runs one sweep now, on the registry's thread, and returns when it is done: for tests that move the ticker. */
+  void sweepNow() throws Exception {
+    timer.submit(this::sweep).get(30, TimeUnit.SECONDS);
+  }
+
+  private long nanos() {
+    return options.ticker().getAsLong();
+  }
+
   private boolean overdue(Held h, long now) {
     return now - h.renewedNanos > cache.lease(h.service).expiry().toNanos();
   }
 
   private void dropOldNotes() {
     try {
-      for (String p : cache.notesBefore(System.currentTimeMillis() - KEEP_NOTES_MILLIS)) {
+      for (String p : cache.removalNotesBefore(System.currentTimeMillis() - KEEP_NOTES_MILLIS)) {
         zk.delete().quietly().forPath(p);
       }
     } catch (Exception e) {
@@ -452,11 +471,11 @@ public final class Registry implements AutoCloseable {
         if (held.get(id) != h) continue;
         // Heartbeats were refused while the session was away: that was this node's outage, not
         // the instance's, so its lease starts afresh rather than expiring on the next sweep.
-        h.renewedNanos = System.nanoTime();
+        h.renewedNanos = nanos();
         try {
           Stat s = new Stat();
           zk.create().storingStatIn(s).creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-              .forPath(path(h.service, id), ResourceCodec.toJsonBytes(h.instance));
+              .forPath(path(h.service, id), ZooKeeperLayout.instanceData(h.instance));
           h.czxid = s.getCzxid();
           restored++;
         } catch (KeeperException.NodeExistsException exists) {
@@ -495,7 +514,7 @@ public final class Registry implements AutoCloseable {
     SelfPreservation.State s = guard.state();
     n.putObject("selfPreservation").put("active", s.active()).put("sinceMillis", s.sinceMillis());
     byte[] data = ResourceCodec.toJsonBytes(n);
-    String p = NODES + "/" + node;
+    String p = ZooKeeperLayout.controlNode(node);
     Stat stat = zk.checkExists().forPath(p);
     if (stat == null) {
       zk.create().withMode(CreateMode.EPHEMERAL).forPath(p, data);
@@ -513,7 +532,7 @@ public final class Registry implements AutoCloseable {
   /** Creates the instance's node in this node's session, taking it over from another session if needed. */
   private long create(String service, String id, Instance inst) {
     String p = path(service, id);
-    byte[] data = ResourceCodec.toJsonBytes(inst);
+    byte[] data = ZooKeeperLayout.instanceData(inst);
     try {
       for (int attempt = 0; attempt < 5; attempt++) {
         try {
@@ -546,7 +565,7 @@ public final class Registry implements AutoCloseable {
   /** Writes the instance's node; returns its new data version. */
   private int write(String service, String id, Instance inst, int version) {
     try {
-      return zk.setData().withVersion(version).forPath(path(service, id), ResourceCodec.toJsonBytes(inst)).getVersion();
+      return zk.setData().withVersion(version).forPath(path(service, id), ZooKeeperLayout.instanceData(inst)).getVersion();
     } catch (KeeperException.NoNodeException e) {
       throw notRegistered(service, id);
     } catch (KeeperException.BadVersionException e) {
@@ -558,12 +577,11 @@ public final class Registry implements AutoCloseable {
 
   /** Deletes the instance's node and writes a removal note, in one transaction. */
   private void remove(String service, String id) {
-    ObjectNode note = ResourceCodec.json().createObjectNode().put("service", service).put("id", id);
     try {
       zk.transaction().forOperations(
           zk.transactionOp().delete().forPath(path(service, id)),
           zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-              .forPath(REMOVED + "/r-", ResourceCodec.toJsonBytes(note)));
+              .forPath(ZooKeeperLayout.removalPrefix(), ZooKeeperLayout.removalData(service, id)));
     } catch (KeeperException.NoNodeException e) {
       throw notRegistered(service, id);
     } catch (Exception e) {
@@ -619,8 +637,8 @@ public final class Registry implements AutoCloseable {
     return locks[(id.hashCode() & 0x7fffffff) % locks.length];
   }
 
-  static String path(String service, String id) {
-    return INSTANCES + "/" + service + "/" + id;
+  private static String path(String service, String id) {
+    return ZooKeeperLayout.instance(service, id);
   }
 
   private String newId() {

@@ -8,6 +8,8 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
 import dev.ooda.model.Instance;
 import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Problem;
@@ -22,7 +24,7 @@ import java.util.List;
  * on the event loop from memory; everything that reads or writes ZooKeeper runs off it.
  */
 final class RegistryApi {
-  static final String BASE = "/api/v1/registry";
+  static final String BASE = RegistryClient.API;
   private static final String ONE = BASE + "/services/{service}/instances/{id}";
 
   private final Registry registry;
@@ -50,13 +52,13 @@ final class RegistryApi {
           .orElseThrow(() -> new ProblemException(Problem.notFound("service " + service + " has no instance " + id)));
     }));
     sb.route().post(BASE + "/services/{service}/instances").build(safe((ctx, req) -> withBody(ctx, req, body -> {
-      Registration r = Registration.parse(body);
+      InstanceRegistration r = InstanceRegistration.parse(body);
       return AdminApi.blocking(ctx, () -> leased(registry.register(ctx.pathParam("service"), r)));
     })));
     sb.route().put(ONE).build(safe((ctx, req) -> withBody(ctx, req, body -> {
       String service = ctx.pathParam("service");
       String id = ctx.pathParam("id");
-      Registration r = Registration.parse(body);
+      InstanceRegistration r = InstanceRegistration.parse(body);
       Registry.Result fast = registry.tryRenew(service, id, r);
       if (fast != null) return leased(fast);
       return AdminApi.blocking(ctx, () -> leased(registry.put(service, id, r)));

@@ -2,6 +2,7 @@ package dev.ooda.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ooda.control.client.ZooKeeperLayout;
 import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Kind;
 import dev.ooda.model.Kinds;
@@ -40,11 +41,9 @@ import org.apache.zookeeper.data.Stat;
  * watcher that sees revision N knows every change before N is committed.
  */
 public final class ResourceStore {
-  static final String RESOURCES = "/resources";
-  static final String CHANGES = "/changes";
-  static final String TRIMMED = "/meta/changes-trimmed-through";
-  static final String REVISION = "/meta/revision";
-  private static final String CHANGE_PREFIX = CHANGES + "/c-";
+  private static final String CHANGES = ZooKeeperLayout.CHANGES;
+  private static final String TRIMMED = ZooKeeperLayout.CHANGES_TRIMMED_THROUGH;
+  private static final String REVISION = ZooKeeperLayout.REVISION;
   private static final int ATTEMPTS = 10;
 
   /** How many changes the log keeps for watchers that reconnect. */
@@ -57,7 +56,7 @@ public final class ResourceStore {
     ensure(CHANGES);
     ensure(TRIMMED);
     ensure(REVISION);
-    for (Kind<?> k : Kinds.all()) ensure(RESOURCES + "/" + k.name());
+    for (Kind<?> k : Kinds.all()) ensure(ZooKeeperLayout.resources(k.name()));
   }
 
   public CuratorFramework zookeeper() {
@@ -87,7 +86,7 @@ public final class ResourceStore {
   /** All resources of a kind, by name. */
   public List<Resource> list(Kind<?> kind) {
     try {
-      String dir = RESOURCES + "/" + kind.name();
+      String dir = ZooKeeperLayout.resources(kind.name());
       List<String> names = new ArrayList<>(zk.getChildren().forPath(dir));
       names.sort(null);
       List<Resource> out = new ArrayList<>(names.size());
@@ -228,11 +227,11 @@ public final class ResourceStore {
       if (revision < trimmedThrough) throw new GoneException(revision, trimmedThrough);
       List<Long> seqs = new ArrayList<>();
       for (String c : zk.getChildren().forPath(CHANGES)) {
-        long seq = sequenceOf(c);
+        long seq = ZooKeeperLayout.revisionOfChange(c);
         if (seq > revision && seq > trimmedThrough) seqs.add(seq);
       }
       seqs.sort(Comparator.naturalOrder());
-      List<byte[]> data = readAll(seqs.stream().map(ResourceStore::changePath).toList());
+      List<byte[]> data = readAll(seqs.stream().map(ZooKeeperLayout::change).toList());
       List<Change> out = new ArrayList<>(seqs.size());
       for (int i = 0; i < seqs.size(); i++) {
         if (data.get(i) != null) out.add(decodeChange(seqs.get(i), data.get(i)));
@@ -248,7 +247,7 @@ public final class ResourceStore {
   /** Drops all but the newest {@code keep} changes. Safe to run from several nodes at once. */
   public void trimChanges(int keep) {
     try {
-      List<Long> seqs = new ArrayList<>(zk.getChildren().forPath(CHANGES).stream().map(ResourceStore::sequenceOf).toList());
+      List<Long> seqs = new ArrayList<>(zk.getChildren().forPath(CHANGES).stream().map(ZooKeeperLayout::revisionOfChange).toList());
       if (seqs.size() <= keep) return;
       seqs.sort(Comparator.naturalOrder());
       long cut = seqs.get(seqs.size() - keep - 1);
@@ -258,7 +257,7 @@ public final class ResourceStore {
       }
       for (long s : seqs) {
         if (s > cut) break;
-        zk.delete().quietly().forPath(changePath(s));
+        zk.delete().quietly().forPath(ZooKeeperLayout.change(s));
       }
     } catch (Exception e) {
       throw unavailable(e);
@@ -285,7 +284,7 @@ public final class ResourceStore {
     ObjectNode n = ResourceCodec.json().createObjectNode();
     n.put("type", type.name());
     n.set("resource", ResourceCodec.json().valueToTree(r));
-    return zk.transactionOp().create().forPath(changePath(revision), ResourceCodec.toJsonBytes(n));
+    return zk.transactionOp().create().forPath(ZooKeeperLayout.change(revision), ResourceCodec.toJsonBytes(n));
   }
 
   /** Moves the revision counter, failing the transaction if another write moved it first. */
@@ -385,17 +384,8 @@ public final class ResourceStore {
     }
   }
 
-  static String path(String kind, String name) {
-    return RESOURCES + "/" + kind + "/" + name;
-  }
-
-  private static String changePath(long revision) {
-    return CHANGE_PREFIX + String.format("%019d", revision);
-  }
-
-  /** The revision of a change znode, from its name. */
-  private static long sequenceOf(String child) {
-    return Long.parseLong(child.substring(child.lastIndexOf('-') + 1));
+  private static String path(String kind, String name) {
+    return ZooKeeperLayout.resource(kind, name);
   }
 
   static ProblemException unavailable(Exception e) {

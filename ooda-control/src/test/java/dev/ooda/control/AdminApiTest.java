@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.control.client.ControlClient;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;
 import java.net.URI;

@@ -3,6 +3,7 @@ package dev.ooda.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.control.client.ControlClient;
 import dev.ooda.model.ProblemException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -2,6 +2,10 @@ package dev.ooda.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
+import dev.ooda.control.client.ZooKeeperLayout;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -23,8 +27,8 @@ class ControlNodeFailureTest {
         b.store().apply(dev.ooda.model.ResourceCodec.readYaml("kind: Service\nname: shop\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n"));
         RegistryClient client = new RegistryClient(List.of(URI.create(a.url()), URI.create(b.url())));
         List<InstanceLease> survivors = new ArrayList<>();
-        for (int i = 0; i < 3; i++) survivors.add(client.register("shop", Registration.of("10.7.0." + (i + 1), 8080)));
-        InstanceLease doomed = client.register("shop", Registration.of("10.7.0.9", 8080));
+        for (int i = 0; i < 3; i++) survivors.add(client.register("shop", InstanceRegistration.of("10.7.0." + (i + 1), 8080)));
+        InstanceLease doomed = client.register("shop", InstanceRegistration.of("10.7.0.9", 8080));
         List<String> ids = survivors.stream().map(InstanceLease::id).toList();
         Eventually.within(WAIT, () -> assertThat(w.of("shop")).hasSize(4));
         assertThat(a.registry().status().leases()).isEqualTo(4);
@@ -61,7 +65,7 @@ class ControlNodeFailureTest {
          Watcher w = new Watcher(zk.getConnectString())) {
       RegistryClient viaA = new RegistryClient(URI.create(a.url()));
       RegistryClient viaB = new RegistryClient(URI.create(b.url()));
-      Registration r = Registration.of("10.8.0.1", 8080);
+      InstanceRegistration r = InstanceRegistration.of("10.8.0.1", 8080);
       String id = viaA.heartbeat("cart", "cart-one", r).instance().id();
       Eventually.within(WAIT, () -> assertThat(w.ids("cart")).containsExactly(id));
       int mark = w.updates.size();
@@ -99,7 +103,7 @@ class ControlNodeFailureTest {
          Watcher w = new Watcher(zk.getConnectString())) {
       a.store().apply(dev.ooda.model.ResourceCodec.readYaml("kind: Service\nname: vault\nspec: {lease: {heartbeat: 1s, expiry: 20s}}\n"));
       RegistryClient client = new RegistryClient(URI.create(a.url()));
-      try (InstanceLease lease = client.register("vault", Registration.of("10.9.9.1", 8200))) {
+      try (InstanceLease lease = client.register("vault", InstanceRegistration.of("10.9.9.1", 8200))) {
         Eventually.within(WAIT, () -> assertThat(w.ids("vault")).containsExactly(lease.id()));
         long before = a.zookeeper().getZookeeperClient().getZooKeeper().getSessionId();
         int mark = w.updates.size();
@@ -110,11 +114,11 @@ class ControlNodeFailureTest {
         Eventually.within(WAIT, () -> {
           long now = a.zookeeper().getZookeeperClient().getZooKeeper().getSessionId();
           assertThat(now).isNotEqualTo(before);
-          assertThat(a.zookeeper().checkExists().forPath(Registry.path("vault", lease.id())).getEphemeralOwner()).isEqualTo(now);
-          assertThat(a.zookeeper().checkExists().forPath(Registry.NODES + "/" + a.registry().node()).getEphemeralOwner()).isEqualTo(now);
+          assertThat(a.zookeeper().checkExists().forPath(ZooKeeperLayout.instance("vault", lease.id())).getEphemeralOwner()).isEqualTo(now);
+          assertThat(a.zookeeper().checkExists().forPath(ZooKeeperLayout.controlNode(a.registry().node())).getEphemeralOwner()).isEqualTo(now);
         });
         assertThat(a.registry().status().leases()).isEqualTo(1);
-        assertThat(client.heartbeat("vault", lease.id(), Registration.of("10.9.9.1", 8200)).registered()).isFalse();
+        assertThat(client.heartbeat("vault", lease.id(), InstanceRegistration.of("10.9.9.1", 8200)).registered()).isFalse();
         assertThat(w.ids("vault")).containsExactly(lease.id());
         assertThat(w.updates.subList(mark, w.updates.size())).allSatisfy(u -> assertThat(u.instances()).isNotEmpty());
       }

@@ -2,6 +2,11 @@ package dev.ooda.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ooda.control.client.InstanceCache;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
+import dev.ooda.control.client.ZooKeeperClients;
 import dev.ooda.model.Instance;
 import java.time.Duration;
 import java.util.List;
@@ -22,9 +27,9 @@ class InstanceCacheTest {
     try (TestControl t = TestControl.start();
          CuratorFramework zk = ZooKeeperClients.connect(t.zookeeper.getConnectString())) {
       RegistryClient client = t.registry();
-      client.heartbeat("search", "search-1", Registration.of("10.3.0.1", 80));
-      client.heartbeat("search", "search-2", Registration.of("10.3.0.2", 80));
-      client.heartbeat("billing", "billing-1", Registration.of("10.3.1.1", 80));
+      client.heartbeat("search", "search-1", InstanceRegistration.of("10.3.0.1", 80));
+      client.heartbeat("search", "search-2", InstanceRegistration.of("10.3.0.2", 80));
+      client.heartbeat("billing", "billing-1", InstanceRegistration.of("10.3.1.1", 80));
       t.client().apply("kind: Service\nname: monolith\nspec: {endpoints: [{url: \"http://10.3.2.1:8080\"}]}\n");
 
       Map<String, List<Instance>> seen = new ConcurrentHashMap<>();
@@ -43,15 +48,15 @@ class InstanceCacheTest {
         // Followed later: its list arrives whole, then its changes.
         cache.follow("billing");
         Eventually.within(WAIT, () -> assertThat(seen.get("billing")).extracting(Instance::id).containsExactly("billing-1"));
-        client.heartbeat("billing", "billing-2", Registration.of("10.3.1.2", 80));
+        client.heartbeat("billing", "billing-2", InstanceRegistration.of("10.3.1.2", 80));
         Eventually.within(WAIT, () -> assertThat(cache.instances("billing")).hasSize(2));
 
         // Unfollowed: forgotten, and no more calls for it.
         cache.unfollow("search");
         Eventually.within(WAIT, () -> assertThat(cache.instances("search")).isEmpty());
         int before = calls.size();
-        client.heartbeat("search", "search-3", Registration.of("10.3.0.3", 80));
-        client.heartbeat("billing", "billing-3", Registration.of("10.3.1.3", 80));
+        client.heartbeat("search", "search-3", InstanceRegistration.of("10.3.0.3", 80));
+        client.heartbeat("billing", "billing-3", InstanceRegistration.of("10.3.1.3", 80));
         Eventually.within(WAIT, () -> assertThat(cache.instances("billing")).hasSize(3));
         assertThat(calls.subList(before, calls.size())).doesNotContain("search");
       } finally {
@@ -65,21 +70,24 @@ class InstanceCacheTest {
     try (TestControl t = TestControl.start(); Watcher w = new Watcher(t.zookeeper.getConnectString())) {
       t.client().apply("kind: Service\nname: steady\nspec: {lease: {heartbeat: 1s, expiry: 10s}}\n");
       RegistryClient client = t.registry();
-      try (InstanceLease a = client.register("steady", Registration.of("10.4.0.1", 80));
-           InstanceLease b = client.register("steady", Registration.of("10.4.0.2", 80))) {
+      try (InstanceLease a = client.register("steady", InstanceRegistration.of("10.4.0.1", 80));
+           InstanceLease b = client.register("steady", InstanceRegistration.of("10.4.0.2", 80))) {
         Eventually.within(WAIT, () -> assertThat(w.of("steady")).hasSize(2));
         int mark = w.updates.size();
 
         t.zookeeper.stop();
-        Thread.sleep(3_000);
+        Eventually.within(WAIT, () -> {
+          assertThat(w.zk.getZookeeperClient().isConnected()).isFalse();
+          assertThat(t.control.zookeeper().getZookeeperClient().isConnected()).isFalse();
+        });
         // Renewals live in the control node's memory: they need no ZooKeeper.
-        assertThat(client.heartbeat("steady", a.id(), Registration.of("10.4.0.1", 80)).registered()).isFalse();
+        assertThat(client.heartbeat("steady", a.id(), InstanceRegistration.of("10.4.0.1", 80)).registered()).isFalse();
         assertThat(w.of("steady")).hasSize(2);
         assertThat(w.cache.instances("steady")).hasSize(2);
 
         t.zookeeper.restart();
         // Back within the session timeout: nothing was lost, and new registrations flow again.
-        client.heartbeat("steady", "steady-late", Registration.of("10.4.0.3", 80));
+        client.heartbeat("steady", "steady-late", InstanceRegistration.of("10.4.0.3", 80));
         Eventually.within(WAIT, () -> assertThat(w.ids("steady")).contains(a.id(), b.id(), "steady-late"));
         assertThat(w.updates.subList(mark, w.updates.size())).allSatisfy(u ->
             assertThat(u.instances().stream().map(Instance::id).toList()).contains(a.id(), b.id()));

@@ -2,6 +2,9 @@ package dev.ooda.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
 import dev.ooda.model.Instance;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;
@@ -10,6 +13,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.junit.jupiter.api.Test;
@@ -22,12 +26,15 @@ class RegistryClusterTest {
   void losingOneOfThreeZooKeeperNodesLosesNoRegistration() throws Exception {
     try (TestingCluster cluster = new TestingCluster(3)) {
       cluster.start();
-      try (ControlPlane control = ControlPlane.start(new ControlPlane.Options(0, cluster.getConnectString(), Files.createTempDirectory("ooda-c")));
+      AtomicLong nanos = new AtomicLong();
+      ControlPlane.Options options = new ControlPlane.Options(0, cluster.getConnectString(), Files.createTempDirectory("ooda-c"))
+          .withRegistry(Registry.Options.DEFAULTS.withTicker(nanos::get));
+      try (ControlPlane control = ControlPlane.start(options);
            Watcher w = new Watcher(cluster.getConnectString())) {
         control.store().apply(ResourceCodec.readYaml("kind: Service\nname: ledger\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n"));
         RegistryClient client = new RegistryClient(URI.create(control.url()));
         List<InstanceLease> leases = new ArrayList<>();
-        for (int i = 0; i < 10; i++) leases.add(client.register("ledger", Registration.of("10.6.0." + (i + 1), 8080)));
+        for (int i = 0; i < 10; i++) leases.add(client.register("ledger", InstanceRegistration.of("10.6.0." + (i + 1), 8080)));
         List<String> ids = leases.stream().map(InstanceLease::id).toList();
         Eventually.within(WAIT, () -> assertThat(w.ids("ledger")).containsExactlyInAnyOrderElementsOf(ids));
         int mark = w.updates.size();
@@ -40,7 +47,7 @@ class RegistryClusterTest {
         for (int i = 0; i < 5; i++) {
           for (int attempt = 0; attempt < 40; attempt++) {
             try {
-              InstanceLease l = client.register("ledger", Registration.of("10.6.1." + (i + 1), 8080));
+              InstanceLease l = client.register("ledger", InstanceRegistration.of("10.6.1." + (i + 1), 8080));
               leases.add(l);
               added.add(l.id());
               break;
@@ -50,8 +57,13 @@ class RegistryClusterTest {
           }
         }
         assertThat(added).hasSize(5);
-        // Several lease periods pass with one ZooKeeper node down.
-        Thread.sleep(7_000);
+        // Several lease periods pass with one ZooKeeper node down, each lease renewed within each.
+        Eventually.within(WAIT, () -> assertThat(control.zookeeper().getZookeeperClient().isConnected()).isTrue());
+        for (int period = 0; period < 3; period++) {
+          nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+          for (InstanceLease l : leases) client.heartbeat("ledger", l.id(), InstanceRegistration.of(l.instance().host(), 8080));
+          control.registry().sweepNow();
+        }
         Eventually.within(WAIT, () -> assertThat(w.ids("ledger")).containsAll(ids).containsAll(added));
         assertThat(control.registry().status().leases()).isGreaterThanOrEqualTo(10);
         assertThat(w.updates.subList(mark, w.updates.size())).allSatisfy(u ->

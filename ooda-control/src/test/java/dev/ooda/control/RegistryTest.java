@@ -3,6 +3,9 @@ package dev.ooda.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.ZooKeeperLayout;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Names;
 import dev.ooda.model.ResourceCodec;
@@ -12,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,10 +26,12 @@ class RegistryTest {
   static Watcher w;
   static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   static final Duration WAIT = Duration.ofSeconds(10);
+  /** The registry's time: leases expire only when a test moves it and sweeps. */
+  static final AtomicLong nanos = new AtomicLong();
 
   @BeforeAll
   static void start() throws Exception {
-    t = TestControl.start();
+    t = TestControl.start(Registry.Options.DEFAULTS.withTicker(nanos::get));
     w = new Watcher(t.zookeeper.getConnectString());
   }
 
@@ -50,6 +56,10 @@ class RegistryTest {
     HttpResponse<String> r = call("POST", "/services/" + service + "/instances", body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return json(r).get("instance").get("id").asText();
+  }
+
+  static void pass(Duration d) {
+    nanos.addAndGet(d.toNanos());
   }
 
   static void apply(String yaml) {
@@ -108,11 +118,18 @@ class RegistryTest {
   @Test
   void aLeaseWithoutHeartbeatsExpiresAndWatchersDropIt() throws Exception {
     apply("kind: Service\nname: short\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n");
-    try (InstanceLease kept = t.registry().register("short", Registration.of("10.0.1.1", 8080))) {
+    try (InstanceLease kept = t.registry().register("short", InstanceRegistration.of("10.0.1.1", 8080))) {
       String silent = register("short", "{\"host\": \"10.0.1.2\", \"port\": 8080}");
       Eventually.within(WAIT, () -> assertThat(w.ids("short")).containsExactlyInAnyOrder(kept.id(), silent));
+      // Four seconds pass, with one heartbeat of the kept instance halfway: only the silent one is overdue.
+      pass(Duration.ofSeconds(2));
+      t.registry().heartbeat("short", kept.id(), InstanceRegistration.of("10.0.1.1", 8080));
+      pass(Duration.ofSeconds(2));
+      t.control.registry().sweepNow();
       Eventually.within(WAIT, () -> assertThat(w.ids("short")).containsExactly(kept.id()));
-      assertThat(json(call("GET", "/services/short/instances", null)).get("items").findValuesAsText("id")).containsExactly(kept.id());
+      // The control node lists from its own watch, which may be a moment behind the watcher's.
+      Eventually.within(WAIT, () ->
+          assertThat(json(call("GET", "/services/short/instances", null)).get("items").findValuesAsText("id")).containsExactly(kept.id()));
       // Gone for good: its heartbeat now finds no lease.
       assertThat(json(call("POST", "/services/short/instances/" + silent + "/heartbeat", null)).get("type").asText())
           .isEqualTo("urn:ooda:problem:not-registered");
@@ -141,7 +158,7 @@ class RegistryTest {
   @Test
   void drainingStopsNewTrafficAndHeartbeatsDoNotUndoIt() throws Exception {
     apply("kind: Service\nname: drained\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n");
-    try (InstanceLease lease = t.registry().register("drained", Registration.of("10.0.3.1", 8080))) {
+    try (InstanceLease lease = t.registry().register("drained", InstanceRegistration.of("10.0.3.1", 8080))) {
       Eventually.within(WAIT, () -> assertThat(w.of("drained")).singleElement().satisfies(i -> assertThat(i.takesTraffic()).isTrue()));
       HttpResponse<String> r = call("PUT", "/services/drained/instances/" + lease.id() + "/status", "{\"status\": \"DRAINING\"}");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -150,15 +167,16 @@ class RegistryTest {
         assertThat(i.status()).isEqualTo(Instance.Status.DRAINING);
         assertThat(i.takesTraffic()).isFalse();
       }));
-      // The instance learns it from its heartbeat answers, and its heartbeats keep it DRAINING.
+      // The instance learns it from its heartbeat answers, and heartbeats keep it DRAINING, even one that says UP.
       Eventually.within(WAIT, () -> assertThat(lease.instance().status()).isEqualTo(Instance.Status.DRAINING));
       int before = w.updates.size();
-      Thread.sleep(2_500);
-      assertThat(w.of("drained")).singleElement().satisfies(i -> assertThat(i.status()).isEqualTo(Instance.Status.DRAINING));
-      assertThat(w.updates.subList(before, w.updates.size())).noneMatch(u -> u.service().equals("drained"));
+      InstanceRegistration up = InstanceRegistration.of("10.0.3.1", 8080).withStatus(Instance.Status.UP);
+      assertThat(t.registry().heartbeat("drained", lease.id(), up).instance().status()).isEqualTo(Instance.Status.DRAINING);
 
       assertThat(t.registry().setStatus("drained", lease.id(), Instance.Status.UP).status()).isEqualTo(Instance.Status.UP);
       Eventually.within(WAIT, () -> assertThat(w.of("drained")).singleElement().satisfies(i -> assertThat(i.takesTraffic()).isTrue()));
+      // Watches deliver in order: the status change is the only write since, so the heartbeats wrote nothing.
+      assertThat(w.updates.subList(before, w.updates.size())).filteredOn(u -> u.service().equals("drained")).hasSize(1);
     }
   }
 
@@ -197,12 +215,16 @@ class RegistryTest {
     Eventually.within(WAIT, () -> assertThat(w.of("legacy")).hasSize(3));
     assertThat(w.of("legacy")).filteredOn(i -> i.id().equals(id)).singleElement()
         .satisfies(i -> assertThat(i.healthPath()).isEqualTo("/ping"));
-    // The registered one expires; the fixed ones stay.
+    // The registered one expires; the fixed ones stay, however long it has been.
+    pass(Duration.ofSeconds(4));
+    t.control.registry().sweepNow();
     Eventually.within(WAIT, () -> assertThat(w.ids("legacy")).containsExactly("legacy.fixed-0", "legacy.fixed-1"));
-    Thread.sleep(3_500);
+    pass(Duration.ofHours(1));
+    t.control.registry().sweepNow();
     assertThat(w.ids("legacy")).containsExactly("legacy.fixed-0", "legacy.fixed-1");
-    assertThat(json(call("GET", "/services/legacy/instances", null)).get("items").findValuesAsText("id"))
-        .containsExactly("legacy.fixed-0", "legacy.fixed-1");
+    Eventually.within(WAIT, () ->
+        assertThat(json(call("GET", "/services/legacy/instances", null)).get("items").findValuesAsText("id"))
+            .containsExactly("legacy.fixed-0", "legacy.fixed-1"));
 
     // Fixed endpoints are configuration: they have no lease to drain or drop.
     HttpResponse<String> drain = call("PUT", "/services/legacy/instances/legacy.fixed-0/status", "{\"status\": \"DRAINING\"}");
@@ -242,7 +264,7 @@ class RegistryTest {
   void badInputIsRefusedWithAProblemNamingTheFieldAndNothingChanges() throws Exception {
     String keep = register("bad-a", "{\"host\": \"10.0.5.1\", \"port\": 8080}");
     Eventually.within(WAIT, () -> assertThat(w.ids("bad-a")).containsExactly(keep));
-    List<String> znodesBefore = t.control.zookeeper().getChildren().forPath("/registry/instances/bad-a");
+    List<String> znodesBefore = t.control.zookeeper().getChildren().forPath(ZooKeeperLayout.instances("bad-a"));
     int updatesBefore = w.updates.size();
 
     record Case(String method, String path, String body, int status, String expected) {}
@@ -280,9 +302,9 @@ class RegistryTest {
       assertThat(r.body()).as(c.expected()).contains(c.expected()).doesNotContain("Exception", "at dev.ooda");
     }
 
-    assertThat(t.control.zookeeper().getChildren().forPath("/registry/instances/bad-a")).isEqualTo(znodesBefore);
-    assertThat(t.control.zookeeper().checkExists().forPath("/registry/instances/bad-b")).isNull();
-    assertThat(t.control.zookeeper().checkExists().forPath("/registry/instances/nope")).isNull();
+    assertThat(t.control.zookeeper().getChildren().forPath(ZooKeeperLayout.instances("bad-a"))).isEqualTo(znodesBefore);
+    assertThat(t.control.zookeeper().checkExists().forPath(ZooKeeperLayout.instances("bad-b"))).isNull();
+    assertThat(t.control.zookeeper().checkExists().forPath(ZooKeeperLayout.instances("nope"))).isNull();
     assertThat(w.of("bad-a")).singleElement().satisfies(i -> {
       assertThat(i.id()).isEqualTo(keep);
       assertThat(i.status()).isEqualTo(Instance.Status.UP);

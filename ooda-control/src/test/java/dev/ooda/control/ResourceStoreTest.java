@@ -3,6 +3,8 @@ package dev.ooda.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ooda.control.client.ZooKeeperClients;
+import dev.ooda.control.client.ZooKeeperLayout;
 import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Kinds;
 import dev.ooda.model.ProblemException;
@@ -36,9 +38,9 @@ class ResourceStoreTest {
 
   @BeforeEach
   void cleanStore() throws Exception {
-    if (zk.checkExists().forPath("/resources") != null) zk.delete().deletingChildrenIfNeeded().forPath("/resources");
-    if (zk.checkExists().forPath("/changes") != null) zk.delete().deletingChildrenIfNeeded().forPath("/changes");
-    if (zk.checkExists().forPath("/meta") != null) zk.delete().deletingChildrenIfNeeded().forPath("/meta");
+    for (String p : List.of(ZooKeeperLayout.RESOURCES, ZooKeeperLayout.CHANGES, ZooKeeperLayout.REVISION, ZooKeeperLayout.CHANGES_TRIMMED_THROUGH)) {
+      if (zk.checkExists().forPath(p) != null) zk.delete().deletingChildrenIfNeeded().forPath(p);
+    }
     store = new ResourceStore(zk);
   }
 

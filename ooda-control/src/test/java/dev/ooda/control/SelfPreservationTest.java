@@ -3,6 +3,9 @@ package dev.ooda.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +28,7 @@ class SelfPreservationTest {
       t.client().apply("kind: Service\nname: fleet\nspec: {lease: {heartbeat: 1s, expiry: 6s}}\n");
       RegistryClient client = t.registry();
       List<InstanceLease> leases = new ArrayList<>();
-      for (int i = 0; i < 10; i++) leases.add(client.register("fleet", Registration.of("10.9.0." + (i + 1), 8080)));
+      for (int i = 0; i < 10; i++) leases.add(client.register("fleet", InstanceRegistration.of("10.9.0." + (i + 1), 8080)));
       Eventually.within(WAIT, () -> assertThat(w.of("fleet")).hasSize(10));
 
       // Four of ten (40%) stop renewing at once, as behind a partition. Their last heartbeats are
@@ -56,7 +59,7 @@ class SelfPreservationTest {
       try {
         beats.scheduleAtFixedRate(() -> renewing.forEach(id -> {
           try {
-            client.heartbeat("fleet", id, Registration.of("10.9.0.1", 8080));
+            client.heartbeat("fleet", id, InstanceRegistration.of("10.9.0.1", 8080));
           } catch (RuntimeException e) {
             // the assertions below tell
           }

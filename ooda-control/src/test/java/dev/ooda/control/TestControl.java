@@ -1,5 +1,7 @@
 package dev.ooda.control;
 
+import dev.ooda.control.client.ControlClient;
+import dev.ooda.control.client.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.curator.test.TestingServer;

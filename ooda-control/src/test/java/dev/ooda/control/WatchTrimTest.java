@@ -1,8 +1,9 @@
 package dev.ooda.control;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ooda.control.client.ControlClient;
 import dev.ooda.model.ProblemException;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.ooda.control;
 
+import dev.ooda.control.client.InstanceCache;
+import dev.ooda.control.client.ZooKeeperClients;
 import dev.ooda.model.Instance;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.ooda.data;
 
 import dev.ooda.model.AccessLogLine;
+import dev.ooda.model.Headers;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.Consumer;
 
@@ -8,7 +9,7 @@ import java.util.function.Consumer;
 final class AccessLog {
   static final String SERVICE = "ooda-data";
   /** The calling service's name, as the ooda kit and gateway send it. */
-  static final String CALLER_HEADER = "ooda-caller";
+  static final String CALLER_HEADER = Headers.CALLER;
 
   private final String instance;
   private final Consumer<AccessLogLine> sink;

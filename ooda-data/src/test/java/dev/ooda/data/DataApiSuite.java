@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.model.AccessLogLine;
+import dev.ooda.model.Headers;
 import dev.ooda.model.Problem;
 import dev.ooda.model.Resource;
 import dev.ooda.model.ResourceCodec;
@@ -844,7 +845,7 @@ abstract class DataApiSuite {
   void writesOneAccessLogLinePerRequestAndPrometheusMetrics() throws Exception {
     String ns = namespace(SHOP);
     accessLog.clear();
-    http.get(rows(ns, "items") + "/42", "ooda-caller", "checkout", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    http.get(rows(ns, "items") + "/42", Headers.CALLER, "checkout", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     AccessLogLine line = accessLog.poll(10, TimeUnit.SECONDS);
     assertThat(line).isNotNull();
     assertThat(line.service()).isEqualTo("ooda-data");

@@ -1,6 +1,7 @@
 package dev.ooda.kit;
 
 import com.linecorp.armeria.client.circuitbreaker.CircuitBreaker;
+import com.linecorp.armeria.client.circuitbreaker.CircuitBreakerBuilder;
 import com.linecorp.armeria.client.circuitbreaker.CircuitState;
 import java.time.Duration;
 
@@ -25,20 +26,28 @@ final class Breaker {
   private final CircuitBreaker circuit;
   private volatile boolean trialInFlight;
 
+  Breaker(String name, double failureRate, int minimum, Duration open, Duration window, Duration step) {
+    this(circuit(name, failureRate, minimum, open, window, step).build());
+  }
+
+  /** Around a circuit built by {@link #circuit}; tests build it on time they move. */
+  Breaker(CircuitBreaker circuit) {
+    this.circuit = circuit;
+  }
+
   /**
    * @param window how long outcomes count, in {@code step}s: counts move on once per step
    * @param open   how long an open circuit refuses attempts; also how long a trial may stay
    *               unanswered before another is let through
    */
-  Breaker(String name, double failureRate, int minimum, Duration open, Duration window, Duration step) {
-    circuit = CircuitBreaker.builder(name)
+  static CircuitBreakerBuilder circuit(String name, double failureRate, int minimum, Duration open, Duration window, Duration step) {
+    return CircuitBreaker.builder(name)
         .failureRateThreshold(failureRate)
         .minimumRequestThreshold(minimum)
         .circuitOpenWindow(open)
         .trialRequestInterval(open)
         .counterSlidingWindow(window)
-        .counterUpdateInterval(step)
-        .build();
+        .counterUpdateInterval(step);
   }
 
   /** Whether an attempt may go to the instance now; in the half-open state, only the trial may. */

@@ -7,19 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import dev.ooda.model.Durations;
-import java.time.Duration;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
@@ -60,35 +48,9 @@ public enum Codec {
     this.lenient = mapper.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
-  /** Configured as {@link ResourceCodec#json()} is, with the same duration form. */
+  /** Configured as {@link ResourceCodec#json()} is, by the same configurer. */
   private static ObjectMapper cborMapper() {
-    SimpleModule durations = new SimpleModule("ooda-durations")
-        .addSerializer(Duration.class, new JsonSerializer<>() {
-          @Override
-          public void serialize(Duration d, JsonGenerator g, SerializerProvider p) throws IOException {
-            g.writeString(Durations.format(d));
-          }
-        })
-        .addDeserializer(Duration.class, new JsonDeserializer<>() {
-          @Override
-          public Duration deserialize(JsonParser p, DeserializationContext c) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_STRING) return (Duration) c.handleUnexpectedToken(Duration.class, p);
-            try {
-              return Durations.parse(p.getText());
-            } catch (IllegalArgumentException e) {
-              throw c.weirdStringException(p.getText(), Duration.class, e.getMessage());
-            }
-          }
-        });
-    return CBORMapper.builder()
-        .addModule(durations)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-        .build();
+    return ResourceCodec.configure(CBORMapper.builder()).build();
   }
 
   public MediaType mediaType() {

@@ -1,7 +1,8 @@
 package dev.ooda.kit;
 
-import dev.ooda.control.InstanceLease;
-import dev.ooda.control.RegistryClient;
+import dev.ooda.control.client.InstanceLease;
+import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
 import dev.ooda.model.Instance;
 import dev.ooda.model.ProblemException;
 import java.net.URI;
@@ -22,7 +23,7 @@ public final class ControlPlaneRegistration implements Registration {
 
   @Override
   public Registered register(Instance i) {
-    dev.ooda.control.Registration r = new dev.ooda.control.Registration(
+    InstanceRegistration r = new InstanceRegistration(
         i.version(), i.host(), i.port(), i.zone(), i.metadata(), i.healthPath(), i.status());
     InstanceLease lease;
     try {

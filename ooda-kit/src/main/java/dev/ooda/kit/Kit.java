@@ -24,8 +24,8 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
  * that reports spans to the collector, the Prometheus registry, and the connection pools.
  *
  * <pre>{@code
- * try (Kit kit = Kit.start(Kit.Options.of("checkout").withControlPlane("http://127.0.0.1:9900")
- *     .withZookeeper("127.0.0.1:2181").withZipkin("http://127.0.0.1:9411"))) {
+ * try (Kit kit = Kit.builder("checkout").controlPlane("http://127.0.0.1:9900")
+ *     .zookeeper("127.0.0.1:2181").zipkin("http://127.0.0.1:9411").start()) {
  *   OodaClient catalog = kit.client("catalog");
  *   Item item = catalog.get("/items/{id}", 42).as(Item.class);
  * }
@@ -33,68 +33,93 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
  */
 public final class Kit implements AutoCloseable {
 
-  /**
-   * How a process joins ooda.
-   *
-   * @param service      this process's service name; sent in {@code ooda-caller} on every call
-   * @param zone         where it runs; calls prefer instances in the same zone. May be null
-   * @param controlPlane control nodes' base URLs, comma-separated (e.g. {@code http://127.0.0.1:9900});
-   *                     instances register there unless {@code registration} is set
-   * @param zookeeper    ZooKeeper connect string (e.g. {@code 127.0.0.1:2181}); other services'
-   *                     instances are watched there unless {@code discovery} is set
-   * @param zipkin       the span collector (base URL or its {@code /api/v2/spans} URL); null
-   *                     reports no spans, though trace context is still propagated
-   * @param sampleRate   share of new traces that are recorded, 0..1; default 1
-   * @param discovery    where other services' instances come from, instead of {@code zookeeper}
-   * @param registration where this process's instances register, instead of {@code controlPlane}
-   */
-  public record Options(String service, String zone, String controlPlane, String zookeeper, String zipkin,
-                        float sampleRate, Discovery discovery, Registration registration) {
-    public Options {
+  /** Starts configuring the kit of the process whose service is {@code service}. */
+  public static Builder builder(String service) {
+    return new Builder(service);
+  }
+
+  /** How a process joins ooda. Every option but the service name is optional. */
+  public static final class Builder {
+    private final String service;
+    private String zone;
+    private String controlPlane;
+    private String zookeeper;
+    private String zipkin;
+    private float sampleRate = 1f;
+    private Discovery discovery;
+    private Registration registration;
+
+    private Builder(String service) {
       String p = Names.problem(service);
       if (p != null) throw new IllegalArgumentException("service name " + p);
-      if (sampleRate < 0 || sampleRate > 1) throw new IllegalArgumentException("sampleRate must be 0..1: " + sampleRate);
+      this.service = service;
     }
 
-    public static Options of(String service) {
-      return new Options(service, null, null, null, null, 1f, null, null);
+    /** Where this process runs; calls prefer instances in the same zone. None by default. */
+    public Builder zone(String zone) {
+      this.zone = zone;
+      return this;
     }
 
-    public Options withZone(String z) {
-      return new Options(service, z, controlPlane, zookeeper, zipkin, sampleRate, discovery, registration);
+    /**
+     * Control nodes' base URLs, comma-separated (e.g. {@code http://127.0.0.1:9900}): instances
+     * register there unless {@link #registration} is set.
+     */
+    public Builder controlPlane(String urls) {
+      this.controlPlane = urls;
+      return this;
     }
 
-    public Options withControlPlane(String urls) {
-      return new Options(service, zone, urls, zookeeper, zipkin, sampleRate, discovery, registration);
+    /**
+     * ZooKeeper connect string (e.g. {@code 127.0.0.1:2181}): other services' instances are
+     * watched there unless {@link #discovery} is set.
+     */
+    public Builder zookeeper(String connectString) {
+      this.zookeeper = connectString;
+      return this;
     }
 
-    public Options withZookeeper(String connect) {
-      return new Options(service, zone, controlPlane, connect, zipkin, sampleRate, discovery, registration);
+    /**
+     * The span collector (base URL or its {@code /api/v2/spans} URL). Without one no spans are
+     * reported, though trace context is still propagated.
+     */
+    public Builder zipkin(String url) {
+      this.zipkin = url;
+      return this;
     }
 
-    public Options withZipkin(String url) {
-      return new Options(service, zone, controlPlane, zookeeper, url, sampleRate, discovery, registration);
+    /** Share of new traces that are recorded, 0..1; default 1. */
+    public Builder sampleRate(float rate) {
+      if (rate < 0 || rate > 1) throw new IllegalArgumentException("sampleRate must be 0..1: " + rate);
+      this.sampleRate = rate;
+      return this;
     }
 
-    public Options withSampleRate(float r) {
-      return new Options(service, zone, controlPlane, zookeeper, zipkin, r, discovery, registration);
+    /** Where other services' instances come from, instead of {@link #zookeeper}. */
+    public Builder discovery(Discovery discovery) {
+      this.discovery = discovery;
+      return this;
     }
 
-    public Options withDiscovery(Discovery d) {
-      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, d, registration);
+    /** Where this process's instances register, instead of {@link #controlPlane}. */
+    public Builder registration(Registration registration) {
+      this.registration = registration;
+      return this;
     }
 
-    public Options withRegistration(Registration r) {
-      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, discovery, r);
+    /** Discovery and registration from one registry, e.g. an {@link InMemoryRegistry}. */
+    public <R extends Discovery & Registration> Builder registry(R registry) {
+      return discovery(registry).registration(registry);
     }
 
-    /** Both from one registry, e.g. an {@link InMemoryRegistry}. */
-    public <R extends Discovery & Registration> Options withRegistry(R r) {
-      return new Options(service, zone, controlPlane, zookeeper, zipkin, sampleRate, r, r);
+    /** Opens the kit: connects to ZooKeeper when discovery is there, and starts the tracer. */
+    public Kit start() {
+      return new Kit(this);
     }
   }
 
-  private final Options options;
+  private final String service;
+  private final String zone;
   private final Tracing tracing;
   private final HttpTracing httpTracing;
   private final AsyncZipkinSpanHandler spans;
@@ -106,28 +131,29 @@ public final class Kit implements AutoCloseable {
   private final Discovery discovery;
   private final Registration registration;
 
-  private Kit(Options o) {
-    this.options = o;
-    if (o.discovery() != null) {
-      discovery = o.discovery();
-    } else if (o.zookeeper() != null) {
-      ZooKeeperDiscovery zk = ZooKeeperDiscovery.connect(o.zookeeper());
+  private Kit(Builder o) {
+    this.service = o.service;
+    this.zone = o.zone;
+    if (o.discovery != null) {
+      discovery = o.discovery;
+    } else if (o.zookeeper != null) {
+      ZooKeeperDiscovery zk = ZooKeeperDiscovery.connect(o.zookeeper);
       owned.add(zk);
       discovery = zk;
     } else {
       discovery = null;
     }
-    if (o.registration() != null) {
-      registration = o.registration();
-    } else if (o.controlPlane() != null) {
-      registration = new ControlPlaneRegistration(java.util.Arrays.stream(o.controlPlane().split(","))
+    if (o.registration != null) {
+      registration = o.registration;
+    } else if (o.controlPlane != null) {
+      registration = new ControlPlaneRegistration(java.util.Arrays.stream(o.controlPlane.split(","))
           .map(String::trim).filter(x -> !x.isEmpty()).map(java.net.URI::create).toList());
     } else {
       registration = null;
     }
-    if (o.zipkin() != null) {
-      String url = o.zipkin().endsWith("/api/v2/spans") ? o.zipkin()
-          : o.zipkin().replaceAll("/+$", "") + "/api/v2/spans";
+    if (o.zipkin != null) {
+      String url = o.zipkin.endsWith("/api/v2/spans") ? o.zipkin
+          : o.zipkin.replaceAll("/+$", "") + "/api/v2/spans";
       sender = URLConnectionSender.create(url);
       spans = AsyncZipkinSpanHandler.create(sender);
     } else {
@@ -135,12 +161,12 @@ public final class Kit implements AutoCloseable {
       spans = null;
     }
     Tracing.Builder tb = Tracing.newBuilder()
-        .localServiceName(o.service())
+        .localServiceName(o.service)
         .currentTraceContext(RequestContextCurrentTraceContext.ofDefault())
         .propagationFactory(W3cPropagation.FACTORY)
         .traceId128Bit(true)
         .supportsJoin(false)
-        .sampler(Sampler.create(o.sampleRate()));
+        .sampler(Sampler.create(o.sampleRate));
     // Without a collector, spans are still made (their ids reach logs and callees) but dropped.
     tb.addSpanHandler(spans != null ? spans : new SpanHandler() {});
     tracing = tb.build();
@@ -154,26 +180,20 @@ public final class Kit implements AutoCloseable {
     clientFactory = ClientFactory.builder().meterRegistry(meters).build();
   }
 
-  public static Kit start(Options options) {
-    return new Kit(options);
-  }
-
-  /** Closes {@code c} with this kit, e.g. a registry that the kit's options were built with. */
+  /** Closes {@code c} with this kit, e.g. a registry that the kit was built with. */
   public synchronized Kit closeWith(AutoCloseable c) {
     owned.add(c);
     return this;
   }
 
+  /** This process's service name, sent as the caller of every call. */
   public String service() {
-    return options.service();
+    return service;
   }
 
+  /** Where this process runs, or null. */
   public String zone() {
-    return options.zone();
-  }
-
-  public Options options() {
-    return options;
+    return zone;
   }
 
   /** The client of {@code service} with default options, made on first use and kept. */
@@ -216,7 +236,7 @@ public final class Kit implements AutoCloseable {
 
   Discovery discovery() {
     if (discovery == null) {
-      throw new IllegalStateException("no discovery configured: set Kit.Options.withZookeeper (or withDiscovery)");
+      throw new IllegalStateException("no discovery configured: set Kit.Builder.zookeeper (or discovery)");
     }
     return discovery;
   }

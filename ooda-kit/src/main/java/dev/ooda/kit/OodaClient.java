@@ -5,6 +5,7 @@ import com.linecorp.armeria.client.brave.BraveClient;
 import com.linecorp.armeria.client.retry.Backoff;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.SessionProtocol;
+import dev.ooda.model.Headers;
 import dev.ooda.model.Instance;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -93,8 +94,6 @@ public final class OodaClient implements AutoCloseable {
     }
   }
 
-  /** The calling service's name, on every call. */
-  public static final String CALLER_HEADER = "ooda-caller";
   /** How long an instance's outcomes count towards opening its circuit, and how often the count moves on. */
   static final Duration BREAKER_WINDOW = Duration.ofSeconds(10);
   static final Duration BREAKER_STEP = Duration.ofSeconds(1);
@@ -128,7 +127,7 @@ public final class OodaClient implements AutoCloseable {
         .factory(kit.clientFactory())
         .responseTimeout(options.timeout())
         .maxResponseLength(options.maxResponseBytes())
-        .setHeader(CALLER_HEADER, kit.service())
+        .setHeader(Headers.CALLER, kit.service())
         .decorator(BraveClient.newDecorator(kit.httpTracing().clientOf(service)))
         .decorator(new Attempts(service, balancer, openNanos))
         .build();

@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.model.AccessLogLine;
+import dev.ooda.model.Headers;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Names;
 import dev.ooda.model.Problem;
@@ -220,7 +221,7 @@ public final class OodaService implements AutoCloseable {
         .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("ooda.server")
             .andThen((registry, rlog, id) -> {
               ServiceRequestContext ctx = (ServiceRequestContext) rlog.context();
-              String caller = rlog.requestHeaders().get(OodaClient.CALLER_HEADER);
+              String caller = rlog.requestHeaders().get(Headers.CALLER);
               return id.withTags("route", ctx.config().route().patternString(),
                   "caller", caller == null ? "" : Names.isValid(caller) ? caller : "invalid");
             })));
@@ -244,7 +245,7 @@ public final class OodaService implements AutoCloseable {
   private static HttpResponse checkCaller(CallerCheck check, HttpService delegate, ServiceRequestContext ctx,
                                           HttpRequest req) throws Exception {
     if (check != CallerCheck.ALLOW_ALL && !isInternal(ctx)) {
-      Problem p = check.check(req.headers().get(OodaClient.CALLER_HEADER), ctx);
+      Problem p = check.check(req.headers().get(Headers.CALLER), ctx);
       if (p != null) {
         ctx.setAttr(ServiceErrors.PROBLEM, p.slug());
         return ServiceErrors.response(p);

@@ -1,10 +1,14 @@
 package dev.ooda.kit;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ShuttingDownException;
 import com.linecorp.armeria.common.util.Exceptions;
 import com.linecorp.armeria.server.RequestCancellationException;
@@ -13,9 +17,12 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
-import dev.ooda.control.Problems;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemException;
+import dev.ooda.model.ResourceCodec;
 import io.netty.util.AttributeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every error an {@link OodaService} answers is {@code application/problem+json}. A failed call to
@@ -25,6 +32,8 @@ import io.netty.util.AttributeKey;
  * status is not passed on, since a 404 from a dependency is not a 404 of this service.
  */
 final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunction {
+  private static final Logger log = LoggerFactory.getLogger(ServiceErrors.class);
+  private static final MediaType PROBLEM_JSON = MediaType.parse(Problem.MEDIA_TYPE);
   static final ServiceErrors INSTANCE = new ServiceErrors();
   /** The problem type slug answered, for the access log. */
   static final AttributeKey<String> PROBLEM = AttributeKey.valueOf(ServiceErrors.class, "PROBLEM");
@@ -32,7 +41,12 @@ final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunctio
   private ServiceErrors() {}
 
   static HttpResponse response(Problem p) {
-    return Problems.response(p);
+    return aggregated(p).toHttpResponse();
+  }
+
+  private static AggregatedHttpResponse aggregated(Problem p) {
+    ResponseHeaders h = ResponseHeaders.builder(HttpStatus.valueOf(p.status())).contentType(PROBLEM_JSON).build();
+    return AggregatedHttpResponse.of(h, HttpData.wrap(ResourceCodec.toJsonBytes(p)));
   }
 
   static Problem toProblem(Throwable cause) {
@@ -54,7 +68,11 @@ final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunctio
     if (c instanceof CallException e) {
       return Problem.of(503, "dependency-unavailable", "Dependency unavailable", e.getMessage());
     }
-    return Problems.toProblem(c);
+    if (c instanceof ProblemException pe) return pe.problem();
+    if (c instanceof ContentTooLargeException) return Problem.tooLarge("the request body is larger than the limit");
+    if (c instanceof IllegalArgumentException) return Problem.of(400, "bad-request", "Bad request", c.getMessage());
+    log.error("unexpected failure", c);
+    return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; see the server log");
   }
 
   @Override
@@ -78,8 +96,16 @@ final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunctio
   public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config, RequestHeaders headers,
                                              HttpStatus status, String description, Throwable cause) {
     if (cause != null && Exceptions.peel(cause) instanceof RequestTimeoutException) {
-      return Problems.aggregated(toProblem(cause));
+      return aggregated(toProblem(cause));
     }
-    return Problems.HANDLER.renderStatus(ctx, config, headers, status, description, cause);
+    if (!status.isError()) return null;
+    Problem p = switch (status.code()) {
+      case 404 -> Problem.notFound("no such endpoint: " + headers.method() + " " + headers.path());
+      case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", headers.method() + " is not allowed on " + headers.path());
+      case 413 -> Problem.tooLarge("the request body is larger than the limit");
+      default -> Problem.of(status.code(), "http-" + status.code(), status.reasonPhrase(),
+          description != null ? description : status.reasonPhrase());
+    };
+    return aggregated(p);
   }
 }

@@ -1,7 +1,7 @@
 package dev.ooda.kit;
 
-import dev.ooda.control.InstanceCache;
-import dev.ooda.control.ZooKeeperClients;
+import dev.ooda.control.client.InstanceCache;
+import dev.ooda.control.client.ZooKeeperClients;
 import dev.ooda.model.Instance;
 import java.util.List;
 import java.util.Map;

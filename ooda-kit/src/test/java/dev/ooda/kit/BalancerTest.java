@@ -62,11 +62,11 @@ class BalancerTest {
     AtomicInteger local = new AtomicInteger();
     AtomicInteger remote1 = new AtomicInteger();
     AtomicInteger remote2 = new AtomicInteger();
-    OodaService near = instance(platform.kit("pool", o -> o.withZone("zone-a")), local, Duration.ZERO);
-    Kit far = platform.kit("pool", o -> o.withZone("zone-b"));
+    OodaService near = instance(platform.kit("pool", o -> o.zone("zone-a")), local, Duration.ZERO);
+    Kit far = platform.kit("pool", o -> o.zone("zone-b"));
     instance(far, remote1, Duration.ZERO);
     instance(far, remote2, Duration.ZERO);
-    OodaClient client = platform.kit("caller", o -> o.withZone("zone-a")).client("pool");
+    OodaClient client = platform.kit("caller", o -> o.zone("zone-a")).client("pool");
 
     for (int i = 0; i < 50; i++) client.get("/work").send();
     assertThat(local.get()).isEqualTo(50);

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.common.HttpResponse;
 import dev.ooda.control.ControlPlane;
-import dev.ooda.control.RegistryClient;
+import dev.ooda.control.client.RegistryClient;
 import dev.ooda.model.Instance;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +32,7 @@ class ControlPlaneRegistryTest {
   }
 
   OodaService catalog(Duration drainDelay) {
-    Kit kit = platform.kit("catalog", o -> o.withZone("zone-a"));
+    Kit kit = platform.kit("catalog", o -> o.zone("zone-a"));
     return platform.add(kit.server("v2").drainDelay(drainDelay).metadata("team", "shop")
         .service("/items", (ctx, req) -> HttpResponse.of("items")).start());
   }
@@ -41,8 +40,9 @@ class ControlPlaneRegistryTest {
   @Test
   void registersOverHttpAndIsFoundThroughZooKeeper() {
     OodaService s = catalog(Duration.ofMillis(50));
-    List<Instance> listed = registry.instances("catalog");
-    assertThat(listed).singleElement().satisfies(i -> {
+    // The control plane lists what its ZooKeeper watch has seen, a moment after it acknowledged the registration.
+    Eventually.until("the registry lists the instance", () -> !registry.instances("catalog").isEmpty());
+    assertThat(registry.instances("catalog")).singleElement().satisfies(i -> {
       assertThat(i.id()).isEqualTo(s.instanceId());
       assertThat(i.port()).isEqualTo(s.port());
       assertThat(i.version()).isEqualTo("v2");
@@ -88,15 +88,16 @@ class ControlPlaneRegistryTest {
   @Test
   void aServiceThatStartsBeforeTheControlPlaneRegistersWhenItComes() throws Exception {
     int port = CodecAndErrorsTest.closedPort();
-    Kit kit = platform.add(Kit.start(Kit.Options.of("early").withControlPlane("http://127.0.0.1:" + port)
-        .withZookeeper(platform.control.zookeeper.getConnectString())));
+    Kit kit = platform.add(Kit.builder("early").controlPlane("http://127.0.0.1:" + port)
+        .zookeeper(platform.control.zookeeper.getConnectString()).start());
     OodaService s = platform.add(kit.server("v1").drainDelay(Duration.ofMillis(50)).start());
     assertThat(s.instanceId()).isNull();
     try (ControlPlane late = ControlPlane.start(new ControlPlane.Options(port,
         platform.control.zookeeper.getConnectString(), Files.createTempDirectory("ooda-late")))) {
       Eventually.until("the instance registers", () -> s.instanceId() != null);
-      assertThat(new RegistryClient(URI.create(late.url())).instances("early"))
-          .extracting(Instance::id).containsExactly(s.instanceId());
+      RegistryClient lateRegistry = new RegistryClient(URI.create(late.url()));
+      Eventually.until("the late node lists it", () -> !lateRegistry.instances("early").isEmpty());
+      assertThat(lateRegistry.instances("early")).extracting(Instance::id).containsExactly(s.instanceId());
       s.close();
     }
   }

@@ -28,7 +28,7 @@ class OodaServiceTest {
   @BeforeEach
   void start() {
     platform = new TestPlatform();
-    kit = platform.kit("catalog", o -> o.withZone("zone-a"));
+    kit = platform.kit("catalog", o -> o.zone("zone-a"));
   }
 
   @AfterEach

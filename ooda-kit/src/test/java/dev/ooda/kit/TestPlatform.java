@@ -37,11 +37,11 @@ final class TestPlatform implements AutoCloseable {
     return kit(service, o -> o);
   }
 
-  Kit kit(String service, UnaryOperator<Kit.Options> options) {
-    Kit.Options o = Kit.Options.of(service);
-    o = control == null ? o.withRegistry(registry)
-        : o.withControlPlane(control.control.url()).withZookeeper(control.zookeeper.getConnectString());
-    return add(Kit.start(options.apply(o)));
+  Kit kit(String service, UnaryOperator<Kit.Builder> options) {
+    Kit.Builder b = Kit.builder(service);
+    if (control == null) b.registry(registry);
+    else b.controlPlane(control.control.url()).zookeeper(control.zookeeper.getConnectString());
+    return add(options.apply(b).start());
   }
 
   /** A started service; its drain delay is short, as nothing but the test watches it. */

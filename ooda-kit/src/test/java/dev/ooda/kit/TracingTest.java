@@ -49,15 +49,15 @@ class TracingTest {
     collector = new TraceServer(TraceOptions.defaults().withPort(0)).start();
     String zipkin = "http://127.0.0.1:" + collector.port();
     platform = new TestPlatform();
-    back = platform.kit("back", o -> o.withZipkin(zipkin));
+    back = platform.kit("back", o -> o.zipkin(zipkin));
     backServer = platform.serve(back, b -> b.accessLog(backLog::add).service("/part", (ctx, req) -> {
       String tp = req.headers().get("traceparent");
       if (tp != null) traceparents.add(tp);
       return HttpResponse.of("part");
     }));
-    front = platform.kit("front", o -> o.withZipkin(zipkin));
+    front = platform.kit("front", o -> o.zipkin(zipkin));
     platform.serve(front, b -> b.accessLog(frontLog::add).annotatedService(new Front(front.client("back"))));
-    edge = platform.kit("edge", o -> o.withZipkin(zipkin));
+    edge = platform.kit("edge", o -> o.zipkin(zipkin));
   }
 
   @AfterEach

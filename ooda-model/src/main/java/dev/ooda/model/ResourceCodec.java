@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -51,7 +52,13 @@ public final class ResourceCodec {
 
   private ResourceCodec() {}
 
-  private static <M extends ObjectMapper, B extends com.fasterxml.jackson.databind.cfg.MapperBuilder<M, B>> B configure(B b) {
+  /**
+   * Configures a mapper builder of any format the way every ooda mapper is: records, ooda's
+   * duration form ({@code 250ms}, {@code 5s}), unknown fields, trailing tokens, null for primitives
+   * and coerced scalars refused. {@link #json()} and {@link #yaml()} are built with it, and so is any
+   * other format (the kit's CBOR), so that all read and write the same data model.
+   */
+  public static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B b) {
     SimpleModule durations = new SimpleModule("ooda-durations")
         .addSerializer(Duration.class, new JsonSerializer<>() {
           @Override

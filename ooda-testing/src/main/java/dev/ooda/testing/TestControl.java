@@ -1,10 +1,10 @@
 package dev.ooda.testing;
 
 import dev.ooda.control.AdminToken;
-import dev.ooda.control.ControlClient;
 import dev.ooda.control.ControlPlane;
 import dev.ooda.control.Registry;
-import dev.ooda.control.RegistryClient;
+import dev.ooda.control.client.ControlClient;
+import dev.ooda.control.client.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.curator.test.TestingServer;

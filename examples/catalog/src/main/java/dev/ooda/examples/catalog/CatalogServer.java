@@ -33,8 +33,8 @@ public final class CatalogServer implements AutoCloseable {
   }
 
   public static CatalogServer start(Options o) {
-    Kit kit = Kit.start(Kit.Options.of(CatalogClient.SERVICE).withControlPlane(o.controlPlane())
-        .withZookeeper(o.zookeeper()).withZipkin(o.zipkin()).withZone(o.zone()));
+    Kit kit = Kit.builder(CatalogClient.SERVICE).controlPlane(o.controlPlane())
+        .zookeeper(o.zookeeper()).zipkin(o.zipkin()).zone(o.zone()).start();
     try {
       return new CatalogServer(kit, kit.server("v1").port(o.port()).annotatedService(new CatalogApi()).start());
     } catch (RuntimeException e) {

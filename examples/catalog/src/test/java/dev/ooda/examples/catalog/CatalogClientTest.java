@@ -22,7 +22,7 @@ class CatalogClientTest {
     control = TestControl.start();
     String zk = control.zookeeper.getConnectString();
     server = CatalogServer.start(new CatalogServer.Options(0, control.control.url(), zk, null, null));
-    checkout = Kit.start(Kit.Options.of("checkout").withZookeeper(zk));
+    checkout = Kit.builder("checkout").zookeeper(zk).start();
     catalog = new CatalogClient(checkout);
   }
 

@@ -1,4 +1,4 @@
-package dev.ooda.control;
+package dev.ooda.control.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.model.Problem;

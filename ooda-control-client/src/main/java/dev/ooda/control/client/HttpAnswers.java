@@ -1,4 +1,4 @@
-package dev.ooda.control;
+package dev.ooda.control.client;
 
 import dev.ooda.model.Problem;
 import dev.ooda.model.ResourceCodec;

@@ -1,4 +1,4 @@
-package dev.ooda.control;
+package dev.ooda.control.client;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * back as {@link ProblemException} carrying the server's problem document.
  */
 public final class RegistryClient {
+  /** Where the registry API is on a control node. */
+  public static final String API = "/api/v1/registry";
   private static final ObjectReader INSTANCE = ResourceCodec.json().readerFor(Instance.class)
       .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -51,13 +53,13 @@ public final class RegistryClient {
   }
 
   /** Registers an instance and keeps its lease alive until {@link InstanceLease#close()}. */
-  public InstanceLease register(String service, Registration r) {
+  public InstanceLease register(String service, InstanceRegistration r) {
     Leased first = leased(send("POST", "/services/" + HttpAnswers.segment(service) + "/instances", json(r)));
     return InstanceLease.start(this, service, r, first);
   }
 
   /** Renews the lease of {@code id}, registering it again under that id if the node does not hold it. */
-  public Leased heartbeat(String service, String id, Registration r) {
+  public Leased heartbeat(String service, String id, InstanceRegistration r) {
     return leased(send("PUT", "/services/" + HttpAnswers.segment(service) + "/instances/" + HttpAnswers.segment(id), json(r)));
   }
 
@@ -91,7 +93,7 @@ public final class RegistryClient {
     for (int n = 0; n < servers.size(); n++) {
       int at = (start + n) % servers.size();
       URI base = servers.get(at);
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + RegistryApi.BASE + path))
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + API + path))
           .timeout(Duration.ofSeconds(10))
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
       if (body != null) b.header("Content-Type", "application/json");
@@ -136,7 +138,7 @@ public final class RegistryClient {
     }
   }
 
-  private static String json(Registration r) {
+  private static String json(InstanceRegistration r) {
     return new String(ResourceCodec.toJsonBytes(r), StandardCharsets.UTF_8);
   }
 

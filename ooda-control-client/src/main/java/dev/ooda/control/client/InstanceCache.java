@@ -1,15 +1,9 @@
-package dev.ooda.control;
+package dev.ooda.control.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Kinds;
 import dev.ooda.model.Resource;
-import dev.ooda.model.ResourceCodec;
 import dev.ooda.model.ServiceSpec;
-import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,9 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InstanceCache implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InstanceCache.class);
-  private static final ObjectReader INSTANCE = ResourceCodec.json().readerFor(Instance.class)
-      // Instances written by a newer control node may carry fields this one does not know.
-      .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Receives a service's whole new list each time it changes. */
   @FunctionalInterface
@@ -67,8 +58,11 @@ public final class InstanceCache implements AutoCloseable {
     void changed(String service, List<Instance> instances);
   }
 
-  /** The registry's view of raw node events, on this cache's thread. */
-  interface Observer {
+  /**
+   * Raw instance node events, on this cache's thread: for the control plane's registry, which
+   * keeps its leases in step with changes made through other control nodes.
+   */
+  public interface Observer {
     void changed(ChildData node, Instance instance);
 
     void deleted(ChildData old);
@@ -141,7 +135,8 @@ public final class InstanceCache implements AutoCloseable {
     return open(zk, Objects.requireNonNull(services, "services"), listener, null);
   }
 
-  static InstanceCache open(CuratorFramework zk, Set<String> services, Listener listener, Observer observer) {
+  /** Watches {@code services} (every service when null) and tells {@code observer} of raw node events. */
+  public static InstanceCache open(CuratorFramework zk, Set<String> services, Listener listener, Observer observer) {
     InstanceCache c = new InstanceCache(zk, services, listener == null ? (s, l) -> {} : listener, observer);
     c.start();
     return c;
@@ -151,12 +146,12 @@ public final class InstanceCache implements AutoCloseable {
     run(() -> {
       if (followed == null) {
         pendingLoads = 3;
-        watch(null, Registry.INSTANCES);
+        watch(null, ZooKeeperLayout.INSTANCES);
       } else {
         pendingLoads = 2 + followed.size();
-        for (String s : followed) watch(s, Registry.INSTANCES + "/" + s);
+        for (String s : followed) watch(s, ZooKeeperLayout.instances(s));
       }
-      removals = CuratorCache.build(zk, Registry.REMOVED);
+      removals = CuratorCache.build(zk, ZooKeeperLayout.REMOVALS);
       removals.listenable().addListener(CuratorCacheListener.builder()
           .forAll((type, old, data) -> run(() -> onNote(type, old, data)))
           .forInitialized(() -> run(this::loaded))
@@ -194,7 +189,7 @@ public final class InstanceCache implements AutoCloseable {
     if (!followed.add(service)) return;
     run(() -> {
       loading.add(service);
-      watch(service, Registry.INSTANCES + "/" + service);
+      watch(service, ZooKeeperLayout.instances(service));
     });
   }
 
@@ -233,24 +228,22 @@ public final class InstanceCache implements AutoCloseable {
     }
   }
 
-  // ---- for the registry ----
-
   /** The service an instance id is listed under (lingering ones included), if any. */
-  Optional<String> serviceOf(String id) {
+  public Optional<String> serviceOf(String id) {
     return Optional.ofNullable(serviceOfId.get(id));
   }
 
   /** The lease settings of a service: its Service resource's, or the defaults. */
-  ServiceSpec.Lease lease(String service) {
+  public ServiceSpec.Lease lease(String service) {
     ServiceSpec s = specs.get(service);
     return s == null ? ServiceSpec.Lease.DEFAULT : s.effectiveLease();
   }
 
-  /** Removal notes written before {@code beforeMillis} (ZooKeeper's clock), for clean-up. */
-  List<String> notesBefore(long beforeMillis) {
+  /** Paths of removal notes written before {@code beforeMillis} (ZooKeeper's clock), for clean-up. */
+  public List<String> removalNotesBefore(long beforeMillis) {
     if (removals == null) return List.of();
     return removals.stream()
-        .filter(d -> d.getPath().startsWith(Registry.REMOVED + "/") && d.getStat() != null && d.getStat().getCtime() < beforeMillis)
+        .filter(d -> ZooKeeperLayout.isRemoval(d.getPath()) && d.getStat() != null && d.getStat().getCtime() < beforeMillis)
         .map(ChildData::getPath)
         .toList();
   }
@@ -299,7 +292,7 @@ public final class InstanceCache implements AutoCloseable {
 
   private void onInstance(CuratorCacheListener.Type type, ChildData old, ChildData data) {
     ChildData node = data != null ? data : old;
-    String[] at = serviceAndId(node.getPath(), Registry.INSTANCES);
+    String[] at = ZooKeeperLayout.serviceAndId(node.getPath());
     if (at == null || !follows(at[0])) return;
     String service = at[0];
     String id = at[1];
@@ -323,7 +316,7 @@ public final class InstanceCache implements AutoCloseable {
         return; // the list has not changed
       }
     } else {
-      Instance i = decode(data);
+      Instance i = ZooKeeperLayout.readInstance(data.getData());
       if (i == null || !i.id().equals(id) || !i.service().equals(service)) {
         log.warn("skipping unreadable instance at {}", data.getPath());
         return;
@@ -338,16 +331,10 @@ public final class InstanceCache implements AutoCloseable {
 
   private void onNote(CuratorCacheListener.Type type, ChildData old, ChildData data) {
     ChildData node = data != null ? data : old;
-    if (!node.getPath().startsWith(Registry.REMOVED + "/") || node.getData() == null) return;
-    String service;
-    String id;
-    try {
-      JsonNode n = ResourceCodec.json().readTree(node.getData());
-      service = n.path("service").asText();
-      id = n.path("id").asText();
-    } catch (IOException e) {
-      return;
-    }
+    String[] note = ZooKeeperLayout.isRemoval(node.getPath()) ? ZooKeeperLayout.readRemoval(node.getData()) : null;
+    if (note == null) return;
+    String service = note[0];
+    String id = note[1];
     long czxid = node.getStat().getCzxid();
     if (type == CuratorCacheListener.Type.NODE_DELETED) {
       notes.remove(id, czxid);
@@ -415,23 +402,5 @@ public final class InstanceCache implements AutoCloseable {
 
   private void requireSelective() {
     if (followed == null) throw new IllegalStateException("this cache watches every service already");
-  }
-
-  /** {@code [service, id]} of {@code <root>/<service>/<id>}, or null for other nodes. */
-  static String[] serviceAndId(String path, String root) {
-    if (!path.startsWith(root + "/")) return null;
-    String rest = path.substring(root.length() + 1);
-    int slash = rest.indexOf('/');
-    if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) >= 0) return null;
-    return new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
-  }
-
-  static Instance decode(ChildData d) {
-    if (d == null || d.getData() == null || d.getData().length == 0) return null;
-    try {
-      return INSTANCE.readValue(d.getData());
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.ooda.control;
+package dev.ooda.control.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * @param status     status when it is registered (default UP); a renewal never changes the status
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Registration(String version, String host, Integer port, String zone, Map<String, String> metadata,
+public record InstanceRegistration(String version, String host, Integer port, String zone, Map<String, String> metadata,
                            String healthPath, Instance.Status status) {
   static final int MAX_METADATA = 32;
   static final int MAX_VALUE = 512;
@@ -40,26 +40,26 @@ public record Registration(String version, String host, Integer port, String zon
   private static final Pattern HOSTNAME = Pattern.compile(
       "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
-  public Registration {
+  public InstanceRegistration {
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
   /** A registration of {@code host:port}, UP, with nothing else. */
-  public static Registration of(String host, int port) {
-    return new Registration(null, host, port, null, null, null, null);
+  public static InstanceRegistration of(String host, int port) {
+    return new InstanceRegistration(null, host, port, null, null, null, null);
   }
 
-  public Registration withStatus(Instance.Status s) {
-    return new Registration(version, host, port, zone, metadata, healthPath, s);
+  public InstanceRegistration withStatus(Instance.Status s) {
+    return new InstanceRegistration(version, host, port, zone, metadata, healthPath, s);
   }
 
   /** Decodes and checks a request body; refuses it whole, naming each field that is wrong. */
-  static Registration parse(byte[] body) {
+  public static InstanceRegistration parse(byte[] body) {
     if (body.length == 0) {
       throw new InvalidResourceException(List.of(Violation.of("", "the body is empty; send the registration as JSON: "
           + "{\"host\": \"10.0.0.5\", \"port\": 8080, \"version\": \"v1\"}")));
     }
-    Registration r;
+    InstanceRegistration r;
     try {
       JsonNode tree = ResourceCodec.json().readTree(body);
       if (tree == null || !tree.isObject()) throw new InvalidResourceException(List.of(Violation.of("", "must be a JSON object")));
@@ -69,7 +69,7 @@ public record Registration(String version, String host, Integer port, String zon
           throw new InvalidResourceException(List.of(Violation.of("metadata." + e.getKey(), "must be a string")));
         }
       }
-      r = ResourceCodec.json().treeToValue(tree, Registration.class);
+      r = ResourceCodec.json().treeToValue(tree, InstanceRegistration.class);
     } catch (MismatchedInputException e) {
       throw new InvalidResourceException(List.of(Violation.of(pathOf(e), messageOf(e))));
     } catch (JsonProcessingException e) {
@@ -85,7 +85,7 @@ public record Registration(String version, String host, Integer port, String zon
   }
 
   /** @throws InvalidResourceException naming every field that breaks a rule */
-  void check() {
+  public void check() {
     Violations v = new Violations();
     String badHost = hostProblem(host);
     if (badHost != null) v.add("host", badHost);
@@ -135,7 +135,7 @@ public record Registration(String version, String host, Integer port, String zon
   }
 
   /** The instance this registration describes. */
-  Instance toInstance(String id, String service, Instance.Status s, long registeredAtMillis) {
+  public Instance toInstance(String id, String service, Instance.Status s, long registeredAtMillis) {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     return new Instance(id, service, version, h, port, zone, s, metadata, healthPath, registeredAtMillis, false);
   }
@@ -162,7 +162,7 @@ public record Registration(String version, String host, Integer port, String zon
     if (t == String.class) return "must be a string";
     if (t == Instance.Status.class) return "must be one of STARTING, UP, DRAINING, DOWN";
     if (t != null && Map.class.isAssignableFrom(t)) return "must be a mapping of strings";
-    if (t == Registration.class) return "must be a JSON object";
+    if (t == InstanceRegistration.class) return "must be a JSON object";
     String msg = e.getOriginalMessage();
     int cut = msg.indexOf('\n');
     return cut > 0 ? msg.substring(0, cut) : msg;

@@ -1,4 +1,4 @@
-package dev.ooda.control;
+package dev.ooda.control.client;
 
 import dev.ooda.model.Kind;
 import dev.ooda.model.Resource;
@@ -32,7 +32,7 @@ public final class ResourceCache implements AutoCloseable {
   private final CountDownLatch ready = new CountDownLatch(1);
 
   private ResourceCache(CuratorFramework zk, Kind<?> kind, Consumer<Map<String, Resource>> listener) {
-    this.dir = ResourceStore.RESOURCES + "/" + kind.name();
+    this.dir = ZooKeeperLayout.resources(kind.name());
     this.listener = listener;
     this.cache = CuratorCache.build(zk, dir);
     cache.listenable().addListener(CuratorCacheListener.builder()

@@ -1,13 +1,11 @@
-package dev.ooda.control;
+package dev.ooda.control.client;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
-/** Curator clients as every ooda role opens them: all paths under {@code /ooda}. */
+/** Curator clients as every ooda role opens them: all paths under {@code /ooda}, laid out as {@link ZooKeeperLayout} says. */
 public final class ZooKeeperClients {
-  public static final String NAMESPACE = "ooda";
-
   private ZooKeeperClients() {}
 
   /** Starts a client and waits up to 15 s for a connection. */
@@ -27,7 +25,7 @@ public final class ZooKeeperClients {
   public static CuratorFramework start(String connectString) {
     CuratorFramework zk = CuratorFrameworkFactory.builder()
         .connectString(connectString)
-        .namespace(NAMESPACE)
+        .namespace(ZooKeeperLayout.NAMESPACE)
         .sessionTimeoutMs(15_000)
         .connectionTimeoutMs(5_000)
         .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))

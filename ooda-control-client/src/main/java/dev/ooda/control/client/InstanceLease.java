@@ -1,4 +1,4 @@
-package dev.ooda.control;
+package dev.ooda.control.client;
 
 import dev.ooda.model.Instance;
 import dev.ooda.model.ProblemException;
@@ -20,14 +20,14 @@ public final class InstanceLease implements AutoCloseable {
 
   private final RegistryClient client;
   private final String service;
-  private final Registration registration;
+  private final InstanceRegistration registration;
   private final ScheduledExecutorService timer;
   private volatile Instance instance;
   private volatile Duration heartbeat;
   private volatile boolean failing;
   private volatile boolean stopped;
 
-  private InstanceLease(RegistryClient client, String service, Registration registration, RegistryClient.Leased first) {
+  private InstanceLease(RegistryClient client, String service, InstanceRegistration registration, RegistryClient.Leased first) {
     this.client = client;
     this.service = service;
     this.registration = registration;
@@ -40,7 +40,7 @@ public final class InstanceLease implements AutoCloseable {
     });
   }
 
-  static InstanceLease start(RegistryClient client, String service, Registration r, RegistryClient.Leased first) {
+  static InstanceLease start(RegistryClient client, String service, InstanceRegistration r, RegistryClient.Leased first) {
     InstanceLease l = new InstanceLease(client, service, r, first);
     l.schedule();
     return l;
@@ -76,7 +76,7 @@ public final class InstanceLease implements AutoCloseable {
   }
 
   /** Stops heartbeating without deregistering, as if the process had died. */
-  void halt() {
+  public void halt() {
     stopped = true;
     timer.shutdownNow();
   }
