@@ -15,6 +15,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
 import dev.ooda.control.Problems;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import io.netty.util.AttributeKey;
 
 /**
@@ -38,21 +39,21 @@ final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunctio
   static Problem toProblem(Throwable cause) {
     Throwable c = Exceptions.peel(cause);
     if (c instanceof DeadlineExceededException d) {
-      return Problem.of(504, "deadline-exceeded", "Deadline exceeded", d.getMessage());
+      return Problem.of(ProblemType.DEADLINE_EXCEEDED, d.getMessage());
     }
     if (c instanceof RequestTimeoutException) {
-      return Problem.of(504, "deadline-exceeded", "Deadline exceeded", "the request's deadline passed before its answer was ready");
+      return Problem.of(ProblemType.DEADLINE_EXCEEDED, "the request's deadline passed before its answer was ready");
     }
     if (c instanceof ShuttingDownException) {
       // nothing was done; a 503 tells the caller to try another instance
-      return Problem.of(503, "shutting-down", "Shutting down", "this instance is shutting down");
+      return Problem.of(ProblemType.SHUTTING_DOWN, "this instance is shutting down");
     }
     if (c instanceof RemoteProblemException r) {
-      return Problem.of(502, "dependency-failed", "Dependency failed",
+      return Problem.of(ProblemType.DEPENDENCY_FAILED,
           r.service() + " answered " + r.status() + " " + r.type() + ": " + r.detail());
     }
     if (c instanceof CallException e) {
-      return Problem.of(503, "dependency-unavailable", "Dependency unavailable", e.getMessage());
+      return Problem.of(ProblemType.DEPENDENCY_UNAVAILABLE, e.getMessage());
     }
     return Problems.toProblem(c);
   }

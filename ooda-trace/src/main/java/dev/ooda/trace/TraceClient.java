@@ -45,7 +45,7 @@ public final class TraceClient {
       if (response.statusCode() / 100 != 2) {
         Problem problem = response.headers().firstValue("content-type").orElse("").startsWith(Problem.MEDIA_TYPE)
             ? ResourceCodec.json().readValue(response.body(), Problem.class)
-            : Problem.of(response.statusCode(), "http-" + response.statusCode(), "HTTP " + response.statusCode(),
+            : Problem.httpStatus(response.statusCode(), "HTTP " + response.statusCode(),
                 new String(response.body(), StandardCharsets.UTF_8));
         throw problem.toException();
       }
