@@ -1,5 +1,6 @@
 package dev.ooda.gateway;
 
+import dev.ooda.model.SpanApi;
 import dev.ooda.model.TraceHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -43,9 +44,7 @@ final class Tracing implements AutoCloseable {
 
   static Tracing create(String zipkinUrl) {
     if (zipkinUrl == null || zipkinUrl.isBlank()) return new Tracing(null, null);
-    String url = zipkinUrl.replaceAll("/+$", "");
-    if (!url.endsWith("/api/v2/spans")) url += "/api/v2/spans";
-    URLConnectionSender sender = URLConnectionSender.create(url);
+    URLConnectionSender sender = URLConnectionSender.create(SpanApi.spansUrl(zipkinUrl));
     AsyncReporter<Span> reporter = AsyncReporter.builder(sender)
         .queuedMaxSpans(10_000)
         .messageTimeout(1, java.util.concurrent.TimeUnit.SECONDS)

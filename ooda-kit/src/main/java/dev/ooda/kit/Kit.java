@@ -10,6 +10,7 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.brave.RequestContextCurrentTraceContext;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import dev.ooda.model.Names;
+import dev.ooda.model.SpanApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class Kit implements AutoCloseable {
    *                     instances register there unless {@code registration} is set
    * @param zookeeper    ZooKeeper connect string (e.g. {@code 127.0.0.1:2181}); other services'
    *                     instances are watched there unless {@code discovery} is set
-   * @param zipkin       the span collector (base URL or its {@code /api/v2/spans} URL); null
+   * @param zipkin       the span collector (a base URL without a path gets {@code /api/v2/spans}); null
    *                     reports no spans, though trace context is still propagated
    * @param sampleRate   share of new traces that are recorded, 0..1; default 1
    * @param discovery    where other services' instances come from, instead of {@code zookeeper}
@@ -126,9 +127,7 @@ public final class Kit implements AutoCloseable {
       registration = null;
     }
     if (o.zipkin() != null) {
-      String url = o.zipkin().endsWith("/api/v2/spans") ? o.zipkin()
-          : o.zipkin().replaceAll("/+$", "") + "/api/v2/spans";
-      sender = URLConnectionSender.create(url);
+      sender = URLConnectionSender.create(SpanApi.spansUrl(o.zipkin()));
       spans = AsyncZipkinSpanHandler.create(sender);
     } else {
       sender = null;

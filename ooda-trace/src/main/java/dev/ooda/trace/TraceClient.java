@@ -2,6 +2,7 @@ package dev.ooda.trace;
 
 import dev.ooda.model.Problem;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.SpanApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,13 +28,13 @@ public final class TraceClient {
 
   /** {@code lookback} is millis or a duration like {@code 15m}. */
   public Neighborhood neighborhood(String service, int hops, String lookback) {
-    return get("/api/ooda/v1/services/" + encode(service) + "/neighborhood?hops=" + hops
+    return get(SpanApi.SERVICE_VIEWS + "/" + encode(service) + "/neighborhood?hops=" + hops
         + "&lookback=" + encode(lookback), Neighborhood.class);
   }
 
   /** {@code lookback} and {@code step} are millis or durations like {@code 15m}. */
   public Red red(String service, String lookback, String step) {
-    return get("/api/ooda/v1/services/" + encode(service) + "/red?lookback=" + encode(lookback)
+    return get(SpanApi.SERVICE_VIEWS + "/" + encode(service) + "/red?lookback=" + encode(lookback)
         + "&step=" + encode(step), Red.class);
   }
 
