@@ -38,7 +38,8 @@ public record Problem(String type, String title, int status, String detail, List
   /**
    * The problem a failure answers: the {@link ProblemException}'s own anywhere in the cause chain;
    * {@code invalid} for an {@link IllegalArgumentException}, since the input was refused; otherwise
-   * {@code internal}, whose detail names nothing of the server's inside (the adapter logs it).
+   * {@code internal}, whose detail names the exception's class but not its message, which may tell
+   * of the server's inside (the adapter logs it).
    */
   public static Problem from(Throwable failure) {
     for (Throwable c = failure; c != null; c = c.getCause()) {
@@ -48,7 +49,7 @@ public record Problem(String type, String title, int status, String detail, List
     if (cause instanceof IllegalArgumentException) {
       return of(ProblemType.INVALID, cause.getMessage() != null ? cause.getMessage() : cause.toString());
     }
-    return of(ProblemType.INTERNAL, "an unexpected error occurred; see the server log");
+    return of(ProblemType.INTERNAL, "an unexpected " + cause.getClass().getSimpleName() + " occurred; see the server log");
   }
 
   /** The failure inside the wrappers that futures put around it. */
