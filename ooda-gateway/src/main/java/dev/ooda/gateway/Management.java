@@ -27,7 +27,7 @@ final class Management {
           details.put("routes", gw.table().size());
           details.put("services", gw.services().size());
           details.put("inFlight", gw.inFlight.get());
-          return json(new Health(Health.UP.status(), details));
+          return json(Health.UP.with(details));
         })
         .service("/routes", (ctx, req) -> {
           List<Map<String, Object>> out = new ArrayList<>();

@@ -21,6 +21,11 @@ public record Health(Instance.Status status, Map<String, Object> details) {
     details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 
+  /** This status with a role's own figures. */
+  public Health with(Map<String, Object> details) {
+    return new Health(status, details);
+  }
+
   /** 200 when UP, else 503. */
   public int httpStatus() {
     return status == Instance.Status.UP ? 200 : 503;

@@ -13,7 +13,8 @@ class HealthTest {
     assertThat(new String(ResourceCodec.toJsonBytes(Health.DRAINING), UTF_8)).isEqualTo("{\"status\":\"DRAINING\"}");
     assertThat(Health.UP.httpStatus()).isEqualTo(200);
     assertThat(Health.DRAINING.httpStatus()).isEqualTo(503);
-    Health gateway = new Health(Instance.Status.UP, Map.of("routes", 2));
+    Health gateway = Health.UP.with(Map.of("routes", 2));
+    assertThat(gateway.status()).isEqualTo(Instance.Status.UP);
     assertThat(ResourceCodec.json().readValue(ResourceCodec.toJson(gateway), Health.class)).isEqualTo(gateway);
   }
 }
