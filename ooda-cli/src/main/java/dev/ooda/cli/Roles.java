@@ -7,6 +7,8 @@ import dev.ooda.control.client.ResourceCache;
 import dev.ooda.data.DataServer;
 import dev.ooda.gateway.ActiveHealthChecks;
 import dev.ooda.gateway.GatewayOptions;
+import dev.ooda.model.Health;
+import java.time.Duration;
 import dev.ooda.gateway.GatewayServer;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Kinds;
@@ -117,7 +119,7 @@ final class Roles {
     // gateways stop routing to the service before it stops serving.
     p.add("data", d, "http://" + advertise + ":" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     p.add(new RegistryClient(control).register("data",
-        new InstanceRegistration(null, advertise, d.port(), null, Map.of(), "/health", Instance.Status.UP)));
+        new InstanceRegistration(null, advertise, d.port(), null, Map.of(), Health.PATH, Instance.Status.UP)));
     ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> d.namespaces(snapshot.values()));
     p.add(namespaces);
     return d;

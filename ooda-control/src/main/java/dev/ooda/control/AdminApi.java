@@ -2,6 +2,7 @@ package dev.ooda.control;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -13,7 +14,9 @@ import com.linecorp.armeria.common.stream.StreamWriter;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.streaming.ServerSentEvents;
+import dev.ooda.model.Health;
 import dev.ooda.model.Kind;
 import dev.ooda.model.Kinds;
 import dev.ooda.model.Problem;
@@ -46,7 +49,13 @@ final class AdminApi {
   }
 
   void mount(ServerBuilder sb) {
-    sb.route().get("/health").build((ctx, req) -> HttpResponse.ofJson(java.util.Map.of("status", "UP")));
+    // DRAINING once the server is stopping
+    sb.service(Health.PATH, HealthCheckService.builder()
+        .healthyResponse(AggregatedHttpResponse.of(HttpStatus.valueOf(Health.UP.httpStatus()), MediaType.JSON_UTF_8,
+            ResourceCodec.toJsonBytes(Health.UP)))
+        .unhealthyResponse(AggregatedHttpResponse.of(HttpStatus.valueOf(Health.DRAINING.httpStatus()), MediaType.JSON_UTF_8,
+            ResourceCodec.toJsonBytes(Health.DRAINING)))
+        .build());
     sb.route().get("/api/v1/kinds").build((ctx, req) -> HttpResponse.ofJson(
         Kinds.all().stream().map(k -> java.util.Map.of("name", k.name(), "plural", k.plural())).toList()));
     sb.route().post("/api/v1/apply").build(writes((ctx, req) -> blocking(ctx, () -> apply(ctx, req))));

@@ -11,9 +11,8 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.Problem;
-import dev.ooda.model.ProblemException;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ResourceCodec;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,23 +36,20 @@ public final class Problems implements ServerErrorHandler {
     return AggregatedHttpResponse.of(h, com.linecorp.armeria.common.HttpData.wrap(ResourceCodec.toJsonBytes(p)));
   }
 
-  public static Problem toProblem(Throwable cause) {
-    for (Throwable c = cause; c != null; c = c.getCause()) {
-      if (c instanceof ProblemException pe) return pe.problem();
+  public static Problem toProblem(Throwable failure) {
+    for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof ContentTooLargeException) return Problem.tooLarge("the request body is larger than the limit");
     }
-    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof IllegalArgumentException) return Problem.of(400, "bad-request", "Bad request", cause.getMessage());
+    Throwable cause = Problem.unwrap(failure);
     if (cause instanceof com.linecorp.armeria.common.ResponseCompleteException
         || cause instanceof com.linecorp.armeria.common.ClosedSessionException
         || cause instanceof com.linecorp.armeria.common.stream.AbortedStreamException) {
       // The exchange ended on the client's side or was already answered: nothing to report.
-      return Problem.of(499, "closed", "Closed", "the exchange was closed");
+      return Problem.of(ProblemType.CLOSED, "the exchange was closed");
     }
-    log.error("unexpected failure", cause);
-    return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; see the server log");
+    Problem p = Problem.from(failure);
+    if (p.is(ProblemType.INTERNAL)) log.error("unexpected failure", failure);
+    return p;
   }
 
   @Override
@@ -67,10 +63,9 @@ public final class Problems implements ServerErrorHandler {
     if (!status.isError()) return null;
     Problem p = switch (status.code()) {
       case 404 -> Problem.notFound("no such endpoint: " + headers.method() + " " + headers.path());
-      case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", headers.method() + " is not allowed on " + headers.path());
+      case 405 -> Problem.of(ProblemType.METHOD_NOT_ALLOWED, headers.method() + " is not allowed on " + headers.path());
       case 413 -> Problem.tooLarge("the request body is larger than the limit");
-      default -> Problem.of(status.code(), "http-" + status.code(), status.reasonPhrase(),
-          description != null ? description : status.reasonPhrase());
+      default -> Problem.ofStatus(status.code(), status.reasonPhrase(), description != null ? description : status.reasonPhrase());
     };
     return aggregated(p);
   }

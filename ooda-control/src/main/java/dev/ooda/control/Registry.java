@@ -9,6 +9,7 @@ import dev.ooda.model.Instance;
 import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Names;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;
 import dev.ooda.model.ServiceSpec;
@@ -602,20 +603,20 @@ public final class Registry implements AutoCloseable {
 
   private static void requireService(String service, String id, String actual) {
     if (!actual.equals(service)) {
-      throw new ProblemException(Problem.of(409, "wrong-service", "Instance of another service",
+      throw new ProblemException(Problem.of(ProblemType.WRONG_SERVICE,
           "instance " + id + " belongs to service " + actual + ", not " + service + "; nothing was changed"));
     }
   }
 
   private void requireSession() {
     if (sessionLost) {
-      throw new ProblemException(Problem.of(503, "registry-unavailable", "Registry unavailable",
+      throw new ProblemException(Problem.of(ProblemType.REGISTRY_UNAVAILABLE,
           "this control node lost its ZooKeeper session; register with another control node"));
     }
   }
 
   static ProblemException notRegistered(String service, String id) {
-    return new ProblemException(Problem.of(404, "not-registered", "Instance not registered",
+    return new ProblemException(Problem.of(ProblemType.NOT_REGISTERED,
         "instance " + id + " of service " + service + " is not registered with this control node; register it again: "
             + "PUT /api/v1/registry/services/" + service + "/instances/" + id + " with its registration"));
   }
@@ -627,7 +628,7 @@ public final class Registry implements AutoCloseable {
 
   static void checkId(String id) {
     if (id != null && id.contains(".fixed-")) {
-      throw new ProblemException(Problem.of(400, "fixed-endpoint", "Fixed endpoint",
+      throw new ProblemException(Problem.of(ProblemType.FIXED_ENDPOINT,
           id + " is a fixed endpoint of its Service resource; it never expires and has no lease: change the Service resource instead"));
     }
     checkName("instance", id);

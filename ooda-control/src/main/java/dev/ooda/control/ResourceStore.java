@@ -7,6 +7,7 @@ import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Kind;
 import dev.ooda.model.Kinds;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.Resource;
 import dev.ooda.model.ResourceCodec;
@@ -390,7 +391,7 @@ public final class ResourceStore {
 
   static ProblemException unavailable(Exception e) {
     if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-    return new ProblemException(Problem.of(503, "store-unavailable", "Store unavailable",
+    return new ProblemException(Problem.of(ProblemType.STORE_UNAVAILABLE,
         "the resource store (ZooKeeper) did not answer: " + e.getClass().getSimpleName()
             + (e.getMessage() == null ? "" : " " + e.getMessage())));
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.control.client.ControlClient;
+import dev.ooda.model.Health;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;
 import java.net.URI;
@@ -48,6 +49,13 @@ class AdminApiTest {
   }
 
   static final String SERVICE = "kind: Service\nname: %s\nspec: {owner: team-a}\n";
+
+  @Test
+  void healthAnswersTheShapeOfEveryRole() throws Exception {
+    HttpResponse<String> health = get("/health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(ResourceCodec.json().readValue(health.body(), Health.class)).isEqualTo(Health.UP);
+  }
 
   @Test
   void writesNeedTheAdminTokenAndReadsDoNot() throws Exception {

@@ -2,6 +2,7 @@ package dev.ooda.data;
 
 import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Headers;
+import dev.ooda.model.TraceHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.Consumer;
 
@@ -35,27 +36,14 @@ final class AccessLog {
    */
   void log(long startMillis, long nanos, HttpHeaders h, String method, String route, String namespace, int status,
            long bytesIn, long bytesOut, String error, int localPort) {
-    String[] trace = traceOf(h);
+    // the caller's ids: this service starts no span of its own
+    TraceHeaders trace = TraceHeaders.parse(h::get);
     String inst = named;
     if (inst == null) named = inst = addPort ? instance + ":" + localPort : instance;
-    AccessLogLine line = new AccessLogLine(startMillis, SERVICE, inst, trace[0], trace[1], h.get(CALLER_HEADER),
+    AccessLogLine line = new AccessLogLine(startMillis, SERVICE, inst, trace == null ? null : trace.traceId(),
+        trace == null ? null : trace.spanId(), h.get(CALLER_HEADER),
         method, route, status, nanos / 1e6, bytesIn, bytesOut, error);
     sink.accept(line);
     metrics.record(line, namespace, nanos);
-  }
-
-  /** Trace and span ids from W3C {@code traceparent} or B3 headers, or nulls. */
-  static String[] traceOf(HttpHeaders h) {
-    String tp = h.get("traceparent");
-    if (tp != null) {
-      String[] p = tp.split("-");
-      if (p.length >= 4 && p[1].length() == 32 && p[2].length() == 16) return new String[] {p[1], p[2]};
-    }
-    String b3 = h.get("b3");
-    if (b3 != null) {
-      String[] p = b3.split("-");
-      if (p.length >= 2) return new String[] {p[0], p[1]};
-    }
-    return new String[] {h.get("x-b3-traceid"), h.get("x-b3-spanid")};
   }
 }

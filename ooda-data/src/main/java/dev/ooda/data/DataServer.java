@@ -1,7 +1,9 @@
 package dev.ooda.data;
 
 import dev.ooda.model.AccessLogLine;
+import dev.ooda.model.Health;
 import dev.ooda.model.Resource;
+import dev.ooda.model.ResourceCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -103,8 +105,8 @@ public final class DataServer implements AutoCloseable {
   /** How long a keep-alive connection with nothing in flight stays open without traffic. */
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  private static final byte[] HEALTHY = "{\"healthy\":true}".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] STOPPING = "{\"healthy\":false}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] UP = ResourceCodec.toJsonBytes(Health.UP);
+  private static final byte[] DRAINING = ResourceCodec.toJsonBytes(Health.DRAINING);
 
   private final Options options;
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -123,7 +125,8 @@ public final class DataServer implements AutoCloseable {
     if (server != null) return this;
     String instance = options.instance() != null ? options.instance() : hostName();
     Router router = new DataApi(catalog, options.limits(), options.clock()).routes(new Router())
-        .get("/health", req -> CompletableFuture.completedFuture(closing() ? Response.json(503, STOPPING) : Response.json(200, HEALTHY)))
+        .get(Health.PATH, req -> CompletableFuture.completedFuture(closing()
+            ? Response.json(Health.DRAINING.httpStatus(), DRAINING) : Response.json(Health.UP.httpStatus(), UP)))
         .get("/metrics", req -> CompletableFuture.completedFuture(
             new Response(200, PROMETHEUS_TEXT, meters.scrape().getBytes(StandardCharsets.UTF_8), List.of(), null)));
     AccessLog log = new AccessLog(instance, options.instance() == null, options.accessLog(), new RequestMetrics(meters, catalog::serves));

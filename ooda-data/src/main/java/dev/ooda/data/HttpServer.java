@@ -1,6 +1,7 @@
 package dev.ooda.data;
 
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -22,6 +23,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -208,9 +210,11 @@ final class HttpServer implements AutoCloseable {
       if (req.decoderResult().isFailure()) {
         Pending p = enqueue(req, 0, false);
         Throwable cause = req.decoderResult().cause();
-        answer(p, Response.of(cause instanceof TooLongFrameException
-            ? Problem.of(431, "request-head-too-large", "Request head too large", "the request line or headers are too long")
-            : Problem.of(400, "bad-request", "Bad request", "the request is not well-formed HTTP/1.1: " + cause.getMessage())));
+        answer(p, Response.of(cause instanceof TooLongHttpLineException
+            ? Problem.of(ProblemType.URI_TOO_LONG, "the request line is too long")
+            : cause instanceof TooLongFrameException
+            ? Problem.of(ProblemType.HEADERS_TOO_LARGE, "the request headers are too long")
+            : Problem.of(ProblemType.BAD_REQUEST, "the request is not well-formed HTTP/1.1: " + cause.getMessage())));
         return;
       }
       Pending p = enqueue(req, req.content().readableBytes(), HttpUtil.isKeepAlive(req));

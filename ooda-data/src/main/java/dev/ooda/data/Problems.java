@@ -2,6 +2,7 @@ package dev.ooda.data;
 
 import dev.ooda.model.Problem;
 import dev.ooda.model.ProblemException;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.Violation;
 import java.util.List;
 
@@ -30,18 +31,14 @@ final class Problems {
   }
 
   static ProblemException preconditionFailed(String detail) {
-    return Problem.of(412, "precondition-failed", "Precondition failed", detail).toException();
+    return Problem.of(ProblemType.PRECONDITION_FAILED, detail).toException();
   }
 
   static ProblemException idempotencyMismatch(String detail) {
-    return Problem.of(422, "idempotency-key-reused", "Idempotency key reused", detail).toException();
+    return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, detail).toException();
   }
 
   static ProblemException unavailable(String detail) {
-    return Problem.of(503, "unavailable", "Unavailable", detail).toException();
-  }
-
-  static Problem internal(String detail) {
-    return Problem.of(500, "internal", "Internal error", detail);
+    return Problem.of(ProblemType.UNAVAILABLE, detail).toException();
   }
 }

@@ -1,6 +1,7 @@
 package dev.ooda.data;
 
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,7 +75,7 @@ final class Router {
       return new Match(r, params, null);
     }
     if (allowed != null) {
-      return new Match(null, Map.of(), Problem.of(405, "method-not-allowed", "Method not allowed",
+      return new Match(null, Map.of(), Problem.of(ProblemType.METHOD_NOT_ALLOWED,
           method + " is not allowed on this path; allowed: " + String.join(", ", allowed)));
     }
     return new Match(null, Map.of(), Problem.notFound("no such path: " + path));

@@ -113,6 +113,18 @@ class HttpServerTest {
   }
 
   @Test
+  void aTooLongRequestLineIs414AndTooLargeHeadersAre431() throws IOException {
+    try (Raw c = new Raw(server.port())) {
+      c.send("GET /echo/" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(c.response()).startsWith("HTTP/1.1 414").contains("urn:ooda:problem:uri-too-long");
+    }
+    try (Raw c = new Raw(server.port())) {
+      c.send("GET /echo/a HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n");
+      assertThat(c.response()).startsWith("HTTP/1.1 431").contains("urn:ooda:problem:headers-too-large");
+    }
+  }
+
+  @Test
   void http10KeepsTheConnectionOnlyWhenAsked() throws IOException {
     try (Raw c = new Raw(server.port())) {
       c.send("GET /echo/a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");

@@ -2,6 +2,7 @@ package dev.ooda.gateway;
 
 import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -117,8 +118,8 @@ final class Exchange implements OriginUser {
     DecoderResult dr = request.decoderResult();
     if (dr.isFailure()) {
       Throwable c = dr.cause();
-      Problem p = c instanceof TooLongHttpLineException ? Problem.of(414, "uri-too-long", "URI too long", "the request line is too long")
-          : c instanceof TooLongHttpHeaderException ? Problem.of(431, "headers-too-large", "Request headers too large",
+      Problem p = c instanceof TooLongHttpLineException ? Problem.of(ProblemType.URI_TOO_LONG, "the request line is too long")
+          : c instanceof TooLongHttpHeaderException ? Problem.of(ProblemType.HEADERS_TOO_LARGE,
               "request headers are larger than " + gw.options.maxHeaderSize() + " bytes")
           : c instanceof TooLongFrameException ? Problems.badRequest("a part of the request is too long")
           : Problems.badRequest("malformed HTTP request");

@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * @param accessLog      one JSON line per request on the SLF4J logger {@code ooda.access}. Default on.
  * @param snapshotFile   where the last routes and instances are kept, so that a restarted gateway
  *                       serves them before the control plane is reachable; null for none.
- * @param zipkinUrl      Zipkin v2 collector, e.g. {@code http://127.0.0.1:9411} (the path
- *                       {@code /api/v2/spans} is added when absent); null reports no spans.
+ * @param zipkinUrl      Zipkin v2 collector, e.g. {@code http://127.0.0.1:9411} (a URL without a path
+ *                       gets {@code /api/v2/spans}); null reports no spans.
  * @param ioThreads      event loops; 0 means one per core.
  * @param maxHeaderSize  bytes of request headers; past it 431. Default 16 KiB.
  * @param maxBodySize    bytes of request body; past it 413. Default 16 MiB.

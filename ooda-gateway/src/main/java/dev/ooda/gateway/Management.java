@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
+import dev.ooda.model.Health;
 import dev.ooda.model.ResourceCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -21,13 +22,12 @@ final class Management {
         .http(new InetSocketAddress(options.host(), options.managementPort()))
         .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
             MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()))
-        .service("/health", (ctx, req) -> {
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("status", "UP");
-          body.put("routes", gw.table().size());
-          body.put("services", gw.services().size());
-          body.put("inFlight", gw.inFlight.get());
-          return json(body);
+        .service(Health.PATH, (ctx, req) -> {
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("routes", gw.table().size());
+          details.put("services", gw.services().size());
+          details.put("inFlight", gw.inFlight.get());
+          return json(Health.UP.with(details));
         })
         .service("/routes", (ctx, req) -> {
           List<Map<String, Object>> out = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.ooda.gateway;
 
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ResourceCodec;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -15,36 +16,36 @@ final class Problems {
   private Problems() {}
 
   static Problem badRequest(String detail) {
-    return Problem.of(400, "bad-request", "Bad request", detail);
+    return Problem.of(ProblemType.BAD_REQUEST, detail);
   }
 
   static Problem noRoute(String method, String path) {
-    return Problem.of(404, "no-route", "No route", "no route takes " + method + " " + path);
+    return Problem.of(ProblemType.NO_ROUTE, "no route takes " + method + " " + path);
   }
 
   static Problem noVersion(String route, String version) {
-    return Problem.of(404, "no-such-version", "No such version", "route '" + route + "' has no version '" + version + "'");
+    return Problem.of(ProblemType.NO_SUCH_VERSION, "route '" + route + "' has no version '" + version + "'");
   }
 
   static Problem noInstances(String service, String version) {
-    return Problem.of(503, "no-instances", "No instances",
+    return Problem.of(ProblemType.NO_INSTANCES,
         "service '" + service + "'" + (version == null ? "" : " version '" + version + "'") + " has no instances that take traffic");
   }
 
   static Problem unavailable(String detail) {
-    return Problem.of(503, "unavailable", "Service unavailable", detail);
+    return Problem.of(ProblemType.UNAVAILABLE, detail);
   }
 
   static Problem overloaded(String detail) {
-    return Problem.of(503, "overloaded", "Overloaded", detail);
+    return Problem.of(ProblemType.OVERLOADED, detail);
   }
 
   static Problem badGateway(String detail) {
-    return Problem.of(502, "bad-gateway", "Bad gateway", detail);
+    return Problem.of(ProblemType.BAD_GATEWAY, detail);
   }
 
   static Problem timeout(String detail) {
-    return Problem.of(504, "gateway-timeout", "Gateway timeout", detail);
+    return Problem.of(ProblemType.GATEWAY_TIMEOUT, detail);
   }
 
   static FullHttpResponse response(ByteBufAllocator alloc, Problem p) {

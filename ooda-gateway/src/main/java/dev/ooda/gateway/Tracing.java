@@ -1,5 +1,7 @@
 package dev.ooda.gateway;
 
+import dev.ooda.model.SpanApi;
+import dev.ooda.model.TraceHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,9 +44,7 @@ final class Tracing implements AutoCloseable {
 
   static Tracing create(String zipkinUrl) {
     if (zipkinUrl == null || zipkinUrl.isBlank()) return new Tracing(null, null);
-    String url = zipkinUrl.replaceAll("/+$", "");
-    if (!url.endsWith("/api/v2/spans")) url += "/api/v2/spans";
-    URLConnectionSender sender = URLConnectionSender.create(url);
+    URLConnectionSender sender = URLConnectionSender.create(SpanApi.spansUrl(zipkinUrl));
     AsyncReporter<Span> reporter = AsyncReporter.builder(sender)
         .queuedMaxSpans(10_000)
         .messageTimeout(1, java.util.concurrent.TimeUnit.SECONDS)
@@ -58,42 +58,10 @@ final class Tracing implements AutoCloseable {
 
   /** Reads the incoming context; {@code sampleRate} decides when the caller did not. */
   static Context extract(HttpHeaders h, double sampleRate) {
-    String traceId = null;
-    String parent = null;
-    Boolean sampled = null;
-    String tp = h.get(TRACEPARENT);
-    if (tp != null && tp.length() >= 55 && tp.charAt(2) == '-' && tp.charAt(35) == '-' && tp.charAt(52) == '-') {
-      String t = tp.substring(3, 35);
-      String s = tp.substring(36, 52);
-      if (hex(t) && hex(s) && !zero(t) && !zero(s)) {
-        traceId = t;
-        parent = s;
-        sampled = (Character.digit(tp.charAt(54), 16) & 1) == 1;
-      }
-    }
-    if (traceId == null) {
-      String b3 = h.get(B3);
-      if (b3 != null) {
-        String[] p = b3.split("-");
-        if (p.length >= 2 && hex(p[0]) && hex(p[1]) && (p[0].length() == 16 || p[0].length() == 32) && p[1].length() == 16) {
-          traceId = p[0];
-          parent = p[1];
-          if (p.length >= 3) sampled = p[2].equals("1") || p[2].equals("d");
-        } else if (p.length == 1 && (b3.equals("0") || b3.equals("1") || b3.equals("d"))) {
-          sampled = !b3.equals("0");
-        }
-      } else {
-        String t = h.get(B3_TRACE_ID);
-        String s = h.get(B3_SPAN_ID);
-        if (t != null && s != null && hex(t) && hex(s) && (t.length() == 16 || t.length() == 32) && s.length() == 16) {
-          traceId = t;
-          parent = s;
-        }
-        String smp = h.get(B3_SAMPLED);
-        if ("1".equals(h.get(B3_FLAGS))) sampled = true;
-        else if (smp != null) sampled = smp.equals("1") || smp.equalsIgnoreCase("true");
-      }
-    }
+    TraceHeaders in = TraceHeaders.parse(h::get);
+    String traceId = in == null ? null : in.traceId();
+    String parent = in == null ? null : in.spanId();
+    Boolean sampled = in == null ? null : in.sampled();
     ThreadLocalRandom r = ThreadLocalRandom.current();
     if (traceId == null) traceId = hex64(r.nextLong() | 1) + hex64(r.nextLong() | 1);
     boolean decision = sampled != null ? sampled : sampleRate >= 1 || (sampleRate > 0 && r.nextDouble() < sampleRate);
@@ -131,20 +99,6 @@ final class Tracing implements AutoCloseable {
       reporter.close();
       sender.close();
     }
-  }
-
-  private static boolean hex(String s) {
-    if (s.isEmpty() || s.length() > 32) return false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    }
-    return true;
-  }
-
-  private static boolean zero(String s) {
-    for (int i = 0; i < s.length(); i++) if (s.charAt(i) != '0') return false;
-    return true;
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.model.Health;
 import dev.ooda.model.ResourceCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,9 @@ class ObservabilityTest extends GatewayTestSupport {
         .contains("ooda_gateway_in_flight");
     var health = management(g, "/health");
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(ResourceCodec.json().readTree(health.body()).path("routes").asInt()).isEqualTo(2);
+    Health h = ResourceCodec.json().readValue(health.body(), Health.class);
+    assertThat(h.status()).isEqualTo(Health.UP.status());
+    assertThat(h.details()).containsEntry("routes", 2).containsKeys("services", "inFlight");
     var routes = management(g, "/routes");
     assertThat(routes.body()).contains("\"catalog\"").contains("\"down\"");
     // A route that is gone leaves /metrics.

@@ -20,6 +20,7 @@ import com.linecorp.armeria.common.RequestHeadersBuilder;
 import com.linecorp.armeria.common.util.Exceptions;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ResourceCodec;
 import java.io.IOException;
 import java.lang.reflect.Type;
@@ -227,7 +228,7 @@ public final class Call {
       }
     }
     Problem p = problemOf(res);
-    if (p.status() == 504 && "deadline-exceeded".equals(p.slug())) {
+    if (p.is(ProblemType.DEADLINE_EXCEEDED)) {
       throw new DeadlineExceededException(service, service + " answered: " + p.detail(), new RemoteProblemException(service, p));
     }
     throw new RemoteProblemException(service, p);
@@ -248,7 +249,7 @@ public final class Call {
     }
     String text = res.contentUtf8();
     if (text.length() > 200) text = text.substring(0, 200) + "...";
-    return Problem.of(status, "http-" + status, res.status().reasonPhrase(), text.isBlank() ? res.status().toString() : text);
+    return Problem.httpStatus(status, res.status().reasonPhrase(), text.isBlank() ? res.status().toString() : text);
   }
 
   private static String firstLine(String s) {
@@ -258,7 +259,7 @@ public final class Call {
   }
 
   private static Problem unreadable(AggregatedHttpResponse res, String why) {
-    return Problem.of(502, "unreadable-answer", "Unreadable answer", "the " + res.status().code() + " answer " + why);
+    return Problem.of(ProblemType.UNREADABLE_ANSWER, "the " + res.status().code() + " answer " + why);
   }
 
   static CallException failure(String service, Throwable t) {

@@ -2,6 +2,7 @@ package dev.ooda.kit;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import java.util.Set;
 
 /**
@@ -21,7 +22,7 @@ public interface CallerCheck {
   static CallerCheck only(Set<String> callers) {
     Set<String> allowed = Set.copyOf(callers);
     return (caller, ctx) -> caller != null && allowed.contains(caller) ? null
-        : Problem.of(403, "forbidden", "Forbidden",
+        : Problem.of(ProblemType.FORBIDDEN,
             (caller == null ? "a caller without the ooda-caller header" : "service " + caller) + " may not call this service");
   }
 }

@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
 
@@ -59,7 +60,7 @@ public final class Deadlines {
       if (h != null) {
         long ms = parse(h);
         if (ms == 0) {
-          return ServiceErrors.response(Problem.of(504, "deadline-exceeded", "Deadline exceeded",
+          return ServiceErrors.response(Problem.of(ProblemType.DEADLINE_EXCEEDED,
               "the caller's deadline passed before the request arrived"));
         }
         if (ms > 0 && (own <= 0 || ms < own)) {

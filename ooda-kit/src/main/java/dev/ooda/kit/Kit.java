@@ -10,6 +10,7 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.brave.RequestContextCurrentTraceContext;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import dev.ooda.model.Names;
+import dev.ooda.model.SpanApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,9 +153,7 @@ public final class Kit implements AutoCloseable {
       registration = null;
     }
     if (o.zipkin != null) {
-      String url = o.zipkin.endsWith("/api/v2/spans") ? o.zipkin
-          : o.zipkin.replaceAll("/+$", "") + "/api/v2/spans";
-      sender = URLConnectionSender.create(url);
+      sender = URLConnectionSender.create(SpanApi.spansUrl(o.zipkin));
       spans = AsyncZipkinSpanHandler.create(sender);
     } else {
       sender = null;

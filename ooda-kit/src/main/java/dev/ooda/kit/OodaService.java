@@ -1,7 +1,10 @@
 package dev.ooda.kit;
 
+import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
@@ -15,9 +18,11 @@ import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Headers;
+import dev.ooda.model.Health;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Names;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ResourceCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -47,7 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class OodaService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OodaService.class);
   private static final Logger ACCESS = LoggerFactory.getLogger("ooda.access");
-  public static final String HEALTH_PATH = "/health";
+  public static final String HEALTH_PATH = Health.PATH;
   public static final String METRICS_PATH = "/metrics";
 
   public static Builder builder(Kit kit, String version) {
@@ -207,7 +212,12 @@ public final class OodaService implements AutoCloseable {
         // few; those in flight get up to shutdownTimeout.
         .gracefulShutdownTimeout(Duration.ofMillis(100), b.shutdownTimeout)
         .connectionDrainDuration(Duration.ZERO)
-        .service(HEALTH_PATH, HealthCheckService.builder().checkers(health).build())
+        .service(HEALTH_PATH, HealthCheckService.builder().checkers(health)
+            .healthyResponse(AggregatedHttpResponse.of(HttpStatus.valueOf(Health.UP.httpStatus()), MediaType.JSON_UTF_8,
+                ResourceCodec.toJsonBytes(Health.UP)))
+            .unhealthyResponse(AggregatedHttpResponse.of(HttpStatus.valueOf(Health.DRAINING.httpStatus()), MediaType.JSON_UTF_8,
+                ResourceCodec.toJsonBytes(Health.DRAINING)))
+            .build())
         .service(METRICS_PATH, PrometheusExpositionService.of(kit.meters().getPrometheusRegistry()));
     b.routes.forEach(r -> r.accept(sb));
     CallerCheck check = b.callerCheck;

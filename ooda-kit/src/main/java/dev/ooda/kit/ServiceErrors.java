@@ -20,6 +20,7 @@ import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
 import dev.ooda.model.Problem;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.ProblemType;
 import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,27 +53,27 @@ final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunctio
   static Problem toProblem(Throwable cause) {
     Throwable c = Exceptions.peel(cause);
     if (c instanceof DeadlineExceededException d) {
-      return Problem.of(504, "deadline-exceeded", "Deadline exceeded", d.getMessage());
+      return Problem.of(ProblemType.DEADLINE_EXCEEDED, d.getMessage());
     }
     if (c instanceof RequestTimeoutException) {
-      return Problem.of(504, "deadline-exceeded", "Deadline exceeded", "the request's deadline passed before its answer was ready");
+      return Problem.of(ProblemType.DEADLINE_EXCEEDED, "the request's deadline passed before its answer was ready");
     }
     if (c instanceof ShuttingDownException) {
       // nothing was done; a 503 tells the caller to try another instance
-      return Problem.of(503, "shutting-down", "Shutting down", "this instance is shutting down");
+      return Problem.of(ProblemType.SHUTTING_DOWN, "this instance is shutting down");
     }
     if (c instanceof RemoteProblemException r) {
-      return Problem.of(502, "dependency-failed", "Dependency failed",
+      return Problem.of(ProblemType.DEPENDENCY_FAILED,
           r.service() + " answered " + r.status() + " " + r.type() + ": " + r.detail());
     }
     if (c instanceof CallException e) {
-      return Problem.of(503, "dependency-unavailable", "Dependency unavailable", e.getMessage());
+      return Problem.of(ProblemType.DEPENDENCY_UNAVAILABLE, e.getMessage());
     }
     if (c instanceof ProblemException pe) return pe.problem();
     if (c instanceof ContentTooLargeException) return Problem.tooLarge("the request body is larger than the limit");
-    if (c instanceof IllegalArgumentException) return Problem.of(400, "bad-request", "Bad request", c.getMessage());
-    log.error("unexpected failure", c);
-    return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; see the server log");
+    Problem p = Problem.from(c);
+    if (p.is(ProblemType.INTERNAL)) log.error("unexpected failure", c);
+    return p;
   }
 
   @Override
@@ -101,9 +102,9 @@ final class ServiceErrors implements ServerErrorHandler, ExceptionHandlerFunctio
     if (!status.isError()) return null;
     Problem p = switch (status.code()) {
       case 404 -> Problem.notFound("no such endpoint: " + headers.method() + " " + headers.path());
-      case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", headers.method() + " is not allowed on " + headers.path());
+      case 405 -> Problem.of(ProblemType.METHOD_NOT_ALLOWED, headers.method() + " is not allowed on " + headers.path());
       case 413 -> Problem.tooLarge("the request body is larger than the limit");
-      default -> Problem.of(status.code(), "http-" + status.code(), status.reasonPhrase(),
+      default -> Problem.ofStatus(status.code(), status.reasonPhrase(),
           description != null ? description : status.reasonPhrase());
     };
     return aggregated(p);

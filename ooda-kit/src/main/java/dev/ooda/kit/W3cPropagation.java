@@ -1,9 +1,9 @@
 package dev.ooda.kit;
 
-import brave.propagation.B3Propagation;
 import brave.propagation.Propagation;
 import brave.propagation.TraceContext;
 import brave.propagation.TraceContextOrSamplingFlags;
+import dev.ooda.model.TraceHeaders;
 import java.util.List;
 
 /**
@@ -11,7 +11,6 @@ import java.util.List;
  * {@code b3} or multi {@code X-B3-*} headers) are accepted, {@code traceparent} first.
  */
 final class W3cPropagation implements Propagation<String> {
-  static final String TRACEPARENT = "traceparent";
   static final Propagation.Factory FACTORY = new Propagation.Factory() {
     @Override
     public Propagation<String> get() {
@@ -29,15 +28,8 @@ final class W3cPropagation implements Propagation<String> {
     }
   };
   private static final W3cPropagation INSTANCE = new W3cPropagation();
-  private static final Propagation<String> B3 = B3Propagation.get();
-  private static final List<String> KEYS;
-
-  static {
-    java.util.ArrayList<String> keys = new java.util.ArrayList<>();
-    keys.add(TRACEPARENT);
-    keys.addAll(B3.keys());
-    KEYS = List.copyOf(keys);
-  }
+  private static final List<String> KEYS = List.of(TraceHeaders.TRACEPARENT, TraceHeaders.B3, TraceHeaders.B3_TRACE_ID,
+      TraceHeaders.B3_SPAN_ID, TraceHeaders.B3_PARENT_SPAN_ID, TraceHeaders.B3_SAMPLED, TraceHeaders.B3_FLAGS);
 
   private W3cPropagation() {}
 
@@ -48,20 +40,24 @@ final class W3cPropagation implements Propagation<String> {
 
   @Override
   public <R> TraceContext.Injector<R> injector(Setter<R, String> setter) {
-    return (ctx, request) -> setter.put(request, TRACEPARENT, format(ctx));
+    return (ctx, request) -> setter.put(request, TraceHeaders.TRACEPARENT, format(ctx));
   }
 
   @Override
   public <R> TraceContext.Extractor<R> extractor(Getter<R, String> getter) {
-    TraceContext.Extractor<R> b3 = B3.extractor(getter);
-    return request -> {
-      String tp = getter.get(request, TRACEPARENT);
-      if (tp != null) {
-        TraceContext parsed = parse(tp);
-        if (parsed != null) return TraceContextOrSamplingFlags.create(parsed);
-      }
-      return b3.extract(request);
-    };
+    return request -> extract(TraceHeaders.parse(name -> getter.get(request, name)));
+  }
+
+  static TraceContextOrSamplingFlags extract(TraceHeaders in) {
+    if (in == null) return TraceContextOrSamplingFlags.EMPTY;
+    if (in.traceId() == null) return in.sampled() ? TraceContextOrSamplingFlags.SAMPLED : TraceContextOrSamplingFlags.NOT_SAMPLED;
+    String t = in.traceId();
+    TraceContext.Builder b = TraceContext.newBuilder()
+        .traceIdHigh(t.length() == 32 ? unhex(t, 0) : 0).traceId(unhex(t, t.length() - 16))
+        .spanId(unhex(in.spanId(), 0));
+    if (in.parentSpanId() != null) b.parentId(unhex(in.parentSpanId(), 0));
+    if (in.sampled() != null) b.sampled(in.sampled());
+    return TraceContextOrSamplingFlags.create(b.build());
   }
 
   static String format(TraceContext c) {
@@ -79,24 +75,6 @@ final class W3cPropagation implements Propagation<String> {
     return new String(out);
   }
 
-  /** {@code 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>}, or null when malformed. */
-  static TraceContext parse(String tp) {
-    if (tp.length() < 55 || tp.charAt(2) != '-' || tp.charAt(35) != '-' || tp.charAt(52) != '-') return null;
-    // version ff is invalid; future versions may append fields after the flags
-    if (tp.startsWith("ff") || (tp.startsWith("00") && tp.length() != 55)) return null;
-    try {
-      long high = unhex(tp, 3);
-      long low = unhex(tp, 19);
-      long span = unhex(tp, 36);
-      int flags = (int) unhex(tp, 53, 2);
-      if ((high == 0 && low == 0) || span == 0) return null;
-      return TraceContext.newBuilder().traceIdHigh(high).traceId(low).spanId(span)
-          .sampled((flags & 1) == 1).build();
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
   private static void hex(long v, char[] out, int at) {
     for (int i = 15; i >= 0; i--) {
       out[at + i] = Character.forDigit((int) (v & 0xF), 16);
@@ -104,17 +82,10 @@ final class W3cPropagation implements Propagation<String> {
     }
   }
 
+  /** 16 lower-case hex characters from {@code at}, as {@link TraceHeaders} has checked them. */
   private static long unhex(String s, int at) {
-    return unhex(s, at, 16);
-  }
-
-  private static long unhex(String s, int at, int len) {
     long v = 0;
-    for (int i = at; i < at + len; i++) {
-      int d = Character.digit(s.charAt(i), 16);
-      if (d < 0 || Character.isUpperCase(s.charAt(i))) throw new NumberFormatException(s);
-      v = (v << 4) | d;
-    }
+    for (int i = at; i < at + 16; i++) v = (v << 4) | Character.digit(s.charAt(i), 16);
     return v;
   }
 }

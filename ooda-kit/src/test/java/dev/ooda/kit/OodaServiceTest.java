@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.HttpResponse;
 import dev.ooda.model.AccessLogLine;
+import dev.ooda.model.Health;
 import dev.ooda.model.Instance;
 import dev.ooda.model.ResourceCodec;
 import java.time.Duration;
@@ -81,7 +82,9 @@ class OodaServiceTest {
     JsonNode json = ResourceCodec.json().readTree(line.toJson());
     assertThat(json.get("route").asText()).isEqualTo("/items/:id");
 
-    assertThat(raw(s).get("/health").aggregate().join().status().code()).isEqualTo(200);
+    var health = raw(s).get("/health").aggregate().join();
+    assertThat(health.status().code()).isEqualTo(200);
+    assertThat(ResourceCodec.json().readValue(health.contentUtf8(), Health.class)).isEqualTo(Health.UP);
     String metrics = raw(s).get("/metrics").aggregate().join().contentUtf8();
     assertThat(metrics).containsPattern("ooda_server_requests_total\\{[^}]*caller=\"checkout\"[^}]*route=\"/items/:id\"");
     // health checks and scrapes are not logged
@@ -114,7 +117,9 @@ class OodaServiceTest {
 
     Eventually.until("the instance is draining", () ->
         platform.registry.instances("catalog").stream().anyMatch(i -> i.status() == Instance.Status.DRAINING));
-    assertThat(raw(s).get("/health").aggregate().join().status().code()).isEqualTo(503);
+    var health = raw(s).get("/health").aggregate().join();
+    assertThat(health.status().code()).isEqualTo(503);
+    assertThat(ResourceCodec.json().readValue(health.contentUtf8(), Health.class)).isEqualTo(Health.DRAINING);
     closing.get(20, TimeUnit.SECONDS);
     assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo("slow");
     assertThat(platform.registry.instances("catalog")).isEmpty();

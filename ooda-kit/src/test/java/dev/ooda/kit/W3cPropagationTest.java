@@ -37,7 +37,18 @@ class W3cPropagationTest {
     for (String bad : new String[] {"ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331",
         "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01"}) {
-      assertThat(W3cPropagation.parse(bad)).as(bad).isNull();
+      assertThat(extract.extract(Map.of("traceparent", bad))).as(bad).isEqualTo(TraceContextOrSamplingFlags.EMPTY);
     }
+  }
+
+  @Test
+  void readsMultiB3AndADecisionAlone() {
+    TraceContext c = extract.extract(Map.of("x-b3-traceid", "463ac35c9f6413ad", "x-b3-spanid", "a2fb4a1d1a96d312",
+        "x-b3-parentspanid", "0020000000000001", "x-b3-sampled", "1")).context();
+    assertThat(c.traceIdString()).isEqualTo("463ac35c9f6413ad");
+    assertThat(c.spanIdString()).isEqualTo("a2fb4a1d1a96d312");
+    assertThat(c.parentIdString()).isEqualTo("0020000000000001");
+    assertThat(c.sampled()).isTrue();
+    assertThat(extract.extract(Map.of("b3", "0"))).isEqualTo(TraceContextOrSamplingFlags.NOT_SAMPLED);
   }
 }

@@ -1,5 +1,6 @@
 package dev.ooda.trace;
 
+import dev.ooda.model.SpanApi;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.util.List;
@@ -33,9 +34,7 @@ final class Forwarder implements AutoCloseable {
     if (uri.getScheme() == null || uri.getHost() == null) {
       throw new IllegalArgumentException("forward URL needs a scheme and host: " + url);
     }
-    String path = uri.getPath();
-    if (path == null || path.isEmpty() || path.equals("/")) return url.replaceAll("/$", "") + "/api/v2/spans";
-    return url;
+    return SpanApi.spansUrl(url);
   }
 
   void forward(List<Span> spans) {

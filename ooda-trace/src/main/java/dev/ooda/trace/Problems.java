@@ -16,10 +16,8 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.Problem;
-import dev.ooda.model.ProblemException;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ResourceCodec;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +27,7 @@ final class Problems implements ServerErrorHandler {
   static final MediaType PROBLEM_JSON = MediaType.parse(Problem.MEDIA_TYPE);
 
   static Problem invalid(String detail) {
-    return Problem.of(400, "invalid", "Invalid input", detail);
+    return Problem.of(ProblemType.INVALID, detail);
   }
 
   static AggregatedHttpResponse render(Problem problem) {
@@ -38,38 +36,24 @@ final class Problems implements ServerErrorHandler {
         HttpData.wrap(ResourceCodec.toJsonBytes(problem)));
   }
 
-  static Problem from(Throwable cause) {
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof ProblemException p) return p.problem();
+  static Problem from(Throwable failure) {
+    Throwable cause = Problem.unwrap(failure);
     if (cause instanceof ContentTooLargeException) {
       return Problem.tooLarge("the request body is larger than this server accepts");
     }
-    if (cause instanceof IllegalArgumentException) {
-      return invalid(cause.getMessage() == null ? cause.toString() : cause.getMessage());
-    }
     if (cause instanceof HttpStatusException e) return ofStatus(e.httpStatus(), null);
+    Problem problem = Problem.from(failure);
     // the response already went out (e.g. a 413 before the whole body arrived): nothing to report
-    if (!(cause instanceof ResponseCompleteException) && !Exceptions.isExpected(cause)) {
+    if (problem.is(ProblemType.INTERNAL) && !(cause instanceof ResponseCompleteException) && !Exceptions.isExpected(cause)) {
       log.warn("Unexpected error", cause);
     }
-    return Problem.of(500, "internal", "Internal error", cause.toString());
+    return problem;
   }
 
   static Problem ofStatus(HttpStatus status, String description) {
-    return switch (status.code()) {
-      case 400 -> invalid(description != null ? description : "bad request");
-      case 404 -> Problem.notFound(description != null ? description : "no such resource");
-      case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed",
-          description != null ? description : "this resource does not take that method");
-      case 413 -> Problem.tooLarge(description != null ? description : "the request body is too large");
-      case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type",
-          description != null ? description : "unsupported content type");
-      default -> Problem.of(status.code(), "http-" + status.code(), status.reasonPhrase(),
-          description != null ? description : status.reasonPhrase());
-    };
+    String detail = description != null ? description : status.reasonPhrase();
+    // a bare 400 here is a parameter Armeria could not convert: input this server refuses
+    return status.code() == 400 ? invalid(detail) : Problem.ofStatus(status.code(), status.reasonPhrase(), detail);
   }
 
   @Override

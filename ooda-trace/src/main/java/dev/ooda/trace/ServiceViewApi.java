@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import dev.ooda.model.Durations;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.SpanApi;
 import java.util.Optional;
 
 /**
@@ -27,14 +28,14 @@ final class ServiceViewApi {
     this.views = views;
   }
 
-  @Get("/api/ooda/v1/services/{name}/neighborhood")
+  @Get(SpanApi.SERVICE_VIEWS + "/{name}/neighborhood")
   @Blocking
   public HttpResponse neighborhood(@Param("name") String name, @Param("hops") @Default("1") int hops,
       @Param("endTs") Optional<Long> endTs, @Param("lookback") @Default(DEFAULT_LOOKBACK) String lookback) {
     return json(views.neighborhood(name, hops, endTs.orElse(System.currentTimeMillis()), millis("lookback", lookback)));
   }
 
-  @Get("/api/ooda/v1/services/{name}/red")
+  @Get(SpanApi.SERVICE_VIEWS + "/{name}/red")
   @Blocking
   public HttpResponse red(@Param("name") String name, @Param("endTs") Optional<Long> endTs,
       @Param("lookback") @Default(DEFAULT_LOOKBACK) String lookback, @Param("step") @Default(DEFAULT_STEP) String step) {

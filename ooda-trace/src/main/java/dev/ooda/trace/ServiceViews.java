@@ -1,6 +1,7 @@
 package dev.ooda.trace;
 
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -143,7 +144,7 @@ final class ServiceViews {
   }
 
   private static RuntimeException invalid(String detail) {
-    return Problem.of(400, "invalid", "Invalid input", detail).toException();
+    return Problem.of(ProblemType.INVALID, detail).toException();
   }
 
   /** Counts and durations (micros) of calls. */

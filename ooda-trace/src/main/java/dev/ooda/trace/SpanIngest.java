@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ProblemException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -91,7 +92,7 @@ final class SpanIngest implements HttpService {
     String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
     if (encoding == null || encoding.equalsIgnoreCase("identity")) return raw;
     if (!encoding.equalsIgnoreCase("gzip")) {
-      throw Problem.of(415, "unsupported-encoding", "Unsupported content encoding",
+      throw Problem.of(ProblemType.UNSUPPORTED_ENCODING,
           "Content-Encoding '" + encoding + "' is not supported; send gzip or nothing").toException();
     }
     return gunzip(raw);

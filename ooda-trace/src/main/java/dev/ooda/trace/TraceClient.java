@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.model.Durations;
 import dev.ooda.model.Problem;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.SpanApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,13 +34,13 @@ public final class TraceClient {
 
   /** {@code lookback} is millis or a duration like {@code 15m}. */
   public Neighborhood neighborhood(String service, int hops, String lookback) {
-    return get("/api/ooda/v1/services/" + encode(service) + "/neighborhood?hops=" + hops
+    return get(SpanApi.SERVICE_VIEWS + "/" + encode(service) + "/neighborhood?hops=" + hops
         + "&lookback=" + encode(lookback), Neighborhood.class);
   }
 
   /** {@code lookback} and {@code step} are millis or durations like {@code 15m}. */
   public Red red(String service, String lookback, String step) {
-    return get("/api/ooda/v1/services/" + encode(service) + "/red?lookback=" + encode(lookback)
+    return get(SpanApi.SERVICE_VIEWS + "/" + encode(service) + "/red?lookback=" + encode(lookback)
         + "&step=" + encode(step), Red.class);
   }
 
@@ -81,7 +82,7 @@ public final class TraceClient {
       if (response.statusCode() / 100 != 2) {
         Problem problem = response.headers().firstValue("content-type").orElse("").startsWith(Problem.MEDIA_TYPE)
             ? ResourceCodec.json().readValue(response.body(), Problem.class)
-            : Problem.of(response.statusCode(), "http-" + response.statusCode(), "HTTP " + response.statusCode(),
+            : Problem.httpStatus(response.statusCode(), "HTTP " + response.statusCode(),
                 new String(response.body(), StandardCharsets.UTF_8));
         throw problem.toException();
       }

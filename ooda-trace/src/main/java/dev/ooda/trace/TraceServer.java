@@ -1,6 +1,9 @@
 package dev.ooda.trace;
 
+import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
 import com.linecorp.armeria.server.Server;
@@ -8,6 +11,9 @@ import com.linecorp.armeria.server.cors.CorsService;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
+import dev.ooda.model.Health;
+import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.SpanApi;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -45,11 +51,17 @@ public final class TraceServer implements AutoCloseable {
         .maxRequestLength(options.maxRequestBytes())
         .errorHandler(new Problems())
         .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(1))
-        .route().post("/api/v2/spans").build(new SpanIngest(store, forwarder, metrics, options.maxRequestBytes()))
+        .route().post(SpanApi.SPANS).build(new SpanIngest(store, forwarder, metrics, options.maxRequestBytes()))
         .annotatedService(new ZipkinQueryApi(store, options.autocompleteKeys()))
         .annotatedService(new ServiceViewApi(new ServiceViews(store)))
         .service("/metrics", PrometheusExpositionService.of(registry.getPrometheusRegistry()))
-        .service("/health", HealthCheckService.of())
+        // DRAINING once the server is stopping
+        .service(Health.PATH, HealthCheckService.builder()
+            .healthyResponse(AggregatedHttpResponse.of(HttpStatus.valueOf(Health.UP.httpStatus()), MediaType.JSON_UTF_8,
+                ResourceCodec.toJsonBytes(Health.UP)))
+            .unhealthyResponse(AggregatedHttpResponse.of(HttpStatus.valueOf(Health.DRAINING.httpStatus()), MediaType.JSON_UTF_8,
+                ResourceCodec.toJsonBytes(Health.DRAINING)))
+            .build())
         // browsers (the ooda console, Zipkin's UI) read this API from other origins, as Zipkin allows
         .decorator(CorsService.builderForAnyOrigin()
             .allowRequestMethods(HttpMethod.GET, HttpMethod.POST)

@@ -15,6 +15,7 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import dev.ooda.model.Problem;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.SpanApi;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -49,14 +50,14 @@ final class ZipkinQueryApi {
     this.autocompleteKeys = autocompleteKeys;
   }
 
-  @Get("/api/v2/dependencies")
+  @Get(SpanApi.DEPENDENCIES)
   @Blocking
   public HttpResponse dependencies(@Param("endTs") long endTs, @Param("lookback") Optional<Long> lookback) {
     return json(DependencyLinkBytesEncoder.JSON_V1.encodeList(
         store.getDependencies(endTs, lookback.orElse(DEFAULT_LOOKBACK))));
   }
 
-  @Get("/api/v2/services")
+  @Get(SpanApi.SERVICES)
   @Blocking
   public HttpResponse services() {
     List<String> names = store.getServiceNames();
@@ -64,19 +65,19 @@ final class ZipkinQueryApi {
     return names(serviceCount > 3, names);
   }
 
-  @Get("/api/v2/spans")
+  @Get(SpanApi.SPANS)
   @Blocking
   public HttpResponse spanNames(@Param("serviceName") String serviceName) {
     return names(serviceCount > 3, store.getSpanNames(serviceName));
   }
 
-  @Get("/api/v2/remoteServices")
+  @Get(SpanApi.REMOTE_SERVICES)
   @Blocking
   public HttpResponse remoteServiceNames(@Param("serviceName") String serviceName) {
     return names(serviceCount > 3, store.getRemoteServiceNames(serviceName));
   }
 
-  @Get("/api/v2/traces")
+  @Get(SpanApi.TRACES)
   @Blocking
   public HttpResponse traces(
       @Param("serviceName") Optional<String> serviceName,
@@ -102,7 +103,7 @@ final class ZipkinQueryApi {
     return json(writeTraces(store.getTraces(request)));
   }
 
-  @Get("/api/v2/trace/{traceId}")
+  @Get(SpanApi.TRACE + "/{traceId}")
   @Blocking
   public HttpResponse trace(@Param("traceId") String traceId) {
     traceId = Span.normalizeTraceId(traceId);
@@ -111,7 +112,7 @@ final class ZipkinQueryApi {
     return json(SpanBytesEncoder.JSON_V2.encodeList(trace));
   }
 
-  @Get("/api/v2/traceMany")
+  @Get(SpanApi.TRACE_MANY)
   @Blocking
   public HttpResponse traceMany(@Param("traceIds") String traceIds) {
     if (traceIds.isEmpty()) throw Problems.invalid("traceIds parameter is empty").toException();
@@ -122,13 +123,13 @@ final class ZipkinQueryApi {
     return json(writeTraces(store.getTraces(normalized)));
   }
 
-  @Get("/api/v2/autocompleteKeys")
+  @Get(SpanApi.AUTOCOMPLETE_KEYS)
   @Blocking
   public HttpResponse autocompleteKeys() {
     return names(true, new ArrayList<>(autocompleteKeys));
   }
 
-  @Get("/api/v2/autocompleteValues")
+  @Get(SpanApi.AUTOCOMPLETE_VALUES)
   @Blocking
   public HttpResponse autocompleteValues(@Param("key") String key) {
     List<String> values = store.getValues(key);

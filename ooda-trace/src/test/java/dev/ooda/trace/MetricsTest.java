@@ -2,12 +2,14 @@ package dev.ooda.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ooda.model.Health;
+import dev.ooda.model.ResourceCodec;
 import org.junit.jupiter.api.Test;
 import zipkin2.codec.SpanBytesEncoder;
 
 class MetricsTest {
   @Test
-  void prometheusTextOnTheSamePort() {
+  void prometheusTextOnTheSamePort() throws Exception {
     try (TraceServer server = new TraceServer(TraceOptions.defaults().withPort(0)).start()) {
       TestHttp http = new TestHttp(server.port());
       http.postJson(SpanBytesEncoder.JSON_V2.encodeList(StoreBoundsTest.trace(1, "svc", 3)));
@@ -25,7 +27,9 @@ class MetricsTest {
           "ooda_trace_http_requests_total\\{.*http_status=\"400\".*service=\"dev.ooda.trace.SpanIngest\".*} 1.0");
       assertThat(text).containsPattern(
           "ooda_trace_http_requests_total\\{.*method=\"services\".*service=\"dev.ooda.trace.ZipkinQueryApi\".*} 1.0");
-      assertThat(http.get("/health").status().code()).isEqualTo(200);
+      var health = http.get("/health");
+      assertThat(health.status().code()).isEqualTo(200);
+      assertThat(ResourceCodec.json().readValue(health.contentUtf8(), Health.class)).isEqualTo(Health.UP);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.ooda.control.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;
 import java.io.BufferedReader;
@@ -96,10 +97,10 @@ public final class ControlClient {
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new ProblemException(Problem.of(503, "unreachable", "Control plane unreachable",
+      throw new ProblemException(Problem.of(ProblemType.UNREACHABLE,
           "cannot reach the control plane at " + base + " (is `ooda up` running? set --server or OODA_SERVER)"));
     } catch (IOException e) {
-      throw new ProblemException(Problem.of(503, "unreachable", "Control plane unreachable",
+      throw new ProblemException(Problem.of(ProblemType.UNREACHABLE,
           "talking to " + base + " failed: " + e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

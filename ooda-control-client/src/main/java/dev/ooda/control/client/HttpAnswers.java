@@ -18,7 +18,7 @@ final class HttpAnswers {
     } catch (IOException | RuntimeException notProblem) {
       // described from the status below
     }
-    return Problem.of(status, "http-" + status, "HTTP " + status, body);
+    return Problem.httpStatus(status, "HTTP " + status, body);
   }
 
   /** {@code s} percent-encoded as one path segment (or query value): spaces as %20, never '+'. */

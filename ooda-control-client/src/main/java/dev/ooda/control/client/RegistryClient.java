@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemType;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ResourceCodec;
 import java.io.IOException;
@@ -101,12 +102,12 @@ public final class RegistryClient {
       try {
         r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
-        last = new ProblemException(Problem.of(503, "unreachable", "Control plane unreachable",
+        last = new ProblemException(Problem.of(ProblemType.UNREACHABLE,
             "cannot reach the control plane at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ProblemException(Problem.of(503, "interrupted", "Interrupted", "interrupted while talking to " + base));
+        throw new ProblemException(Problem.of(ProblemType.INTERRUPTED, "interrupted while talking to " + base));
       }
       if (r.statusCode() == 503) {
         last = new ProblemException(HttpAnswers.problem(r.statusCode(), r.body()));
