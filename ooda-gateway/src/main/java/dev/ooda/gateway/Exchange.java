@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -41,6 +42,8 @@ final class Exchange implements OriginUser {
   private final long startMillis = System.currentTimeMillis();
 
   private Endpoint endpoint;
+  /** The instances the target chose among for the last attempt. */
+  private Endpoint[] candidates;
   private Origin slot;
   private Origin lastTried;
 
@@ -171,6 +174,7 @@ final class Exchange implements OriginUser {
   private Endpoint acquire() {
     TargetRef target = in.target;
     Endpoint[] eps = EndpointPicker.candidates(gw, target, in.pinned);
+    candidates = eps;
     if (eps.length == 0) {
       respond(Problems.noInstances(target.service, target.version != null ? target.version : in.pinned), false);
       return null;
@@ -179,13 +183,18 @@ final class Exchange implements OriginUser {
     // series by sending made-up versions.
     if (in.pinned != null && target.fixed == null) in.meters = in.route.meters(target, in.pinned);
     long now = System.nanoTime();
-    Endpoint ep = EndpointPicker.pick(eps, lastTried, gw.limits.maxConcurrent(), now);
+    Endpoint ep = EndpointPicker.pick(eps, lastTried, gw.limits, now);
     if (ep == null) {
       Problem p = EndpointPicker.none(target.fixed != null ? target.label : "service '" + target.service + "'", eps, gw.limits, now);
       if (p.type().endsWith(":overloaded")) gw.shed.increment();
       respond(p, false);
     }
     return ep;
+  }
+
+  /** Counts a failure against the endpoint last tried, which may eject it from {@link #candidates}. */
+  private void countFailure() {
+    if (endpoint.origin().failed(System.nanoTime(), gw.limits, candidates)) gw.ejections.increment();
   }
 
   private void releaseSlot() {
@@ -227,10 +236,8 @@ final class Exchange implements OriginUser {
   }
 
   private void failed(String detail, boolean beforeSend) {
-    long now = System.nanoTime();
-    Origin o = endpoint.origin();
     releaseSlot();
-    if (o.failed(now, gw.limits)) gw.ejections.increment();
+    countFailure();
     if (responseStarted) {
       error = detail;
       clientCh.close();
@@ -273,6 +280,15 @@ final class Exchange implements OriginUser {
   // ---------------------------------------------------------------- request body
 
   void requestContent(HttpContent c) {
+    if (c.decoderResult().isFailure()) {
+      // A broken chunk: the decoder reads nothing more from this connection, so it closes after the answer.
+      c.release();
+      requestDone = true;
+      closeAfter = true;
+      if (finished) client.exchangeDone(this, false);
+      else respond(Problems.badRequest("malformed chunked request body"), true);
+      return;
+    }
     int n = c.content().readableBytes();
     bytesIn += n;
     boolean last = c instanceof LastHttpContent;
@@ -345,6 +361,15 @@ final class Exchange implements OriginUser {
 
   @Override
   public void originRead(Object msg) {
+    if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg);
+      Channel ch = originCh;
+      originCh = null;
+      originHandler.exchange = null;
+      ch.close();
+      failed(describe(endpoint) + " sent a malformed answer", false);
+      return;
+    }
     if (msg instanceof HttpResponse res) {
       int code = res.status().code();
       if (code == 101 && upgrade) {
@@ -435,13 +460,9 @@ final class Exchange implements OriginUser {
     originCh = null;
     if (ch == null) return;
     originHandler.exchange = null;
-    long now = System.nanoTime();
     Origin o = endpoint.origin();
-    if (status >= 500) {
-      if (o.failed(now, gw.limits)) gw.ejections.increment();
-    } else {
-      o.succeeded();
-    }
+    if (status >= 500) countFailure();
+    else o.succeeded();
     releaseSlot();
     if (originKeepAlive && requestDone && ch.isActive()) client.pool().offer(o, ch);
     else ch.close();
@@ -476,9 +497,7 @@ final class Exchange implements OriginUser {
     if (finished) return;
     long millis = TimeUnit.NANOSECONDS.toMillis(in.route.timeoutNanos);
     error = "timed out after " + millis + " ms";
-    if (closeOrigin()) {
-      if (endpoint.origin().failed(System.nanoTime(), gw.limits)) gw.ejections.increment();
-    }
+    if (closeOrigin()) countFailure();
     releaseSlot();
     if (responseStarted) {
       clientCh.close();

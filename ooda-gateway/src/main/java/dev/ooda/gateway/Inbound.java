@@ -10,6 +10,7 @@ final class Inbound {
     // In order: checks of the message itself, then routing decisions. A new check is one line here.
     this.stages = new InboundStage[] {
         new DecodeCheck(options.maxHeaderSize()),
+        new VersionCheck(),
         new RequestTargetCheck(),
         new HostCheck(),
         new BodyLengthCheck(options.maxBodySize()),

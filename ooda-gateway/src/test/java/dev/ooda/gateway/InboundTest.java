@@ -87,6 +87,27 @@ class InboundTest {
   }
 
   @Test
+  void exactlyOneValidHostIsAccepted() {
+    assertProblem(run(get("/catalog", "Host", "other.example")), 400, "bad-request");
+    HttpRequest bad = get("/catalog");
+    for (String host : new String[] {"a b", "a/b", "a:8x", "[::1", "a@b"}) {
+      bad.headers().set("Host", host);
+      assertProblem(run(bad), 400, "bad-request");
+    }
+    HttpRequest good = get("/catalog");
+    for (String host : new String[] {"example.com", "example.com:8080", "[::1]:80", "10.0.0.1", ""}) {
+      good.headers().set("Host", host);
+      assertThat(run(good)).isNull();
+    }
+  }
+
+  @Test
+  void theVersionIsUpperCaseHttp10Or11() {
+    assertProblem(run(new DefaultHttpRequest(HttpVersion.valueOf("http/1.1"), HttpMethod.GET, "/catalog")), 400, "bad-request");
+    assertProblem(run(new DefaultHttpRequest(HttpVersion.valueOf("HTTP/1.2"), HttpMethod.GET, "/catalog")), 400, "bad-request");
+  }
+
+  @Test
   void declaredBodyLengthIsCheckedBeforeRouting() {
     assertProblem(run(get("/catalog", "Content-Length", "1001")), 413, "too-large");
     assertProblem(run(get("/catalog", "Content-Length", "ten")), 400, "bad-request");
