@@ -1,12 +1,18 @@
 package dev.ooda.gateway;
 
 import dev.ooda.model.Problem;
+import java.util.function.LongSupplier;
 
 /** The inbound stage: every check and decision made on a request head before an origin is picked. */
 final class Inbound {
   private final InboundStage[] stages;
 
   Inbound(GatewayOptions options) {
+    this(options, System::nanoTime);
+  }
+
+  /** @param nanoTime the sampler's ticker */
+  Inbound(GatewayOptions options, LongSupplier nanoTime) {
     // In order: checks of the message itself, then routing decisions. A new check is one line here.
     this.stages = new InboundStage[] {
         new DecodeCheck(options.maxHeaderSize()),
@@ -15,7 +21,7 @@ final class Inbound {
         new HostCheck(),
         new BodyLengthCheck(options.maxBodySize()),
         new RouteMatch(),
-        new TraceDecision(),
+        new TraceDecision(new RateLimitingSampler(options.tracesPerSecond(), nanoTime)),
         new TargetChoice(),
     };
   }

@@ -56,8 +56,8 @@ final class Tracing implements AutoCloseable {
     return reporter != null;
   }
 
-  /** Reads the incoming context; {@code sampleRate} decides when the caller did not. */
-  static Context extract(HttpHeaders h, double sampleRate) {
+  /** Reads the incoming context; {@code sampler} decides when the caller did not. */
+  static Context extract(HttpHeaders h, Sampler sampler) {
     String traceId = null;
     String parent = null;
     Boolean sampled = null;
@@ -96,7 +96,7 @@ final class Tracing implements AutoCloseable {
     }
     ThreadLocalRandom r = ThreadLocalRandom.current();
     if (traceId == null) traceId = hex64(r.nextLong() | 1) + hex64(r.nextLong() | 1);
-    boolean decision = sampled != null ? sampled : sampleRate >= 1 || (sampleRate > 0 && r.nextDouble() < sampleRate);
+    boolean decision = sampled != null ? sampled : sampler.sample();
     return new Context(traceId, parent, hex64(r.nextLong() | 1), decision);
   }
 
