@@ -40,6 +40,8 @@ final class Exchange implements OriginUser {
   private final boolean headOnly;
   private final long startNanos = System.nanoTime();
   private final long startMillis = System.currentTimeMillis();
+  /** When the first attempt at an origin began. */
+  private long originStartNanos;
 
   private Endpoint endpoint;
   /** The instances the target chose among for the last attempt. */
@@ -154,7 +156,7 @@ final class Exchange implements OriginUser {
 
   private void attempt() {
     if (finished) return;
-    attempts++;
+    if (attempts++ == 0) originStartNanos = System.nanoTime();
     Endpoint ep = acquire();
     if (ep == null) return;
     endpoint = ep;
@@ -570,7 +572,7 @@ final class Exchange implements OriginUser {
     releaseBuffers();
     if (inFlightCounted) gw.inFlight.decrementAndGet();
     gw.outbound.finished(in, endpoint, client.clientIp(), startMillis, System.nanoTime() - startNanos,
-        status, bytesIn, bytesOut, error);
+        originStartNanos - startNanos, status, bytesIn, bytesOut, error);
     if (requestDone) client.exchangeDone(this, keepAlive && !closeAfter);
   }
 }

@@ -18,8 +18,9 @@ final class Outbound {
    * @param endpoint where the last attempt went, or null
    * @param status   the status the client got; 499 when it left first
    * @param error    what went wrong, or null
+   * @param originNanos from the request's start to its first attempt at an origin
    */
-  void finished(InboundRequest in, Endpoint endpoint, String clientIp, long startMillis, long nanos,
+  void finished(InboundRequest in, Endpoint endpoint, String clientIp, long startMillis, long nanos, long originNanos,
                 int status, long bytesIn, long bytesOut, String error) {
     (in.meters != null ? in.meters : unrouted).record(status, nanos);
     CompiledRoute route = in.route;
@@ -35,8 +36,8 @@ final class Outbound {
           method, routeName, status, nanos / 1e6, bytesIn, bytesOut, error));
     }
     if (trace != null && tracing.reporting()) {
-      tracing.report(trace, method + " " + routeName, startMillis * 1000, nanos / 1000, clientIp,
-          method, in.path(), status, routeName, target == null ? null : target.toString(), error);
+      long startMicros = startMillis * 1000;
+      tracing.report(in, endpoint, clientIp, startMicros, nanos / 1000, startMicros + originNanos / 1000, status, error);
     }
   }
 }
