@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * retry or a mirror sends again, and the {@link Outbound} stage records the outcome. Everything here
  * runs on the client connection's event loop, and so does the origin connection it uses.
  */
-final class Exchange implements OriginUser {
+final class Exchange implements OriginUser, Runnable {
   private final Gateway gw;
   private final ClientHandler client;
   private final Channel clientCh;
@@ -113,7 +113,7 @@ final class Exchange implements OriginUser {
     idempotent = isIdempotent(request.method());
     boolean hasBody = client.h2 ? !headOnly : HttpUtil.isTransferEncodingChunked(request) || in.contentLength > 0;
     prepareOriginRequest(hasBody);
-    timeout = clientCh.eventLoop().schedule(this::onTimeout, route.timeoutNanos, TimeUnit.NANOSECONDS);
+    timeout = clientCh.eventLoop().schedule(this, route.timeoutNanos, TimeUnit.NANOSECONDS);
     route.budget.onRequest();
     if (route.mirror != null && !upgrade && ThreadLocalRandom.current().nextDouble() * 100 < route.mirrorPercent) {
       mirrorBody = new ReplayBuffer();
@@ -226,7 +226,10 @@ final class Exchange implements OriginUser {
     ch.config().setAutoRead(true);
     request.headers().set(HttpHeaderNames.HOST, endpoint.origin().authority);
     ch.write(request, ch.voidPromise());
+    // An empty end of the body is not kept for a retry: it is written again here.
+    boolean endAgain = requestDone && (replay == null || !replay.ended());
     if (replay != null) replay.writeTo(ch, keepForReplay());
+    if (endAgain) ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
     ch.flush();
     if (!ch.isWritable()) clientCh.config().setAutoRead(false);
     else if (!clientCh.config().isAutoRead() && !requestDone) clientCh.config().setAutoRead(true);
@@ -317,7 +320,7 @@ final class Exchange implements OriginUser {
       }
     }
     if (originCh != null) {
-      if (keepForReplay()) {
+      if (keepForReplay() && !(last && n == 0 && ((LastHttpContent) c).trailingHeaders().isEmpty())) {
         if (replay == null) replay = new ReplayBuffer();
         if (replay.fits(n)) {
           replay.add(c.retainedDuplicate());
@@ -495,7 +498,9 @@ final class Exchange implements OriginUser {
 
   // ---------------------------------------------------------------- endings
 
-  private void onTimeout() {
+  /** The route's timeout: scheduled as the exchange itself, so that a request allocates no task for it. */
+  @Override
+  public void run() {
     if (finished) return;
     long millis = TimeUnit.NANOSECONDS.toMillis(in.route.timeoutNanos);
     error = "timed out after " + millis + " ms";

@@ -5,6 +5,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayList;
 
 /**
@@ -17,6 +18,7 @@ final class ReplayBuffer {
 
   private final ArrayList<HttpContent> parts = new ArrayList<>(4);
   private long bytes;
+  private boolean ended;
 
   long bytes() {
     return bytes;
@@ -27,10 +29,16 @@ final class ReplayBuffer {
     return bytes + n <= LIMIT;
   }
 
+  /** Whether the last part kept ends the body. */
+  boolean ended() {
+    return ended;
+  }
+
   /** Keeps {@code c}; the buffer now owns it. */
   void add(HttpContent c) {
     parts.add(c);
     bytes += c.content().readableBytes();
+    ended = c instanceof LastHttpContent;
   }
 
   /** Writes what is kept to {@code ch}: copies when {@code keep}, else the parts themselves, emptying the buffer. */
@@ -42,6 +50,7 @@ final class ReplayBuffer {
     if (!keep) {
       parts.clear();
       bytes = 0;
+      ended = false;
     }
   }
 
@@ -52,6 +61,7 @@ final class ReplayBuffer {
     for (int i = 0; i < parts.size(); i++) c.addComponent(true, parts.get(i).content());
     parts.clear();
     bytes = 0;
+    ended = false;
     return c;
   }
 
@@ -59,5 +69,6 @@ final class ReplayBuffer {
     for (int i = 0; i < parts.size(); i++) parts.get(i).release();
     parts.clear();
     bytes = 0;
+    ended = false;
   }
 }

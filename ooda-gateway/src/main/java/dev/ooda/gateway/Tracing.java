@@ -2,6 +2,8 @@ package dev.ooda.gateway;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 import zipkin2.Endpoint;
 import zipkin2.Span;
@@ -28,9 +30,21 @@ final class Tracing implements AutoCloseable {
    * origin is told of. Unsampled, no span is reported and the two ids are one.
    */
   record Context(String traceId, String parentId, String spanId, String clientSpanId, boolean sampled) {
+    /** {@code 00-<trace id, 32 hex>-<client span id>-<flags>}, built as one string. */
     String traceparent() {
-      String t = traceId.length() == 16 ? "0000000000000000" + traceId : traceId;
-      return "00-" + t + "-" + clientSpanId + (sampled ? "-01" : "-00");
+      byte[] b = SCRATCH.get();
+      b[0] = '0';
+      b[1] = '0';
+      b[2] = '-';
+      int at = 3;
+      for (int i = traceId.length(); i < 32; i++) b[at++] = '0';
+      at = ascii(traceId, b, at);
+      b[at++] = '-';
+      at = ascii(clientSpanId, b, at);
+      b[at++] = '-';
+      b[at++] = '0';
+      b[at++] = (byte) (sampled ? '1' : '0');
+      return new String(b, 0, at, StandardCharsets.ISO_8859_1);
     }
   }
 
@@ -99,7 +113,7 @@ final class Tracing implements AutoCloseable {
       }
     }
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    if (traceId == null) traceId = hex64(r.nextLong() | 1) + hex64(r.nextLong() | 1);
+    if (traceId == null) traceId = hex128(r.nextLong() | 1, r.nextLong() | 1);
     boolean decision = sampled != null ? sampled : sampler.sample();
     String spanId = hex64(r.nextLong() | 1);
     return new Context(traceId, parent, spanId, decision ? hex64(r.nextLong() | 1) : spanId, decision);
@@ -179,14 +193,38 @@ final class Tracing implements AutoCloseable {
     return true;
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+  /** Ids and headers are written here first, so that each becomes one string and nothing else. */
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[64];
+    }
+  };
 
   static String hex64(long v) {
-    char[] c = new char[16];
-    for (int i = 15; i >= 0; i--) {
-      c[i] = HEX[(int) (v & 0xf)];
+    byte[] b = SCRATCH.get();
+    hex(v, b, 0);
+    return new String(b, 0, 16, StandardCharsets.ISO_8859_1);
+  }
+
+  static String hex128(long hi, long lo) {
+    byte[] b = SCRATCH.get();
+    hex(hi, b, 0);
+    hex(lo, b, 16);
+    return new String(b, 0, 32, StandardCharsets.ISO_8859_1);
+  }
+
+  private static void hex(long v, byte[] to, int at) {
+    for (int i = at + 15; i >= at; i--) {
+      to[i] = HEX[(int) (v & 0xf)];
       v >>>= 4;
     }
-    return new String(c);
+  }
+
+  /** Copies an ASCII string into {@code to} at {@code at}; returns the index after it. */
+  private static int ascii(String s, byte[] to, int at) {
+    for (int i = 0; i < s.length(); i++) to[at++] = (byte) s.charAt(i);
+    return at;
   }
 }

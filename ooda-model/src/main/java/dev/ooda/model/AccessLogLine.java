@@ -9,7 +9,9 @@ public record AccessLogLine(
     String method, String route, int status, double durationMs, long bytesIn, long bytesOut, String error) {
 
   public String toJson() {
-    StringBuilder b = new StringBuilder(256).append('{');
+    // Sized for the fixed part and the values, so that the builder never grows (a copy per line).
+    StringBuilder b = new StringBuilder(224 + length(service) + length(instance) + length(traceId) + length(spanId)
+        + length(caller) + length(method) + length(route) + length(error)).append('{');
     field(b, "ts", java.time.Instant.ofEpochMilli(tsMillis).toString()).append(',');
     field(b, "service", service).append(',');
     field(b, "instance", instance).append(',');
@@ -24,6 +26,10 @@ public record AccessLogLine(
     b.append("\"bytes_out\":").append(bytesOut).append(',');
     field(b, "error", error);
     return b.append('}').toString();
+  }
+
+  private static int length(String s) {
+    return s == null ? 4 : s.length() + 2;
   }
 
   private static StringBuilder field(StringBuilder b, String key, String value) {
