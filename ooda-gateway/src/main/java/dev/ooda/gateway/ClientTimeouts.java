@@ -82,7 +82,7 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter implements Runna
 
   @Override
   public void run() {
-    if (!ctx.channel().isActive()) return;
+    if (ctx.isRemoved() || !ctx.channel().isActive()) return;
     long now = System.nanoTime();
     boolean expired;
     if (ctx.pipeline().get(HttpServerCodec.class) == null) {
@@ -98,5 +98,11 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter implements Runna
   public void channelInactive(ChannelHandlerContext ctx) {
     if (tick != null) tick.cancel(false);
     ctx.fireChannelInactive();
+  }
+
+  /** Removed when the connection becomes a spliced upgrade (WebSocket), which has no timeouts. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (tick != null) tick.cancel(false);
   }
 }
