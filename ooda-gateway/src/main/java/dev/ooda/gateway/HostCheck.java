@@ -13,7 +13,8 @@ final class HostCheck implements InboundStage {
       return r.h2 || r.http10 ? null : Problems.badRequest("HTTP/1.1 requests need a Host header");
     }
     CharSequence host = it.next();
-    if (it.hasNext()) return Problems.badRequest("the request has more than one Host header");
+    // HTTP/2 may carry :authority beside a host header, converted to two; RFC 9113 8.3.1 rules there.
+    if (!r.h2 && it.hasNext()) return Problems.badRequest("the request has more than one Host header");
     return valid(host) ? null : Problems.badRequest("the Host header is not a valid host[:port]");
   }
 
