@@ -28,6 +28,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   final boolean secure;
   private ChannelHandlerContext ctx;
   private OriginPool pool;
+  /** The connection's head and idle timeouts; null on an HTTP/2 stream, where the connection keeps its own. */
+  private ClientTimeouts timeouts;
   private String clientIp;
   private Exchange current;
   private ArrayDeque<Object> pipelined;
@@ -59,6 +61,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.pool = gw.pool(ctx.channel().eventLoop());
+    this.timeouts = ctx.pipeline().get(ClientTimeouts.class);
   }
 
   @Override
@@ -83,6 +86,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         headOnly = !full.content().isReadable();
         body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
       }
+      if (timeouts != null) timeouts.busy();
       Exchange e = new Exchange(gw, this, req, headOnly);
       current = e;
       e.start();
@@ -114,6 +118,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     while (pipelined != null && !pipelined.isEmpty() && (current == null || !current.requestDone())) {
       dispatch(pipelined.poll());
     }
+    if (current == null && timeouts != null) timeouts.idle();
   }
 
   @Override
@@ -140,16 +145,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       pipelined.clear();
     }
     ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    // A keep-alive connection with nothing in flight for a while is closed.
-    if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
-      if (current == null) ctx.close();
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
   }
 
   @Override

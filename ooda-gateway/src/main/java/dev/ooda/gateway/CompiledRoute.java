@@ -75,7 +75,8 @@ final class CompiledRoute {
   final long timeoutNanos;
   final int retries;
   final long backoffNanos;
-  final double sampleRate;
+  /** The route's own sampler ({@code sampleRate}), or null for the gateway's default. */
+  final Sampler sampler;
   final TargetRef mirror;
   final double mirrorPercent;
   final RetryBudget budget;
@@ -143,7 +144,7 @@ final class CompiledRoute {
     RouteSpec.Retry r = spec.retry();
     this.retries = r == null || r.attempts() == null ? DEFAULT_RETRIES : r.attempts();
     this.backoffNanos = (r == null || r.backoff() == null ? DEFAULT_BACKOFF : r.backoff()).toNanos();
-    this.sampleRate = spec.sampleRate() == null ? 1.0 : spec.sampleRate();
+    this.sampler = spec.sampleRate() == null ? null : Sampler.probability(spec.sampleRate());
     RouteSpec.Mirror mi = spec.mirror();
     this.mirror = mi == null ? null : target(mi.service(), mi.version(), mi.url(), 1, res);
     this.mirrorPercent = mi == null ? 0 : mi.percent() == null ? 100 : mi.percent();

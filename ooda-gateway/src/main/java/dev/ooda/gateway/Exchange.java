@@ -1,14 +1,9 @@
 package dev.ooda.gateway;
 
-import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Problem;
-import dev.ooda.model.ProblemType;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -16,51 +11,43 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.URI;
-import java.util.ArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request through the gateway, from its head to the end of its answer. Everything here runs
- * on the client connection's event loop, and so does the origin connection it uses.
+ * One request through the gateway, from its head to the end of its answer: the event-loop state
+ * machine that joins the stages. The {@link Inbound} stage decides where the request goes, the
+ * {@link EndpointPicker} which instance takes each attempt, the {@link ReplayBuffer} keeps what a
+ * retry or a mirror sends again, and the {@link Outbound} stage records the outcome. Everything here
+ * runs on the client connection's event loop, and so does the origin connection it uses.
  */
-final class Exchange implements OriginUser {
-  /** Request bodies up to this size are kept until the answer starts, so that a retry can resend them. */
-  static final int REPLAY_LIMIT = 64 * 1024;
-
+final class Exchange implements OriginUser, Runnable {
   private final Gateway gw;
   private final ClientHandler client;
   private final Channel clientCh;
   private final HttpRequest request;
-  private final HttpMethod method;
-  private final String originalUri;
+  private final InboundRequest in;
   private final boolean keepAlive;
-  private final boolean http10;
   private final boolean upgrade;
   private final boolean headOnly;
   private final long startNanos = System.nanoTime();
   private final long startMillis = System.currentTimeMillis();
+  /** When the first attempt at an origin began. */
+  private long originStartNanos;
 
-  private CompiledRoute route;
-  private TargetRef target;
-  private String pinned;
-  private TargetMeters meters;
   private Endpoint endpoint;
+  /** The instances the target chose among for the last attempt. */
+  private Endpoint[] candidates;
   private Origin slot;
   private Origin lastTried;
-  private Tracing.Context trace;
-  private String setCookie;
-  private String path;
 
   private boolean inFlightCounted;
   private boolean idempotent;
@@ -78,10 +65,10 @@ final class Exchange implements OriginUser {
   private int status;
   private String error;
 
-  private ArrayList<HttpContent> held;
-  private long heldBytes;
-  private ArrayList<ByteBuf> mirrorBody;
-  private long mirrorBytes;
+  /** Body parts not yet sent, or kept for a retry; null until there are any. */
+  private ReplayBuffer replay;
+  /** The body copied for the mirror; null when the request is not mirrored. */
+  private ReplayBuffer mirrorBody;
   private Channel originCh;
   private OriginHandler originHandler;
   private ScheduledFuture<?> timeout;
@@ -95,9 +82,7 @@ final class Exchange implements OriginUser {
     this.client = client;
     this.clientCh = client.channel();
     this.request = request;
-    this.method = request.method();
-    this.originalUri = request.uri();
-    this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    this.in = new InboundRequest(request, client.h2, gw.table());
     this.keepAlive = client.h2 || HttpUtil.isKeepAlive(request);
     this.upgrade = !client.h2 && Headers.isUpgrade(request.headers());
   }
@@ -115,77 +100,23 @@ final class Exchange implements OriginUser {
       respond(Problems.overloaded("the gateway has " + gw.limits.maxInFlight() + " requests in flight"), false);
       return;
     }
-    DecoderResult dr = request.decoderResult();
-    if (dr.isFailure()) {
-      Throwable c = dr.cause();
-      Problem p = c instanceof TooLongHttpLineException ? Problem.of(ProblemType.URI_TOO_LONG, "the request line is too long")
-          : c instanceof TooLongHttpHeaderException ? Problem.of(ProblemType.HEADERS_TOO_LARGE,
-              "request headers are larger than " + gw.options.maxHeaderSize() + " bytes")
-          : c instanceof TooLongFrameException ? Problems.badRequest("a part of the request is too long")
-          : Problems.badRequest("malformed HTTP request");
-      respond(p, true);
+    Problem refused = gw.inbound.run(in);
+    if (refused != null) {
+      respond(refused, Inbound.closes(refused));
       return;
     }
-    String uri = originalUri;
-    if (uri.startsWith("http://") || uri.startsWith("https://")) {
-      try {
-        URI u = new URI(uri);
-        uri = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
-            + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-      } catch (Exception e) {
-        respond(Problems.badRequest("the request target is not a valid URI"), true);
-        return;
-      }
-    }
-    String bad = Headers.badTarget(uri);
-    if (bad != null) {
-      respond(Problems.badRequest(bad), true);
-      return;
-    }
-    HttpHeaders h = request.headers();
-    if (!client.h2 && !http10 && !h.contains(HttpHeaderNames.HOST)) {
-      respond(Problems.badRequest("HTTP/1.1 requests need a Host header"), true);
-      return;
-    }
-    long length;
-    try {
-      length = HttpUtil.getContentLength(request, -1L);
-    } catch (NumberFormatException e) {
-      respond(Problems.badRequest("Content-Length is not a number"), true);
-      return;
-    }
-    if (length > gw.options.maxBodySize()) {
-      respond(Problem.tooLarge("the request body is larger than " + gw.options.maxBodySize() + " bytes"), true);
-      return;
-    }
-    NettyRequestView view = new NettyRequestView(request, uri);
-    path = view.path();
-    route = gw.table().match(view);
-    if (route == null) {
-      respond(Problems.noRoute(method.name(), path), false);
-      return;
-    }
-    trace = Tracing.extract(h, route.sampleRate);
+    CompiledRoute route = in.route;
     if (route.stub != null) {
-      meters = route.stubMeters;
       respondStub(route.stub);
       return;
     }
-    pinned = route.pinnable ? h.get(route.versionHeader) : null;
-    Split split = pinned == null ? route.split : route.splitFor(pinned);
-    if (split == null) {
-      respond(Problems.noVersion(route.name, pinned), false);
-      return;
-    }
-    target = split.single() ? split.targets[0] : split.pick(bucket(view));
-    meters = target.meters;
-    idempotent = isIdempotent(method);
-    boolean hasBody = client.h2 ? !headOnly : HttpUtil.isTransferEncodingChunked(request) || length > 0;
-    prepareOriginRequest(uri, view, hasBody);
-    timeout = clientCh.eventLoop().schedule(this::onTimeout, route.timeoutNanos, TimeUnit.NANOSECONDS);
+    idempotent = isIdempotent(request.method());
+    boolean hasBody = client.h2 ? !headOnly : HttpUtil.isTransferEncodingChunked(request) || in.contentLength > 0;
+    prepareOriginRequest(hasBody);
+    timeout = clientCh.eventLoop().schedule(this, route.timeoutNanos, TimeUnit.NANOSECONDS);
     route.budget.onRequest();
     if (route.mirror != null && !upgrade && ThreadLocalRandom.current().nextDouble() * 100 < route.mirrorPercent) {
-      mirrorBody = new ArrayList<>(2);
+      mirrorBody = new ReplayBuffer();
     }
     attempt();
   }
@@ -195,27 +126,9 @@ final class Exchange implements OriginUser {
         || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
   }
 
-  /** The user's bucket: from the sticky key, else from the gateway's cookie, else a new one the cookie keeps. */
-  private int bucket(NettyRequestView view) {
-    String key = route.stickyCookie != null ? view.cookie(route.stickyCookie)
-        : route.stickyHeader != null ? view.header(route.stickyHeader) : null;
-    if (key != null && !key.isEmpty()) return Split.bucketOf(key);
-    String kept = view.cookie(route.bucketCookie);
-    if (kept != null) {
-      try {
-        int b = Integer.parseInt(kept);
-        if (b >= 0 && b < Split.BUCKETS) return b;
-      } catch (NumberFormatException ignored) {
-        // a new bucket below
-      }
-    }
-    int b = ThreadLocalRandom.current().nextInt(Split.BUCKETS);
-    setCookie = route.bucketCookie + "=" + b + "; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax";
-    return b;
-  }
-
   /** Turns the client's request head into the origin's, in place. */
-  private void prepareOriginRequest(String uri, NettyRequestView view, boolean hasBody) {
+  private void prepareOriginRequest(boolean hasBody) {
+    CompiledRoute route = in.route;
     HttpHeaders h = request.headers();
     String host = h.get(HttpHeaderNames.HOST);
     Headers.stripHopByHop(h, upgrade);
@@ -229,11 +142,12 @@ final class Exchange implements OriginUser {
     if (host != null && !h.contains(Headers.X_FORWARDED_HOST)) h.set(Headers.X_FORWARDED_HOST, host);
     for (var name : route.removeHeaders) h.remove(name);
     for (int i = 0; i < route.setHeaderNames.length; i++) h.set(route.setHeaderNames[i], route.setHeaderValues[i]);
-    Tracing.inject(h, trace);
+    Tracing.inject(h, in.trace);
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    String uri = in.uri();
     if (route.rewritesPath()) {
-      String q = view.rawQuery();
-      uri = route.rewritePath(path) + (q == null ? "" : "?" + q);
+      String q = in.rawQuery();
+      uri = route.rewritePath(in.path()) + (q == null ? "" : "?" + q);
     }
     request.setUri(uri);
   }
@@ -242,10 +156,11 @@ final class Exchange implements OriginUser {
 
   private void attempt() {
     if (finished) return;
-    attempts++;
-    Endpoint ep = target.fixed != null ? acquireFixed(target.fixed) : pick();
+    if (attempts++ == 0) originStartNanos = System.nanoTime();
+    Endpoint ep = acquire();
     if (ep == null) return;
     endpoint = ep;
+    slot = ep.origin();
     lastTried = ep.origin();
     Channel ch = client.pool().poll(ep.origin());
     if (ch != null) {
@@ -257,75 +172,31 @@ final class Exchange implements OriginUser {
     else f.addListener((ChannelFutureListener) this::connected);
   }
 
-  private Endpoint acquireFixed(Endpoint e) {
-    long now = System.nanoTime();
-    if (!e.origin().available(now)) {
-      respond(Problems.unavailable(e.id() + " is ejected after failing " + gw.limits.consecutiveFailures() + " times in a row"), false);
-      return null;
-    }
-    if (!e.origin().tryAcquire(gw.limits.maxConcurrent())) {
-      gw.shed.increment();
-      respond(Problems.overloaded(e.id() + " has " + gw.limits.maxConcurrent() + " requests in flight"), false);
-      return null;
-    }
-    slot = e.origin();
-    return e;
-  }
-
-  /** Power of two choices by requests in flight, among instances that are not ejected or full. */
-  private Endpoint pick() {
-    ServiceEndpoints se = gw.service(target.service);
-    String version = target.version != null ? target.version : pinned;
-    Endpoint[] eps = se == null ? ServiceEndpoints.NONE : se.version(version);
-    int n = eps.length;
-    if (n == 0) {
-      respond(Problems.noInstances(target.service, version), false);
+  /** An endpoint with a request slot taken, or null after answering why there is none. */
+  private Endpoint acquire() {
+    TargetRef target = in.target;
+    Endpoint[] eps = EndpointPicker.candidates(gw, target, in.pinned);
+    candidates = eps;
+    if (eps.length == 0) {
+      respond(Problems.noInstances(target.service, target.version != null ? target.version : in.pinned), false);
       return null;
     }
     // Series per pinned version only for versions that have instances: a client cannot make new
     // series by sending made-up versions.
-    if (pinned != null) meters = route.meters(target, pinned);
+    if (in.pinned != null && target.fixed == null) in.meters = in.route.meters(target, in.pinned);
     long now = System.nanoTime();
-    int limit = gw.limits.maxConcurrent();
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    int ia = r.nextInt(n);
-    Endpoint a = eps[ia];
-    Endpoint b = n == 1 ? a : eps[(ia + 1 + r.nextInt(n - 1)) % n];
-    if (b.origin().inFlight() < a.origin().inFlight()) {
-      Endpoint t = a;
-      a = b;
-      b = t;
+    Endpoint ep = EndpointPicker.pick(eps, lastTried, gw.limits, now);
+    if (ep == null) {
+      Problem p = EndpointPicker.none(target.fixed != null ? target.label : "service '" + target.service + "'", eps, gw.limits, now);
+      if (p.type().endsWith(":overloaded")) gw.shed.increment();
+      respond(p, false);
     }
-    for (int pass = 0; pass < 2; pass++) {
-      Origin avoid = pass == 0 ? lastTried : null;
-      if (usable(a, now, avoid) && a.origin().tryAcquire(limit)) return take(a);
-      if (b != a && usable(b, now, avoid) && b.origin().tryAcquire(limit)) return take(b);
-      for (int i = 0; i < n; i++) {
-        Endpoint e = eps[(ia + i) % n];
-        if (usable(e, now, avoid) && e.origin().tryAcquire(limit)) return take(e);
-      }
-      if (lastTried == null) break;
-    }
-    int ejected = 0;
-    for (Endpoint e : eps) if (!e.origin().available(now)) ejected++;
-    if (ejected == n) {
-      respond(Problems.unavailable("all " + n + " instances of service '" + target.service
-          + "' are ejected after consecutive failures"), false);
-    } else {
-      gw.shed.increment();
-      respond(Problems.overloaded("every instance of service '" + target.service + "' has "
-          + limit + " requests in flight"), false);
-    }
-    return null;
+    return ep;
   }
 
-  private static boolean usable(Endpoint e, long now, Origin avoid) {
-    return e.origin() != avoid && e.origin().available(now);
-  }
-
-  private Endpoint take(Endpoint e) {
-    slot = e.origin();
-    return e;
+  /** Counts a failure against the endpoint last tried, which may eject it from {@link #candidates}. */
+  private void countFailure() {
+    if (endpoint.origin().failed(System.nanoTime(), gw.limits, candidates)) gw.ejections.increment();
   }
 
   private void releaseSlot() {
@@ -355,14 +226,10 @@ final class Exchange implements OriginUser {
     ch.config().setAutoRead(true);
     request.headers().set(HttpHeaderNames.HOST, endpoint.origin().authority);
     ch.write(request, ch.voidPromise());
-    boolean keep = keepForReplay();
-    if (held != null) {
-      for (HttpContent c : held) ch.write(keep ? c.retainedDuplicate() : c, ch.voidPromise());
-      if (!keep) {
-        held = null;
-        heldBytes = 0;
-      }
-    }
+    // An empty end of the body is not kept for a retry: it is written again here.
+    boolean endAgain = requestDone && (replay == null || !replay.ended());
+    if (replay != null) replay.writeTo(ch, keepForReplay());
+    if (endAgain) ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
     ch.flush();
     if (!ch.isWritable()) clientCh.config().setAutoRead(false);
     else if (!clientCh.config().isAutoRead() && !requestDone) clientCh.config().setAutoRead(true);
@@ -370,20 +237,19 @@ final class Exchange implements OriginUser {
 
   /** Whether what was sent must be kept to send again: only idempotent requests are retried after sending. */
   private boolean keepForReplay() {
-    return idempotent && replayable && attempts <= route.retries;
+    return idempotent && replayable && attempts <= in.route.retries;
   }
 
   private void failed(String detail, boolean beforeSend) {
-    long now = System.nanoTime();
-    Origin o = endpoint.origin();
     releaseSlot();
-    if (o.failed(now, gw.limits)) gw.ejections.increment();
+    countFailure();
     if (responseStarted) {
       error = detail;
       clientCh.close();
       finish();
       return;
     }
+    CompiledRoute route = in.route;
     boolean retryable = beforeSend || (idempotent && replayable);
     if (retryable && !finished && attempts <= route.retries && route.budget.tryRetry()) {
       gw.retries.increment();
@@ -419,10 +285,19 @@ final class Exchange implements OriginUser {
   // ---------------------------------------------------------------- request body
 
   void requestContent(HttpContent c) {
+    if (c.decoderResult().isFailure()) {
+      // A broken chunk: the decoder reads nothing more from this connection, so it closes after the answer.
+      c.release();
+      requestDone = true;
+      closeAfter = true;
+      if (finished) client.exchangeDone(this, false);
+      else respond(Problems.badRequest("malformed chunked request body"), true);
+      return;
+    }
     int n = c.content().readableBytes();
     bytesIn += n;
     boolean last = c instanceof LastHttpContent;
-    if (finished || responseDone || route == null || route.stub != null) {
+    if (finished || responseDone || in.route == null || in.route.stub != null) {
       c.release();
       if (last) {
         requestDone = true;
@@ -432,37 +307,36 @@ final class Exchange implements OriginUser {
     }
     if (bytesIn > gw.options.maxBodySize()) {
       c.release();
-      respond(Problem.tooLarge("the request body is larger than " + gw.options.maxBodySize() + " bytes"), true);
+      respond(BodyLengthCheck.tooLarge(gw.options.maxBodySize()), true);
       return;
     }
     if (last) requestDone = true;
     if (mirrorBody != null) {
-      if (mirrorBytes + n <= REPLAY_LIMIT) {
-        mirrorBody.add(c.content().retainedDuplicate());
-        mirrorBytes += n;
+      if (mirrorBody.fits(n)) {
+        mirrorBody.add(c.retainedDuplicate());
       } else {
-        releaseMirror();
+        mirrorBody.release();
+        mirrorBody = null;
       }
     }
     if (originCh != null) {
-      if (keepForReplay()) {
-        if (heldBytes + n <= REPLAY_LIMIT) {
-          if (held == null) held = new ArrayList<>(4);
-          held.add(c.retainedDuplicate());
-          heldBytes += n;
+      if (keepForReplay() && !(last && n == 0 && ((LastHttpContent) c).trailingHeaders().isEmpty())) {
+        if (replay == null) replay = new ReplayBuffer();
+        if (replay.fits(n)) {
+          replay.add(c.retainedDuplicate());
         } else {
           replayable = false;
-          releaseHeld();
+          replay.release();
         }
       }
       originCh.write(c, originCh.voidPromise());
       if (last) originCh.flush();
       if (!originCh.isWritable()) clientCh.config().setAutoRead(false);
     } else {
-      if (held == null) held = new ArrayList<>(4);
-      held.add(c);
-      heldBytes += n;
-      if (heldBytes > REPLAY_LIMIT) {
+      // No origin connection yet: the body waits, and reading stops once it is past what a retry may resend.
+      if (replay == null) replay = new ReplayBuffer();
+      replay.add(c);
+      if (replay.bytes() > ReplayBuffer.LIMIT) {
         replayable = false;
         clientCh.config().setAutoRead(false);
       }
@@ -474,31 +348,33 @@ final class Exchange implements OriginUser {
     if (originCh != null) originCh.flush();
   }
 
-  private void releaseHeld() {
-    if (held != null) {
-      held.forEach(ReferenceCountUtil::release);
-      held = null;
-      heldBytes = 0;
-    }
-  }
-
-  private void releaseMirror() {
+  private void releaseBuffers() {
+    if (replay != null) replay.release();
     if (mirrorBody != null) {
-      mirrorBody.forEach(ReferenceCountUtil::release);
+      mirrorBody.release();
       mirrorBody = null;
     }
   }
 
   private void sendMirror() {
-    ArrayList<ByteBuf> body = mirrorBody;
+    ReplayBuffer body = mirrorBody;
     mirrorBody = null;
-    if (Mirror.send(gw, client.pool(), route, request, body)) gw.mirrored.increment();
+    if (Mirror.send(gw, client.pool(), in.route, request, body)) gw.mirrored.increment();
   }
 
   // ---------------------------------------------------------------- response
 
   @Override
   public void originRead(Object msg) {
+    if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg);
+      Channel ch = originCh;
+      originCh = null;
+      originHandler.exchange = null;
+      ch.close();
+      failed(describe(endpoint) + " sent a malformed answer", false);
+      return;
+    }
     if (msg instanceof HttpResponse res) {
       int code = res.status().code();
       if (code == 101 && upgrade) {
@@ -539,7 +415,7 @@ final class Exchange implements OriginUser {
         clientCh.write(c, clientCh.voidPromise());
         if (!clientCh.isWritable() && originCh != null) originCh.config().setAutoRead(false);
       }
-    } else if (msg instanceof ByteBuf b) {
+    } else if (msg instanceof io.netty.buffer.ByteBuf b) {
       b.release();
     }
   }
@@ -547,24 +423,24 @@ final class Exchange implements OriginUser {
   private void respondFromOrigin(HttpResponse res) {
     responseStarted = true;
     status = res.status().code();
-    releaseHeld();
+    if (replay != null) replay.release();
     originKeepAlive = HttpUtil.isKeepAlive(res);
     HttpHeaders h = res.headers();
     Headers.stripHopByHop(h, false);
-    boolean bodyless = method == HttpMethod.HEAD || status == 204 || status == 304;
+    boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304;
     if (!client.h2) {
       if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        if (http10) closeAfter = true;
+        if (in.http10) closeAfter = true;
         else h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       }
       if (!keepAlive || closeAfter || !requestDone) {
         closeAfter = true;
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      } else if (http10) {
+      } else if (in.http10) {
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       }
     }
-    if (setCookie != null) h.add(HttpHeaderNames.SET_COOKIE, setCookie);
+    if (in.setCookie != null) h.add(HttpHeaderNames.SET_COOKIE, in.setCookie);
     res.setProtocolVersion(HttpVersion.HTTP_1_1);
     clientCh.write(res, clientCh.voidPromise());
   }
@@ -589,13 +465,9 @@ final class Exchange implements OriginUser {
     originCh = null;
     if (ch == null) return;
     originHandler.exchange = null;
-    long now = System.nanoTime();
     Origin o = endpoint.origin();
-    if (status >= 500) {
-      if (o.failed(now, gw.limits)) gw.ejections.increment();
-    } else {
-      o.succeeded();
-    }
+    if (status >= 500) countFailure();
+    else o.succeeded();
     releaseSlot();
     if (originKeepAlive && requestDone && ch.isActive()) client.pool().offer(o, ch);
     else ch.close();
@@ -612,7 +484,7 @@ final class Exchange implements OriginUser {
   private void upgraded(HttpResponse res) {
     responseStarted = responseDone = true;
     status = 101;
-    releaseHeld();
+    if (replay != null) replay.release();
     Channel o = originCh;
     originCh = null;
     originHandler.exchange = null;
@@ -626,19 +498,19 @@ final class Exchange implements OriginUser {
 
   // ---------------------------------------------------------------- endings
 
-  private void onTimeout() {
+  /** The route's timeout: scheduled as the exchange itself, so that a request allocates no task for it. */
+  @Override
+  public void run() {
     if (finished) return;
-    error = "timed out after " + TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos) + " ms";
-    if (closeOrigin()) {
-      if (endpoint.origin().failed(System.nanoTime(), gw.limits)) gw.ejections.increment();
-    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(in.route.timeoutNanos);
+    error = "timed out after " + millis + " ms";
+    if (closeOrigin()) countFailure();
     releaseSlot();
     if (responseStarted) {
       clientCh.close();
       finish();
     } else {
-      respond(Problems.timeout("route '" + route.name + "' got no answer within "
-          + TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos) + " ms"), true);
+      respond(Problems.timeout("route '" + in.route.name + "' got no answer within " + millis + " ms"), true);
     }
   }
 
@@ -684,14 +556,13 @@ final class Exchange implements OriginUser {
     responseStarted = responseDone = true;
     status = res.status().code();
     bytesOut = res.content().readableBytes();
-    releaseHeld();
-    releaseMirror();
+    releaseBuffers();
     closeOrigin();
     releaseSlot();
     closeAfter |= close || !keepAlive;
     if (!client.h2) {
       if (closeAfter) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      else if (http10) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      else if (in.http10) res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     ChannelFuture f = clientCh.writeAndFlush(res);
     if (closeAfter && !client.h2) f.addListener(ChannelFutureListener.CLOSE);
@@ -703,23 +574,10 @@ final class Exchange implements OriginUser {
     finished = true;
     if (timeout != null) timeout.cancel(false);
     releaseSlot();
-    releaseHeld();
-    releaseMirror();
+    releaseBuffers();
     if (inFlightCounted) gw.inFlight.decrementAndGet();
-    long nanos = System.nanoTime() - startNanos;
-    (meters != null ? meters : gw.unrouted).record(status, nanos);
-    String routeName = route == null ? null : route.name;
-    if (gw.accessLog != null) {
-      String service = target == null ? (route != null && route.stub != null ? "stub" : null)
-          : target.service != null ? target.service : target.label;
-      gw.accessLog.write(new AccessLogLine(startMillis, service, endpoint == null ? null : endpoint.id(),
-          trace == null ? null : trace.traceId(), trace == null ? null : trace.spanId(), client.clientIp(),
-          method.name(), routeName, status, nanos / 1e6, bytesIn, bytesOut, error));
-    }
-    if (trace != null && gw.tracing.reporting()) {
-      gw.tracing.report(trace, method.name() + " " + routeName, startMillis * 1000, nanos / 1000, client.clientIp(),
-          method.name(), path, status, routeName, target == null ? null : target.toString(), error);
-    }
+    gw.outbound.finished(in, endpoint, client.clientIp(), startMillis, System.nanoTime() - startNanos,
+        originStartNanos - startNanos, status, bytesIn, bytesOut, error);
     if (requestDone) client.exchangeDone(this, keepAlive && !closeAfter);
   }
 }

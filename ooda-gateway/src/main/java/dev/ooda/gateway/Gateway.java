@@ -34,6 +34,8 @@ final class Gateway {
   final Counter ejections;
   final Counter mirrored;
   final TargetMeters unrouted;
+  final Inbound inbound;
+  final Outbound outbound;
   /** For {@code https} origins: the JDK's trusted CAs, host names checked. */
   private final SslContext originTls;
   private final ConcurrentHashMap<EventLoop, OriginPool> pools = new ConcurrentHashMap<>();
@@ -57,6 +59,8 @@ final class Gateway {
     this.ejections = Counter.builder("ooda.gateway.ejections").description("Origins ejected after consecutive failures").register(registry);
     this.mirrored = Counter.builder("ooda.gateway.mirrored").description("Requests copied to a mirror target").register(registry);
     this.unrouted = resources.meters("", "", null);
+    this.inbound = new Inbound(options);
+    this.outbound = new Outbound(accessLog, tracing, unrouted);
     Gauge.builder("ooda.gateway.in.flight", inFlight, AtomicInteger::get).description("Requests in flight").register(registry);
     Gauge.builder("ooda.gateway.routes", this, g -> g.table.size()).description("Routes in the route table").register(registry);
     if (accessLog != null) {

@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp ... dev.ooda.gateway.GatewayMain --port 8080 --management-port 8081 --routes routes.yaml
- *     [--host 0.0.0.0] [--snapshot file.json] [--zipkin http://127.0.0.1:9411] [--io-threads N] [--no-access-log]
+ *     [--host 0.0.0.0] [--snapshot file.json] [--zipkin http://127.0.0.1:9411] [--io-threads N] [--no-access-log] [--traces-per-second N]
  *     [--tls-port 8443 --tls-keystore gateway.p12 --tls-password secret]
  * </pre>
  */
@@ -42,13 +42,14 @@ public final class GatewayMain {
         case "--zipkin" -> o = o.withZipkinUrl(args[++i]);
         case "--io-threads" -> o = o.withIoThreads(Integer.parseInt(args[++i]));
         case "--no-access-log" -> o = o.withAccessLog(false);
+        case "--traces-per-second" -> o = o.withTracesPerSecond(Integer.parseInt(args[++i]));
         case "--tls-port" -> tlsPort = Integer.parseInt(args[++i]);
         case "--tls-keystore" -> keyStore = Path.of(args[++i]);
         case "--tls-password" -> password = args[++i];
         default -> {
           System.err.println("unknown option " + a);
           System.err.println("usage: GatewayMain [--port N] [--management-port N] [--host H] [--routes file.yaml]"
-              + " [--snapshot file] [--zipkin url] [--io-threads N] [--no-access-log]"
+              + " [--snapshot file] [--zipkin url] [--io-threads N] [--no-access-log] [--traces-per-second N]"
               + " [--tls-port N --tls-keystore file.p12 --tls-password pw]");
           System.exit(2);
         }

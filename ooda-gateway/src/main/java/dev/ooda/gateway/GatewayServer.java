@@ -140,24 +140,20 @@ public final class GatewayServer implements AutoCloseable {
         });
   }
 
-  /** Client connections with no request in flight are closed after this long without traffic. */
-  static final int CLIENT_IDLE_SECONDS = 120;
-
-  private static io.netty.handler.timeout.IdleStateHandler idle() {
-    // Reader idleness only: watching writes would cost a promise and a listener on every write.
-    return new io.netty.handler.timeout.IdleStateHandler(CLIENT_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS);
-  }
-
   private HttpServerCodec http1Codec() {
     return new HttpServerCodec(new HttpDecoderConfig()
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(options.maxHeaderSize())
-        .setMaxChunkSize(16 * 1024));
+        .setMaxChunkSize(16 * 1024)
+        // Refused, never guessed at: bare LF line ends, duplicate Content-Length, Content-Length with Transfer-Encoding.
+        .setStrictLineParsing(true)
+        .setAllowDuplicateContentLengths(false)
+        .setUseRfc9112TransferEncoding(true));
   }
 
   /** TLS, then HTTP/2 or HTTP/1.1 as ALPN settles. */
   private void initTls(ChannelPipeline p, SslContext ssl) {
-    p.addLast("idle", idle());
+    p.addLast("timeouts", new ClientTimeouts(options));
     p.addLast("tls", ssl.newHandler(p.channel().alloc()));
     p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
       @Override
@@ -176,7 +172,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private void initClient(ChannelPipeline p) {
-    p.addLast("idle", idle());
+    p.addLast("timeouts", new ClientTimeouts(options));
     HttpServerCodec codec = http1Codec();
     if (options.h2c()) {
       HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,

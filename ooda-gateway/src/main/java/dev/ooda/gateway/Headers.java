@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /** Header rules every proxied message follows. */
@@ -28,19 +30,43 @@ final class Headers {
    * {@code Connection: upgrade} and {@code Upgrade}, which the origin needs to see.
    */
   static void stripHopByHop(HttpHeaders h, boolean upgrade) {
-    List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
     String up = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
-    for (String c : connection) {
-      for (String token : c.split(",")) {
-        String t = token.trim();
-        if (!t.isEmpty() && !(upgrade && t.equalsIgnoreCase("upgrade"))) h.remove(t);
+    List<String> named = null;
+    if (h.contains(HttpHeaderNames.CONNECTION)) {
+      for (Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
+        CharSequence v = it.next();
+        // Tokens are found in place: the usual "keep-alive" or "close" costs no strings.
+        for (int start = 0, end; start < v.length(); start = end + 1) {
+          end = indexOf(v, ',', start);
+          int from = start;
+          int to = end;
+          while (from < to && v.charAt(from) == ' ') from++;
+          while (to > from && v.charAt(to - 1) == ' ') to--;
+          if (from == to || named(v, from, to, HttpHeaderValues.CLOSE) || named(v, from, to, HttpHeaderValues.KEEP_ALIVE)
+              || named(v, from, to, HttpHeaderValues.UPGRADE)) {
+            continue;
+          }
+          if (named == null) named = new ArrayList<>(2);
+          named.add(v.subSequence(from, to).toString());
+        }
       }
     }
+    // Removed after the walk over Connection's values, which removing could disturb.
+    if (named != null) for (int i = 0; i < named.size(); i++) h.remove(named.get(i));
     for (AsciiString name : HOP_BY_HOP) h.remove(name);
     if (up != null) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
       h.set(HttpHeaderNames.UPGRADE, up);
     }
+  }
+
+  private static int indexOf(CharSequence s, char c, int from) {
+    for (int i = from; i < s.length(); i++) if (s.charAt(i) == c) return i;
+    return s.length();
+  }
+
+  private static boolean named(CharSequence s, int from, int to, AsciiString name) {
+    return to - from == name.length() && AsciiString.regionMatches(s, true, from, name, 0, name.length());
   }
 
   /** HTTP/2 conversion adds {@code x-http2-*} headers that must not leave the gateway. */
@@ -49,7 +75,7 @@ final class Headers {
     for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
       CharSequence k = it.next().getKey();
       if (AsciiString.regionMatches(k, true, 0, HTTP2_PREFIX, 0, HTTP2_PREFIX.length())) {
-        if (drop == null) drop = new java.util.ArrayList<>();
+        if (drop == null) drop = new ArrayList<>();
         drop.add(k.toString());
       }
     }

@@ -1,8 +1,6 @@
 package dev.ooda.gateway;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -17,7 +15,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -46,20 +43,13 @@ final class Mirror implements OriginUser {
   }
 
   /** Sends a copy of {@code head} with {@code body} (released here) to the route's mirror; false when skipped. */
-  static boolean send(Gateway gw, OriginPool pool, CompiledRoute route, HttpRequest head, List<ByteBuf> body) {
+  static boolean send(Gateway gw, OriginPool pool, CompiledRoute route, HttpRequest head, ReplayBuffer body) {
     Endpoint e = pick(gw, route.mirror);
     if (e == null || !e.origin().tryAcquire(gw.limits.maxConcurrent())) {
-      body.forEach(ReferenceCountUtil::release);
+      body.release();
       return false;
     }
-    ByteBuf content;
-    if (body.isEmpty()) {
-      content = Unpooled.EMPTY_BUFFER;
-    } else {
-      CompositeByteBuf c = Unpooled.compositeBuffer(body.size());
-      body.forEach(b -> c.addComponent(true, b));
-      content = c;
-    }
+    ByteBuf content = body.drain();
     FullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, head.method(), head.uri(), content,
         head.headers().copy(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
     copy.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);

@@ -68,12 +68,17 @@ final class Origin {
     }
   }
 
-  /** Counts a failure; returns true when it ejected the origin. */
-  boolean failed(long nowNanos, OriginLimits limits) {
+  /**
+   * Counts a failure; returns true when it ejected the origin.
+   *
+   * @param peers the instances the origin was chosen among, which cap how many may be ejected at once
+   *              ({@link EndpointPicker#mayEject}); while capped, the origin stays in and failures keep counting
+   */
+  boolean failed(long nowNanos, OriginLimits limits, Endpoint[] peers) {
     int n = consecutiveFailures.incrementAndGet();
     if (n < limits.consecutiveFailures() && !(probing && available(nowNanos))) return false;
     synchronized (this) {
-      if (ejected(nowNanos)) return false;
+      if (ejected(nowNanos) || !EndpointPicker.mayEject(peers, limits, nowNanos)) return false;
       ejections = Math.min(ejections + 1, 10);
       long base = limits.baseEjection().toNanos();
       long time = Math.min(base << (ejections - 1), Math.max(base, limits.maxEjection().toNanos()));

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.InetSocketAddress;
@@ -22,6 +23,15 @@ import java.util.concurrent.TimeUnit;
  * own loop, so it never changes thread and the pool needs no locks. Used only from its loop.
  */
 final class OriginPool {
+  /** Answers the gateway cannot frame with certainty are failures (502), never relayed. */
+  private static final HttpDecoderConfig ORIGIN_DECODER = new HttpDecoderConfig()
+      .setMaxInitialLineLength(4096)
+      .setMaxHeaderSize(64 * 1024)
+      .setMaxChunkSize(16 * 1024)
+      .setStrictLineParsing(true)
+      .setAllowDuplicateContentLengths(false)
+      .setUseRfc9112TransferEncoding(true);
+
   private final HashMap<Origin, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Bootstrap bootstrap;
   private final int maxIdle;
@@ -47,7 +57,7 @@ final class OriginPool {
             ch.pipeline()
                 // Reader idleness only: watching writes would cost a promise and a listener on every write.
                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                .addLast("codec", new HttpClientCodec(4096, 64 * 1024, 16 * 1024))
+                .addLast("codec", new HttpClientCodec(ORIGIN_DECODER, false, false))
                 .addLast("origin", new OriginHandler(pool));
           }
         });

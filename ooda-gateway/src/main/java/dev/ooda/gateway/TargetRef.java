@@ -8,6 +8,8 @@ final class TargetRef {
   final String service;
   final String version;
   final Endpoint fixed;
+  /** {@link #fixed} alone, as the candidates the endpoint picker chooses from; null for a service. */
+  final Endpoint[] fixedOnly;
   final int weight;
   /** How metrics and logs name it: {@code catalog}, or the URL. */
   final String label;
@@ -17,6 +19,7 @@ final class TargetRef {
     this.service = service;
     this.version = version;
     this.fixed = fixed;
+    this.fixedOnly = fixed == null ? null : new Endpoint[] {fixed};
     this.weight = weight;
     this.label = label;
     this.meters = meters;

@@ -4,6 +4,8 @@ import dev.ooda.model.SpanApi;
 import dev.ooda.model.TraceHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 import zipkin2.Endpoint;
 import zipkin2.Span;
@@ -24,11 +26,27 @@ final class Tracing implements AutoCloseable {
   static final AsciiString B3_SAMPLED = AsciiString.cached("x-b3-sampled");
   static final AsciiString B3_FLAGS = AsciiString.cached("x-b3-flags");
 
-  /** A request's place in a trace: the gateway's span is {@code spanId}, child of {@code parentId}. */
-  record Context(String traceId, String parentId, String spanId, boolean sampled) {
+  /**
+   * A request's place in a trace: the gateway's SERVER span is {@code spanId}, child of
+   * {@code parentId}; its call to the origin is the CLIENT span {@code clientSpanId}, the parent the
+   * origin is told of. Unsampled, no span is reported and the two ids are one.
+   */
+  record Context(String traceId, String parentId, String spanId, String clientSpanId, boolean sampled) {
+    /** {@code 00-<trace id, 32 hex>-<client span id>-<flags>}, built as one string. */
     String traceparent() {
-      String t = traceId.length() == 16 ? "0000000000000000" + traceId : traceId;
-      return "00-" + t + "-" + spanId + (sampled ? "-01" : "-00");
+      byte[] b = SCRATCH.get();
+      b[0] = '0';
+      b[1] = '0';
+      b[2] = '-';
+      int at = 3;
+      for (int i = traceId.length(); i < 32; i++) b[at++] = '0';
+      at = ascii(traceId, b, at);
+      b[at++] = '-';
+      at = ascii(clientSpanId, b, at);
+      b[at++] = '-';
+      b[at++] = '0';
+      b[at++] = (byte) (sampled ? '1' : '0');
+      return new String(b, 0, at, StandardCharsets.ISO_8859_1);
     }
   }
 
@@ -56,16 +74,17 @@ final class Tracing implements AutoCloseable {
     return reporter != null;
   }
 
-  /** Reads the incoming context; {@code sampleRate} decides when the caller did not. */
-  static Context extract(HttpHeaders h, double sampleRate) {
+  /** Reads the incoming context; {@code sampler} decides when the caller did not. */
+  static Context extract(HttpHeaders h, Sampler sampler) {
     TraceHeaders in = TraceHeaders.parse(h::get);
     String traceId = in == null ? null : in.traceId();
     String parent = in == null ? null : in.spanId();
     Boolean sampled = in == null ? null : in.sampled();
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    if (traceId == null) traceId = hex64(r.nextLong() | 1) + hex64(r.nextLong() | 1);
-    boolean decision = sampled != null ? sampled : sampleRate >= 1 || (sampleRate > 0 && r.nextDouble() < sampleRate);
-    return new Context(traceId, parent, hex64(r.nextLong() | 1), decision);
+    if (traceId == null) traceId = hex128(r.nextLong() | 1, r.nextLong() | 1);
+    boolean decision = sampled != null ? sampled : sampler.sample();
+    String spanId = hex64(r.nextLong() | 1);
+    return new Context(traceId, parent, spanId, decision ? hex64(r.nextLong() | 1) : spanId, decision);
   }
 
   /** What the origin sees: W3C {@code traceparent} with the gateway's span as parent; B3 removed. */
@@ -74,22 +93,49 @@ final class Tracing implements AutoCloseable {
     h.set(TRACEPARENT, c.traceparent());
   }
 
-  void report(Context c, String name, long startMicros, long durationMicros, String clientIp,
-              String method, String path, int status, String route, String target, String error) {
+  /**
+   * Reports the request's SERVER span and, when it reached an origin, the CLIENT span of that call:
+   * the CLIENT span names the target service as its remote service, so that the dependency linker
+   * draws {@code ooda-gateway -> service} even for a service that reports no spans. A service that
+   * does trace reports a SERVER span child of the CLIENT span, and the linker counts the call once.
+   *
+   * @param endpoint         where the last attempt went, or null when none was made
+   * @param originStartMicros when the first attempt began
+   */
+  void report(InboundRequest in, dev.ooda.gateway.Endpoint endpoint, String clientIp, long startMicros, long durationMicros,
+              long originStartMicros, int status, String error) {
+    Context c = in.trace;
     if (reporter == null || !c.sampled()) return;
+    String method = in.method();
+    String route = in.route == null ? null : in.route.name;
+    String name = method + " " + route;
+    String code = Integer.toString(status);
+    String err = error != null ? error : status >= 500 ? code : null;
     Span.Builder b = Span.newBuilder()
         .traceId(c.traceId()).parentId(c.parentId()).id(c.spanId())
         .kind(Span.Kind.SERVER).name(name)
         .timestamp(startMicros).duration(Math.max(1, durationMicros))
         .localEndpoint(local)
-        .putTag("http.method", method).putTag("http.path", path)
-        .putTag("http.status_code", Integer.toString(status));
+        .putTag("http.method", method).putTag("http.path", in.path())
+        .putTag("http.status_code", code);
     if (clientIp != null) b.remoteEndpoint(Endpoint.newBuilder().ip(clientIp).build());
     if (route != null) b.putTag("ooda.route", route);
-    if (target != null) b.putTag("ooda.target", target);
-    if (error != null) b.putTag("error", error);
-    else if (status >= 500) b.putTag("error", Integer.toString(status));
+    if (in.target != null) b.putTag("ooda.target", in.target.toString());
+    if (err != null) b.putTag("error", err);
     reporter.report(b.build());
+    if (endpoint == null) return;
+    Origin o = endpoint.origin();
+    Endpoint.Builder remote = Endpoint.newBuilder()
+        .serviceName(endpoint.service() != null ? endpoint.service() : o.host).port(o.port);
+    remote.parseIp(o.host);
+    Span.Builder client = Span.newBuilder()
+        .traceId(c.traceId()).parentId(c.spanId()).id(c.clientSpanId())
+        .kind(Span.Kind.CLIENT).name(name)
+        .timestamp(originStartMicros).duration(Math.max(1, startMicros + durationMicros - originStartMicros))
+        .localEndpoint(local).remoteEndpoint(remote.build())
+        .putTag("http.method", method).putTag("http.status_code", code);
+    if (err != null) client.putTag("error", err);
+    reporter.report(client.build());
   }
 
 
@@ -101,14 +147,38 @@ final class Tracing implements AutoCloseable {
     }
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+  /** Ids and headers are written here first, so that each becomes one string and nothing else. */
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[64];
+    }
+  };
 
   static String hex64(long v) {
-    char[] c = new char[16];
-    for (int i = 15; i >= 0; i--) {
-      c[i] = HEX[(int) (v & 0xf)];
+    byte[] b = SCRATCH.get();
+    hex(v, b, 0);
+    return new String(b, 0, 16, StandardCharsets.ISO_8859_1);
+  }
+
+  static String hex128(long hi, long lo) {
+    byte[] b = SCRATCH.get();
+    hex(hi, b, 0);
+    hex(lo, b, 16);
+    return new String(b, 0, 32, StandardCharsets.ISO_8859_1);
+  }
+
+  private static void hex(long v, byte[] to, int at) {
+    for (int i = at + 15; i >= at; i--) {
+      to[i] = HEX[(int) (v & 0xf)];
       v >>>= 4;
     }
-    return new String(c);
+  }
+
+  /** Copies an ASCII string into {@code to} at {@code at}; returns the index after it. */
+  private static int ascii(String s, byte[] to, int at) {
+    for (int i = 0; i < s.length(); i++) to[at++] = (byte) s.charAt(i);
+    return at;
   }
 }

@@ -9,8 +9,10 @@ public record AccessLogLine(
     String method, String route, int status, double durationMs, long bytesIn, long bytesOut, String error) {
 
   public String toJson() {
-    StringBuilder b = new StringBuilder(256).append('{');
-    field(b, "ts", java.time.Instant.ofEpochMilli(tsMillis).toString()).append(',');
+    // Sized for the fixed part and the values, so that the builder never grows (a copy per line).
+    StringBuilder b = new StringBuilder(224 + length(service) + length(instance) + length(traceId) + length(spanId)
+        + length(caller) + length(method) + length(route) + length(error)).append('{');
+    timestamp(b.append("\"ts\":\""), tsMillis).append("\",");
     field(b, "service", service).append(',');
     field(b, "instance", instance).append(',');
     field(b, "trace_id", traceId).append(',');
@@ -24,6 +26,30 @@ public record AccessLogLine(
     b.append("\"bytes_out\":").append(bytesOut).append(',');
     field(b, "error", error);
     return b.append('}').toString();
+  }
+
+  /** One second's {@code yyyy-MM-ddTHH:mm:ss}: lines come in time order, so it is made once a second. */
+  private record Second(long epochSecond, String text) {}
+
+  private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+  /** {@code Instant.toString()} of a millisecond instant, without formatting the date on every line. */
+  static StringBuilder timestamp(StringBuilder b, long millis) {
+    long epochSecond = Math.floorDiv(millis, 1000);
+    Second s = lastSecond;
+    if (s.epochSecond != epochSecond) {
+      String iso = java.time.Instant.ofEpochSecond(epochSecond).toString();
+      s = new Second(epochSecond, iso.substring(0, iso.length() - 1));
+      lastSecond = s;
+    }
+    b.append(s.text);
+    int ms = (int) Math.floorMod(millis, 1000);
+    if (ms != 0) b.append('.').append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10));
+    return b.append('Z');
+  }
+
+  private static int length(String s) {
+    return s == null ? 4 : s.length() + 2;
   }
 
   private static StringBuilder field(StringBuilder b, String key, String value) {

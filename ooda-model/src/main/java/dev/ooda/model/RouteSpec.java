@@ -25,7 +25,7 @@ import java.util.TreeSet;
  *
  * @param versionHeader the request header that pins a target version; default {@code X-Api-Version}
  * @param timeout       the whole exchange with the origin; default 30s
- * @param sampleRate    fraction of requests traced, 0 to 1; default 1
+ * @param sampleRate    fraction of new traces sampled, 0 to 1; default: the gateway's own limit of new traces per second
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record RouteSpec(
