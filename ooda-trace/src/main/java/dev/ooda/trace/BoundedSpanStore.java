@@ -38,6 +38,8 @@ final class BoundedSpanStore {
   /** Distinct span names, remote service names and tag values kept per service or key. */
   static final int MAX_NAMES = 10_000;
   private static final int NONE = -1;
+  /** Traces a long query reads per hold of the read lock. */
+  private static final int TRACES_PER_STEP = 1024;
 
   private final int maxSpans;
   private final long maxBytes;
@@ -312,55 +314,74 @@ final class BoundedSpanStore {
   List<InRange> inRange(long endTs, long lookback, String service) {
     long beginTs = endTs - lookback;
     List<InRange> result = new ArrayList<>();
-    lock.readLock().lock();
-    try {
-      int serviceId = NONE;
-      if (service != null) {
-        ServiceNames names = services.get(service);
-        if (names == null) return result;
-        serviceId = names.id;
-      }
-      for (long seq = traces.oldest(); seq < traces.nextSeq(); seq++) {
-        if (traces.maxMillis(seq) < beginTs || traces.minMillis(seq) > endTs) continue;
-        long latest = Long.MIN_VALUE;
-        boolean hasService = serviceId == NONE;
-        boolean whole = traces.maxMillis(seq) <= endTs && traces.minMillis(seq) >= beginTs;
-        if (whole) latest = traces.maxMillis(seq);
-        if (!whole || !hasService) {
-          for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s]) {
-            if (spans.service[s] == serviceId) hasService = true;
-            long ts = spans.timestamp[s] / 1000L;
-            if (!whole && ts >= beginTs && ts <= endTs && ts > latest) latest = ts;
-          }
+    scan(service, (seq, serviceId) -> {
+      long min = traces.minMillis(seq);
+      long max = traces.maxMillis(seq);
+      if (max < beginTs || min > endTs) return;
+      boolean whole = max <= endTs && min >= beginTs;
+      long latest = whole ? max : Long.MIN_VALUE;
+      boolean hasService = serviceId == NONE;
+      if (!whole || !hasService) {
+        for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s]) {
+          if (spans.service[s] == serviceId) hasService = true;
+          long ts = spans.timestamp[s] / 1000L;
+          if (!whole && ts >= beginTs && ts <= endTs && ts > latest) latest = ts;
         }
-        if (hasService && latest != Long.MIN_VALUE) result.add(new InRange(traces.lowId(seq), latest, seq));
       }
-    } finally {
-      lock.readLock().unlock();
-    }
+      if (hasService && latest != Long.MIN_VALUE) result.add(new InRange(traces.lowId(seq), latest, seq));
+    });
     result.sort(TIMESTAMP_DESCENDING);
     return result;
   }
 
   /**
-   * Counts the requests of one service in windows: its SERVER and CONSUMER spans starting in
+   * Counts the requests of one service: its SERVER and CONSUMER spans starting in
    * {@code [beginMicros, endMicros)}, read from the index alone.
    */
   void countRequests(String service, long beginMicros, long endMicros, RequestSink sink) {
-    lock.readLock().lock();
-    try {
-      ServiceNames names = services.get(service);
-      if (names == null) return;
-      for (int s = 0; s < spans.size(); s++) {
-        if (spans.service[s] != names.id || spans.length[s] == 0) continue;
+    scan(service, (seq, serviceId) -> {
+      for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s]) {
+        if (spans.service[s] != serviceId) continue;
         int kind = spans.kind[s] & Spans.KIND_MASK;
         if (kind != Span.Kind.SERVER.ordinal() + 1 && kind != Span.Kind.CONSUMER.ordinal() + 1) continue;
         long micros = spans.timestamp[s];
         if (micros == 0L || micros < beginMicros || micros >= endMicros) continue;
         sink.request(micros, (spans.kind[s] & Spans.ERROR) != 0, spans.duration[s]);
       }
-    } finally {
-      lock.readLock().unlock();
+    });
+  }
+
+  /** Sees one stored trace, under the read lock; serviceId is NONE when the scan is not by service. */
+  private interface TraceVisitor {
+    void visit(long seq, int serviceId);
+  }
+
+  /**
+   * Visits the traces stored when called, oldest first, holding the read lock for a few of them at
+   * a time: ingest, on an event loop, never waits for more than one such step of a long query.
+   * Traces evicted meanwhile are skipped; a service's id is looked up again at each step, since it
+   * may change when the service leaves the store and comes back.
+   */
+  private void scan(String service, TraceVisitor visitor) {
+    long seq = Long.MIN_VALUE;
+    long stop = Long.MAX_VALUE;
+    while (true) {
+      lock.readLock().lock();
+      try {
+        int serviceId = NONE;
+        if (service != null) {
+          ServiceNames names = services.get(service);
+          if (names == null) return;
+          serviceId = names.id;
+        }
+        if (stop == Long.MAX_VALUE) stop = traces.next();
+        seq = Math.max(seq, traces.oldest());
+        long end = Math.min(stop, seq + TRACES_PER_STEP);
+        if (seq >= end) return;
+        for (; seq < end; seq++) visitor.visit(seq, serviceId);
+      } finally {
+        lock.readLock().unlock();
+      }
     }
   }
 
@@ -449,10 +470,6 @@ final class BoundedSpanStore {
     private int size; // entries ever used
     private int free = NONE;
 
-    int size() {
-      return size;
-    }
-
     int add(long spanId, Span span, int serviceId, int pageSeq, int pageOffset, int encodedLength) {
       int s = free;
       if (s != NONE) {
@@ -517,7 +534,7 @@ final class BoundedSpanStore {
       return oldest;
     }
 
-    long nextSeq() {
+    long next() {
       return next;
     }
 

@@ -48,13 +48,17 @@ class StoreFootprint {
     long allocated = threads.getThreadAllocatedBytes(thread);
     for (int i = 0; i < measured; i++) store.accept(SpanBytesDecoder.JSON_V2.decodeList(batches.next()));
     allocated = threads.getThreadAllocatedBytes(thread) - allocated;
+    long decoding = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < measured; i++) Reference.reachabilityFence(SpanBytesDecoder.JSON_V2.decodeList(batches.next()));
+    decoding = threads.getThreadAllocatedBytes(thread) - decoding;
     Reference.reachabilityFence(store);
     Reference.reachabilityFence(warm);
 
     System.out.printf("stored %d spans: retained %d bytes per span (store's own estimate %d)%n",
         store.spanCount(), retained / store.spanCount(), store.byteCount() / store.spanCount());
-    System.out.printf("ingest (decode JSON v2 + store, evicting): allocated %d bytes per span, "
-        + "of which the JSON body is %d%n", allocated / ((long) measured * BATCH), batches.bodyBytesPerSpan());
+    System.out.printf("ingest (decode JSON v2 + store, evicting): allocated %d bytes per span, of which decoding %d "
+        + "(the JSON body is %d bytes per span)%n", allocated / ((long) measured * BATCH),
+        decoding / ((long) measured * BATCH), batches.bodyBytesPerSpan());
   }
 
   static long usedHeapAfterGc() {
