@@ -96,6 +96,16 @@ final class BoundedSpanStore {
     return byteCount;
   }
 
+  /** Bytes of the pages holding the stored spans, the one being filled included. */
+  long pageBytes() {
+    lock.readLock().lock();
+    try {
+      return pages.sealedBytes() + SpanPages.PAGE_BYTES;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   int traceCount() {
     return traceCount;
   }

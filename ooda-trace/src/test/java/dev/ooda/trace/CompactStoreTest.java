@@ -1,0 +1,92 @@
+package dev.ooda.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import zipkin2.Endpoint;
+import zipkin2.Span;
+
+/** Spans kept as bytes in pages: they read back as sent, and what leaves the store frees its memory. */
+class CompactStoreTest {
+  static List<Span> trace(int n, String service, String tagValue) {
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      spans.add(Span.newBuilder().traceId(String.format("%016x%016x", n * 31L, n)).id(String.format("%016x", i + 1))
+          .parentId(i == 0 ? null : String.format("%016x", 1)).name("op" + i)
+          .kind(i == 0 ? Span.Kind.SERVER : Span.Kind.CLIENT)
+          .localEndpoint(Endpoint.newBuilder().serviceName(service).ip("10.0.0." + i).port(8080).build())
+          .remoteEndpoint(i == 0 ? null : Endpoint.newBuilder().serviceName("db").build())
+          .timestamp(StoreBoundsTest.NOW + n * 1000L + i).duration(10 + i).putTag("payload", tagValue)
+          .addAnnotation(StoreBoundsTest.NOW + n * 1000L + i + 1, "sent").build());
+    }
+    return spans;
+  }
+
+  @Test
+  void churnKeepsTheNewestTracesWholeAndReleasesPages() {
+    BoundedSpanStore store = new BoundedSpanStore(3_000, Long.MAX_VALUE, List.of());
+    String payload = "x".repeat(300);
+    for (int n = 1; n <= 20_000; n++) store.accept(trace(n, "svc" + n % 1_500, payload));
+
+    assertThat(store.spanCount()).isEqualTo(3_000);
+    assertThat(store.traceCount()).isEqualTo(1_000);
+    for (int n = 19_001; n <= 20_000; n += 37) {
+      assertThat(store.getTrace(String.format("%016x%016x", n * 31L, n))).isEqualTo(trace(n, "svc" + n % 1_500, payload));
+    }
+    assertThat(store.getTrace(String.format("%016x%016x", 19_000 * 31L, 19_000))).isEmpty();
+    // services come and go with their traces; their ids are reused
+    assertThat(store.getServiceNames()).hasSize(1_000).contains("svc0", "svc500", "svc1001").doesNotContain("svc501", "svc1000");
+    // 20,000 traces went through, about 7 MB encoded; only the pages of the last 1,000 remain
+    assertThat(store.pageBytes()).isLessThan(store.byteCount() + 2L * SpanPages.PAGE_BYTES);
+  }
+
+  @Test
+  void pagesCountAgainstTheByteBound() {
+    long maxBytes = 4L * SpanPages.PAGE_BYTES;
+    BoundedSpanStore store = new BoundedSpanStore(1_000_000, maxBytes, List.of());
+    for (int n = 1; n <= 20_000; n++) store.accept(trace(n, "svc", "y".repeat(n % 500)));
+    assertThat(store.byteCount()).isLessThanOrEqualTo(maxBytes);
+    assertThat(store.pageBytes()).isLessThanOrEqualTo(maxBytes + SpanPages.PAGE_BYTES);
+    assertThat(store.getTrace(String.format("%016x%016x", 20_000 * 31L, 20_000))).hasSize(3);
+  }
+
+  @Test
+  void aSpanLargerThanAPageHasOneOfItsOwn() {
+    BoundedSpanStore store = new BoundedSpanStore(6, Long.MAX_VALUE, List.of());
+    List<Span> big = trace(1, "svc", "z".repeat(SpanPages.PAGE_BYTES + 10));
+    store.accept(big);
+    store.accept(big); // the same spans again are kept once
+    assertThat(store.spanCount()).isEqualTo(3);
+    assertThat(store.getTrace(big.get(0).traceId())).isEqualTo(big);
+    store.accept(trace(2, "svc", "small"));
+    store.accept(trace(3, "svc", "small"));
+    assertThat(store.getTrace(big.get(0).traceId())).isEmpty();
+    assertThat(store.pageBytes()).isEqualTo(SpanPages.PAGE_BYTES);
+  }
+
+  @Test
+  void longLongMapAgreesWithHashMap() {
+    LongLongMap map = new LongLongMap();
+    Map<Long, Long> expected = new HashMap<>();
+    Random random = new Random(1);
+    for (int i = 0; i < 200_000; i++) {
+      long key = random.nextInt(5_000) * 0x10000L; // keys that collide in the low bits
+      if (random.nextInt(3) == 0) {
+        map.remove(key);
+        expected.remove(key);
+      } else {
+        map.put(key, i);
+        expected.put(key, (long) i);
+      }
+    }
+    assertThat(map.size()).isEqualTo(expected.size());
+    for (long k = 0; k < 5_000; k++) {
+      assertThat(map.get(k * 0x10000L)).isEqualTo(expected.getOrDefault(k * 0x10000L, -1L));
+    }
+  }
+}
