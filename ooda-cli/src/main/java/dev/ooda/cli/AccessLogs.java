@@ -34,8 +34,9 @@ final class AccessLogs {
    * @param maxHistoryDays rolled files older than this many days are deleted. 7: last week's
    *                       incidents stay readable
    * @param totalSizeCap   the live file, the rolled files and the file being compressed stay
-   *                       under this. 1 GB: JSON lines gzip about tenfold, so some 10 GB of lines,
-   *                       a week of moderate traffic, on any laptop's disk
+   *                       under this, as long as a file takes longer to fill than the one before
+   *                       takes to gzip. 1 GB: JSON lines gzip about tenfold, so some 10 GB of
+   *                       lines, a week of moderate traffic, on any laptop's disk
    */
   record Limits(FileSize maxFileSize, int maxHistoryDays, FileSize totalSizeCap) {
     static final Limits DEFAULTS = new Limits(FileSize.valueOf("100MB"), 7, FileSize.valueOf("1GB"));
