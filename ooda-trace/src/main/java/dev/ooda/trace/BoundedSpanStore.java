@@ -78,8 +78,8 @@ final class BoundedSpanStore {
   private int[] freeServiceIds = new int[16];
   private int freeServiceIdCount;
   private int nextServiceId;
-  private int[] seen = new int[16]; // per service id: the last visit that met it
-  private int visit;
+  private long[] seen = new long[16]; // per service id: the last eviction that met it
+  private long visit;
 
   BoundedSpanStore(int maxSpans, long maxBytes, Collection<String> autocompleteKeys) {
     this.maxSpans = maxSpans;
@@ -262,7 +262,7 @@ final class BoundedSpanStore {
     for (InRange trace : inRange(request.endTs(), request.lookback(), service)) {
       if (result.size() >= request.limit()) break;
       List<Span> spans = spans(trace);
-      if (!request.test(spans)) continue;
+      if (spans.isEmpty() || !request.test(spans)) continue; // empty: evicted since the scan
       // re-run the query as now spans are strictly grouped
       for (List<Span> strict : strictByTraceId(spans)) {
         if (request.test(strict)) result.add(strict);
