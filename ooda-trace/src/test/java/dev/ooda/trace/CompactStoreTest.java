@@ -7,9 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import zipkin2.Endpoint;
 import zipkin2.Span;
+import zipkin2.storage.QueryRequest;
 
 /** Spans kept as bytes in pages: they read back as sent, and what leaves the store frees its memory. */
 class CompactStoreTest {
@@ -43,6 +45,32 @@ class CompactStoreTest {
     assertThat(store.getServiceNames()).hasSize(1_000).contains("svc0", "svc500", "svc1001").doesNotContain("svc501", "svc1000");
     // 20,000 traces went through, about 7 MB encoded; only the pages of the last 1,000 remain
     assertThat(store.pageBytes()).isLessThan(store.byteCount() + 2L * SpanPages.PAGE_BYTES);
+  }
+
+  @Test
+  void queriesDuringChurnSeeWholeTracesAsSent() throws Exception {
+    BoundedSpanStore store = new BoundedSpanStore(1_500, Long.MAX_VALUE, List.of());
+    ServiceViews views = new ServiceViews(store);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    Thread writer = new Thread(() -> {
+      for (int n = 1; n <= 30_000; n++) store.accept(trace(n, "svc" + n % 20, "p" + n));
+      writing.set(false);
+    });
+    writer.start();
+    long endTs = StoreBoundsTest.NOW / 1000 + 60_000_000L;
+    QueryRequest search = QueryRequest.newBuilder().serviceName("svc3").endTs(endTs).lookback(endTs).limit(50).build();
+    int seen = 0;
+    while (writing.get()) {
+      for (List<Span> found : store.getTraces(search)) {
+        int n = (int) BoundedSpanStore.lowBits(found.get(0).traceId());
+        assertThat(found).isEqualTo(trace(n, "svc3", "p" + n));
+        seen++;
+      }
+      assertThat(store.getDependencies(endTs, endTs)).allSatisfy(link -> assertThat(link.child()).isEqualTo("db"));
+      assertThat(views.red("svc4", endTs, endTs, endTs).total().requests()).isLessThanOrEqualTo(1_500 / 3 / 20 + 1);
+    }
+    writer.join();
+    assertThat(seen).isPositive();
   }
 
   @Test
