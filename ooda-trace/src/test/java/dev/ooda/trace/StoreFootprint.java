@@ -1,19 +1,19 @@
 package dev.ooda.trace;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import zipkin2.codec.SpanBytesDecoder;
 
 /**
- * Measures what the span store costs in memory, not time: the heap it retains per stored span and
- * the bytes allocated per ingested span (decoding a JSON v2 batch and storing it, the store full
- * and evicting). Spans are those of {@code bench/trace}'s load: five-span RPC traces with two
+ * Measures what the span store costs in memory, not time: the heap (bytes and objects) it retains
+ * per stored span and the bytes allocated per ingested span (decoding a JSON v2 batch and storing
+ * it, the store full and evicting). Spans are those of {@code bench/trace}'s load: five-span RPC traces with two
  * endpoints and a few tags. Off by default; run it alone:
  *
  * <pre>{@code
@@ -37,10 +37,12 @@ class StoreFootprint {
     BoundedSpanStore warm = new BoundedSpanStore(STORED / 4, Long.MAX_VALUE, List.of());
     for (int i = 0; i < 3 * STORED / BATCH; i++) warm.accept(SpanBytesDecoder.JSON_V2.decodeList(batches.next()));
 
-    long before = usedHeapAfterGc();
+    long[] before = liveHeap();
     BoundedSpanStore store = new BoundedSpanStore(STORED, Long.MAX_VALUE, List.of());
     for (int i = 0; i < STORED / BATCH; i++) store.accept(SpanBytesDecoder.JSON_V2.decodeList(batches.next()));
-    long retained = usedHeapAfterGc() - before;
+    long[] after = liveHeap();
+    long retainedObjects = after[0] - before[0];
+    long retained = after[1] - before[1];
 
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
@@ -54,20 +56,25 @@ class StoreFootprint {
     Reference.reachabilityFence(store);
     Reference.reachabilityFence(warm);
 
-    System.out.printf("stored %d spans: retained %d bytes per span (store's own estimate %d)%n",
-        store.spanCount(), retained / store.spanCount(), store.byteCount() / store.spanCount());
+    System.out.printf("stored %d spans: retained %d bytes and %.3f objects per span (store's own estimate %d bytes)%n",
+        store.spanCount(), retained / store.spanCount(), (double) retainedObjects / store.spanCount(),
+        store.byteCount() / store.spanCount());
     System.out.printf("ingest (decode JSON v2 + store, evicting): allocated %d bytes per span, of which decoding %d "
         + "(the JSON body is %d bytes per span)%n", allocated / ((long) measured * BATCH),
         decoding / ((long) measured * BATCH), batches.bodyBytesPerSpan());
   }
 
-  static long usedHeapAfterGc() {
-    for (int i = 0; i < 3; i++) System.gc();
-    long used = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) used += pool.getUsage().getUsed();
+  /** Live objects and bytes on the heap, from the class histogram (which collects first, as jcmd's does). */
+  static long[] liveHeap() {
+    try {
+      String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+          new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+          new Object[] {new String[0]}, new String[] {String[].class.getName()});
+      String[] total = histogram.lines().filter(l -> l.startsWith("Total")).findFirst().orElseThrow().trim().split("\\s+");
+      return new long[] {Long.parseLong(total[1]), Long.parseLong(total[2])};
+    } catch (JMException e) {
+      throw new IllegalStateException(e);
     }
-    return used;
   }
 
   /** One JSON v2 body rewritten in place with new trace ids, so that making batches allocates nothing. */
