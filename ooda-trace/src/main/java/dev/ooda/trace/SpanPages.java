@@ -8,12 +8,13 @@ import zipkin2.codec.SpanBytesEncoder;
 
 /**
  * Encoded spans (proto3, as Zipkin's reporters send them), appended to byte pages. A page is
- * dropped once none of its spans is stored any more. Pages are never written again once a span
- * is committed in them, so a reader holding a page decodes it without a lock.
+ * dropped once none of its spans is stored any more, never reused. The bytes of a committed span
+ * never change, so a reader that noted where a span lies decodes it without a lock, even after
+ * the span has left the store.
  *
  * <p>Pages are 256 KB: below half of G1's smallest region (1 MB), so never a "humongous" object
- * that would waste the rest of its regions; large enough that a million spans are a thousand
- * arrays for the collector, not millions of objects. Not thread-safe.
+ * that would waste the rest of its regions; large enough that a million spans are under a
+ * thousand arrays for the collector, not tens of millions of objects. Not thread-safe.
  */
 final class SpanPages {
   static final int PAGE_BYTES = 256 << 10;
