@@ -160,7 +160,8 @@ final class BoundedSpanStore {
 
   /** Adds a span to a trace unless an equal one is there; returns its encoded length, or 0. */
   private int append(long seq, Span span) {
-    int length = pages.write(span);
+    boolean json = !SpanPages.proto3Keeps(span);
+    int length = pages.write(span, json);
     byte[] page = pages.pendingPage();
     int offset = pages.pendingOffset();
     long id = lowBits(span.id());
@@ -187,7 +188,7 @@ final class BoundedSpanStore {
         }
       }
     }
-    int s = spans.add(id, span, service == null ? NONE : service.id, pages.commit(length), offset, length);
+    int s = spans.add(id, span, json, service == null ? NONE : service.id, pages.commit(length), offset, length);
     traces.append(seq, s, spans);
     return length;
   }
@@ -400,8 +401,8 @@ final class BoundedSpanStore {
   }
 
   /** Where a trace's spans lie, noted under the read lock, to decode after it. */
-  private record Located(byte[][] pages, int[] offsets, int[] lengths, long[] timestamps) {
-    static final Located NONE = new Located(new byte[0][], new int[0], new int[0], new long[0]);
+  private record Located(byte[][] pages, int[] offsets, int[] lengths, boolean[] json, long[] timestamps) {
+    static final Located NONE = new Located(new byte[0][], new int[0], new int[0], new boolean[0], new long[0]);
 
     /** InMemoryStorage's order: by millisecond bucket in the order first seen, else arrival. */
     List<Span> decode() {
@@ -415,7 +416,7 @@ final class BoundedSpanStore {
       }
       Arrays.sort(order, Comparator.comparingInt(i -> rank[i])); // stable: arrival order within a bucket
       List<Span> result = new ArrayList<>(n);
-      for (int i : order) result.add(SpanPages.decode(pages[i], offsets[i], lengths[i]));
+      for (int i : order) result.add(SpanPages.decode(pages[i], offsets[i], lengths[i], json[i]));
       return result;
     }
   }
@@ -431,12 +432,13 @@ final class BoundedSpanStore {
       long seq = traceIndex.get(lowId);
       if (seq < 0 || (expectedSeq != NONE && seq != expectedSeq)) return Located.NONE;
       int n = traces.spanCount(seq);
-      Located located = new Located(new byte[n][], new int[n], new int[n], new long[n]);
+      Located located = new Located(new byte[n][], new int[n], new int[n], new boolean[n], new long[n]);
       int i = 0;
       for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s], i++) {
         located.pages[i] = pages.page(spans.page[s]);
         located.offsets[i] = spans.offset[s];
         located.lengths[i] = spans.length[s];
+        located.json[i] = (spans.kind[s] & Spans.JSON) != 0;
         located.timestamps[i] = spans.timestamp[s];
       }
       return located;
@@ -467,6 +469,7 @@ final class BoundedSpanStore {
   static final class Spans {
     static final int KIND_MASK = 7; // Span.Kind ordinal + 1; 0 when none
     static final int ERROR = 8; // has an "error" tag
+    static final int JSON = 16; // encoded as JSON v2, not proto3
 
     long[] id = new long[64];
     long[] timestamp = new long[64]; // micros, 0 when none
@@ -480,7 +483,7 @@ final class BoundedSpanStore {
     private int size; // entries ever used
     private int free = NONE;
 
-    int add(long spanId, Span span, int serviceId, int pageSeq, int pageOffset, int encodedLength) {
+    int add(long spanId, Span span, boolean json, int serviceId, int pageSeq, int pageOffset, int encodedLength) {
       int s = free;
       if (s != NONE) {
         free = next[s];
@@ -493,7 +496,7 @@ final class BoundedSpanStore {
       duration[s] = span.durationAsLong();
       service[s] = serviceId;
       kind[s] = (byte) ((span.kind() == null ? 0 : span.kind().ordinal() + 1)
-          | (span.tags().containsKey("error") ? ERROR : 0));
+          | (span.tags().containsKey("error") ? ERROR : 0) | (json ? JSON : 0));
       page[s] = pageSeq;
       offset[s] = pageOffset;
       length[s] = encodedLength;

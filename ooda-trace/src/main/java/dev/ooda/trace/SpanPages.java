@@ -2,12 +2,14 @@ package dev.ooda.trace;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import zipkin2.Annotation;
 import zipkin2.Span;
 import zipkin2.codec.SpanBytesDecoder;
 import zipkin2.codec.SpanBytesEncoder;
 
 /**
- * Encoded spans (proto3, as Zipkin's reporters send them), appended to byte pages. A page is
+ * Encoded spans, appended to byte pages: proto3 (as Zipkin's reporters send them), or JSON v2 for
+ * the rare span that proto3 would not give back equal (see {@link #proto3Keeps}). A page is
  * dropped once none of its spans is stored any more, never reused. The bytes of a committed span
  * never change, so a reader that noted where a span lies decodes it without a lock, even after
  * the span has left the store.
@@ -40,15 +42,32 @@ final class SpanPages {
    * Encodes a span after the last committed one, without committing it; returns the encoded
    * length. It lies in {@link #pendingPage()} from {@link #pendingOffset()}.
    */
-  int write(Span span) {
-    int size = SpanBytesEncoder.PROTO3.sizeInBytes(span);
+  int write(Span span, boolean json) {
+    byte[] encoded = json ? SpanBytesEncoder.JSON_V2.encode(span) : null;
+    int size = json ? encoded.length : SpanBytesEncoder.PROTO3.sizeInBytes(span);
     if (size > PAGE_BYTES) { // rare: a page of its own
-      pending = new byte[size];
-      return SpanBytesEncoder.PROTO3.encodeList(List.of(span), pending, 0);
+      pending = json ? encoded : SpanBytesEncoder.PROTO3.encode(span);
+      return size;
     }
     pending = null;
     if (position + size > PAGE_BYTES) startPage(new byte[PAGE_BYTES]);
-    return SpanBytesEncoder.PROTO3.encodeList(List.of(span), ring[open & mask()], position);
+    if (!json) return SpanBytesEncoder.PROTO3.encodeList(List.of(span), ring[open & mask()], position);
+    System.arraycopy(encoded, 0, ring[open & mask()], position, size);
+    return size;
+  }
+
+  /**
+   * False when proto3 would drop part of the span: it leaves out empty strings and zeros, which
+   * the model keeps in an annotation (timestamp, value) and in a tag's key. Zipkin's JSON accepts
+   * them, and answers must give back what was sent.
+   */
+  static boolean proto3Keeps(Span span) {
+    List<Annotation> annotations = span.annotations();
+    for (int i = 0; i < annotations.size(); i++) {
+      Annotation a = annotations.get(i);
+      if (a.timestamp() == 0L || a.value().isEmpty()) return false;
+    }
+    return !span.tags().containsKey("");
   }
 
   byte[] pendingPage() {
@@ -84,8 +103,8 @@ final class SpanPages {
     return ring[page & mask()];
   }
 
-  static Span decode(byte[] page, int offset, int length) {
-    return SpanBytesDecoder.PROTO3.decodeOne(ByteBuffer.wrap(page, offset, length));
+  static Span decode(byte[] page, int offset, int length, boolean json) {
+    return (json ? SpanBytesDecoder.JSON_V2 : SpanBytesDecoder.PROTO3).decodeOne(ByteBuffer.wrap(page, offset, length));
   }
 
   private void startPage(byte[] page) {

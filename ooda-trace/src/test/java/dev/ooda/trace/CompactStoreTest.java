@@ -2,6 +2,7 @@ package dev.ooda.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import zipkin2.Endpoint;
 import zipkin2.Span;
+import zipkin2.codec.SpanBytesDecoder;
 import zipkin2.storage.QueryRequest;
 
 /** Spans kept as bytes in pages: they read back as sent, and what leaves the store frees its memory. */
@@ -51,9 +53,10 @@ class CompactStoreTest {
   void queriesDuringChurnSeeWholeTracesAsSent() throws Exception {
     BoundedSpanStore store = new BoundedSpanStore(1_500, Long.MAX_VALUE, List.of());
     ServiceViews views = new ServiceViews(store);
+    for (int n = 1; n <= 100; n++) store.accept(trace(n, "svc" + n % 20, "p" + n)); // every service is there
     AtomicBoolean writing = new AtomicBoolean(true);
     Thread writer = new Thread(() -> {
-      for (int n = 1; n <= 30_000; n++) store.accept(trace(n, "svc" + n % 20, "p" + n));
+      for (int n = 101; n <= 30_000; n++) store.accept(trace(n, "svc" + n % 20, "p" + n));
       writing.set(false);
     });
     writer.start();
@@ -95,6 +98,22 @@ class CompactStoreTest {
     store.accept(trace(3, "svc", "small"));
     assertThat(store.getTrace(big.get(0).traceId())).isEmpty();
     assertThat(store.pageBytes()).isEqualTo(SpanPages.PAGE_BYTES);
+  }
+
+  @Test
+  void whatProto3WouldDropReadsBackToo() {
+    BoundedSpanStore store = new BoundedSpanStore(100, Long.MAX_VALUE, List.of());
+    List<Span> sent = SpanBytesDecoder.JSON_V2.decodeList((
+        "[{\"traceId\":\"0000000000000001\",\"id\":\"0000000000000001\",\"name\":\"a\","
+        + "\"annotations\":[{\"timestamp\":0,\"value\":\"at zero\"},{\"timestamp\":5,\"value\":\"\"}],"
+        + "\"tags\":{\"\":\"no key\",\"empty\":\"\"}},"
+        + "{\"traceId\":\"0000000000000001\",\"id\":\"0000000000000002\",\"parentId\":\"0000000000000001\","
+        + "\"debug\":true,\"shared\":true,\"remoteEndpoint\":{\"ipv6\":\"2001:db8::c001\",\"port\":1}}]")
+        .getBytes(StandardCharsets.UTF_8));
+    store.accept(sent);
+    store.accept(sent);
+    assertThat(store.spanCount()).isEqualTo(2);
+    assertThat(store.getTrace("0000000000000001")).isEqualTo(sent);
   }
 
   @Test
