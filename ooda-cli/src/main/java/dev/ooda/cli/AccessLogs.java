@@ -5,31 +5,108 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
 
 /**
  * Sends the access-log lines of every role in this process (logger {@code ooda.access}, one JSON
  * object per line) to {@code <data-dir>/logs/access.log}, not to the terminal. Lines are handed
  * to one writer thread: services log from their event loops, which must not wait on the disk.
+ *
+ * <p>The file rolls over at midnight and whenever it reaches {@link Limits#maxFileSize()}; rolled
+ * files are gzipped ({@code access.2026-12-02.0.log.gz}) and deleted when older than
+ * {@link Limits#maxHistoryDays()} or when the directory would pass {@link Limits#totalSizeCap()}.
  */
 final class AccessLogs {
   private AccessLogs() {}
 
+  /**
+   * How much access log a data directory keeps.
+   *
+   * @param maxFileSize    the live file rolls over at this size. 100 MB: at the 75 MB a minute a
+   *                       saturated {@code ooda up} logs, a roll a minute or so, each compressed
+   *                       in about a second on the logback thread pool, off the request path
+   * @param maxHistoryDays rolled files older than this many days are deleted. 7: last week's
+   *                       incidents stay readable
+   * @param totalSizeCap   the live file, the rolled files and the file being compressed stay
+   *                       under this, as long as a file takes longer to fill than the one before
+   *                       takes to gzip. 1 GB: JSON lines gzip about tenfold, so some 10 GB of
+   *                       lines, a week of moderate traffic, on any laptop's disk
+   */
+  record Limits(FileSize maxFileSize, int maxHistoryDays, FileSize totalSizeCap) {
+    static final Limits DEFAULTS = new Limits(FileSize.valueOf("100MB"), 7, FileSize.valueOf("1GB"));
+
+    Limits {
+      if (maxHistoryDays < 1) throw new IllegalArgumentException("maxHistoryDays must be at least 1");
+      if (totalSizeCap.getSize() < 3 * maxFileSize.getSize()) {
+        throw new IllegalArgumentException("totalSizeCap must be at least 3 x maxFileSize: one live file, "
+            + "one being compressed, and room for rolled ones");
+      }
+    }
+
+    /**
+     * What logback's own cap may give the rolled files: it counts neither the live file nor the
+     * one just rolled and still being compressed.
+     */
+    long archiveCap() {
+      return totalSizeCap.getSize() - 2 * maxFileSize.getSize();
+    }
+  }
+
+  /** The limits as command-line options, shared by the commands that write an access log. */
+  static final class Options {
+    @Option(names = "--access-log-max-file-size", paramLabel = "SIZE", defaultValue = "100MB",
+        description = "The access log rolls over at this size and gzips the old file (default ${DEFAULT-VALUE}).")
+    String maxFileSize;
+
+    @Option(names = "--access-log-max-history", paramLabel = "DAYS", defaultValue = "7",
+        description = "Rolled access logs older than this many days are deleted (default ${DEFAULT-VALUE}).")
+    int maxHistoryDays;
+
+    @Option(names = "--access-log-total-size-cap", paramLabel = "SIZE", defaultValue = "1GB",
+        description = "Access logs on disk, live and rolled, stay under this; the oldest go first (default ${DEFAULT-VALUE}).")
+    String totalSizeCap;
+
+    Limits limits() {
+      return new Limits(FileSize.valueOf(maxFileSize), maxHistoryDays, FileSize.valueOf(totalSizeCap));
+    }
+  }
+
+  /** Starts writing with the default limits; returns the live file. */
   static Path writeTo(Path dataDir) {
-    Path file = dataDir.resolve("logs").resolve("access.log").toAbsolutePath();
+    return writeTo(dataDir, Limits.DEFAULTS);
+  }
+
+  /** Starts writing; returns the live file. */
+  static Path writeTo(Path dataDir, Limits limits) {
+    Path dir = dataDir.resolve("logs").toAbsolutePath();
+    Path file = dir.resolve("access.log");
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(ctx);
     encoder.setPattern("%msg%n");
     encoder.start();
-    FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new FileAppender<>();
+    RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
     appender.setContext(ctx);
     appender.setName("access");
     appender.setFile(file.toString());
     appender.setAppend(true);
     appender.setEncoder(encoder);
+    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+    policy.setContext(ctx);
+    policy.setParent(appender);
+    policy.setFileNamePattern(dir.resolve("access.%d{yyyy-MM-dd}.%i.log.gz").toString());
+    policy.setMaxFileSize(limits.maxFileSize());
+    policy.setMaxHistory(limits.maxHistoryDays());
+    policy.setTotalSizeCap(new FileSize(limits.archiveCap()));
+    policy.setCleanHistoryOnStart(true); // a cap lowered since the last run applies at once
+    policy.start();
+    appender.setRollingPolicy(policy);
     appender.start();
     AsyncAppender async = new AsyncAppender();
     async.setContext(ctx);

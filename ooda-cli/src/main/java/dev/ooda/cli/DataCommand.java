@@ -28,6 +28,8 @@ final class DataCommand implements Callable<Integer> {
       description = "Where SQLite namespaces and the access log live (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @picocli.CommandLine.Mixin AccessLogs.Options accessLog;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -38,7 +40,7 @@ final class DataCommand implements Callable<Integer> {
     String bad = dev.ooda.control.client.InstanceRegistration.hostProblem(advertise);
     if (bad != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--advertise: " + bad);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
-      AccessLogs.writeTo(dataDir);
+      AccessLogs.writeTo(dataDir, accessLog.limits());
       CuratorFramework zk = p.add(ZooKeeperClients.connect(zookeeper));
       Roles.data(p, zk, port, dataDir, control, advertise);
       p.runUntilStopped("data service");

@@ -30,6 +30,8 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Where the gateway keeps its configuration snapshot and access log (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @picocli.CommandLine.Mixin AccessLogs.Options accessLog;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -38,7 +40,7 @@ final class GatewayCommand implements Callable<Integer> {
     Ports.check("--port", port);
     Ports.check("--management-port", managementPort);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
-      AccessLogs.writeTo(dataDir);
+      AccessLogs.writeTo(dataDir, accessLog.limits());
       // The gateway starts from its snapshot first, so it serves even if ZooKeeper is away.
       CuratorFramework zk = p.add(ZooKeeperClients.start(zookeeper));
       Roles.gateway(p, zk, GatewayOptions.defaults().withHost(host).withPort(port).withManagementPort(managementPort)

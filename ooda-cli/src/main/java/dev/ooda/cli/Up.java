@@ -37,6 +37,8 @@ final class Up implements Callable<Integer> {
   @Option(names = "--data-port", defaultValue = "8070", description = "Data service port (default ${DEFAULT-VALUE}).")
   int dataPort;
 
+  @picocli.CommandLine.Mixin AccessLogs.Options accessLog;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -49,7 +51,7 @@ final class Up implements Callable<Integer> {
     Ports.check("--data-port", dataPort);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       p.lock(dataDir);
-      AccessLogs.writeTo(dataDir);
+      AccessLogs.writeTo(dataDir, accessLog.limits());
       // The collector and the data service need nothing from the control plane to start.
       var tracesStarting = p.starting(Roles.async(() -> new TraceServer(TraceOptions.defaults().withPort(tracesPort)).start()));
       var dataStarting = p.starting(Roles.async(() -> new DataServer(Roles.dataOptions(dataPort, dataDir)).start()));

@@ -1,10 +1,10 @@
 package dev.ooda.trace;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,40 +13,73 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import zipkin2.DependencyLink;
 import zipkin2.Span;
 import zipkin2.internal.DependencyLinker;
 import zipkin2.storage.QueryRequest;
 
 /**
- * Spans in memory, bounded by span count and by estimated heap bytes; when either bound is passed,
- * whole traces leave in the order they arrived.
+ * Spans in memory, bounded by span count and by bytes; when either bound is passed, whole traces
+ * leave in the order they arrived.
  *
  * <p>Every query answers as zipkin2's {@code InMemoryStorage} (strict trace ids, search enabled)
  * does for the same spans: the same traces in the same order, spans de-duplicated and ordered the
  * same way, the same dependency links. That is what lets the Zipkin API answer exactly as Zipkin's
- * own server does. What differs is the cost: writers hold one lock once per batch and do a few
- * hash-map operations per span instead of several tree-map ones, and readers take no lock at all,
- * seeing each trace as an immutable snapshot, so a slow query never stalls ingest.
+ * own server does.
+ *
+ * <p>What differs is the cost. A stored span is its proto3 encoding in a {@link SpanPages} page
+ * plus a few entries in primitive arrays (what searches filter on: time, service, kind, duration,
+ * error), so a million spans are some hundred objects for the garbage collector, not tens of
+ * millions. Writers hold the write lock once per batch; readers hold the read lock only to scan the
+ * arrays and note where their spans lie, then decode them without it.
  */
 final class BoundedSpanStore {
   /** Distinct span names, remote service names and tag values kept per service or key. */
   static final int MAX_NAMES = 10_000;
+  private static final int NONE = -1;
+  /** Traces a long query reads per hold of the read lock. */
+  private static final int TRACES_PER_STEP = 1024;
 
   private final int maxSpans;
   private final long maxBytes;
   private final Set<String> autocompleteKeys;
 
-  private final ConcurrentHashMap<String, StoredTrace> traces = new ConcurrentHashMap<>();
+  /** Names seen with one local service; dropped with its last trace, as InMemoryStorage does. */
+  static final class ServiceNames {
+    final String name;
+    final int id;
+    final Set<String> spanNames = ConcurrentHashMap.newKeySet();
+    final Set<String> remoteServiceNames = ConcurrentHashMap.newKeySet();
+    int traces; // guarded by the write lock
+
+    ServiceNames(String name, int id) {
+      this.name = name;
+      this.id = id;
+    }
+  }
+
+  // Read without the lock: names change with the write lock held, as sets safe to read at any time.
   private final ConcurrentHashMap<String, ServiceNames> services = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<String>> tagValues = new ConcurrentHashMap<>();
-  private final ReentrantLock writeLock = new ReentrantLock();
-  // Guarded by writeLock.
-  private final ArrayDeque<StoredTrace> arrivalOrder = new ArrayDeque<>();
-  private volatile int spanCount;
-  private volatile long byteCount;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final LongAdder evictedSpans = new LongAdder();
+  private volatile int spanCount;
+  private volatile int traceCount;
+  private volatile long byteCount;
+
+  // ---- guarded by lock ----
+  private final SpanPages pages = new SpanPages();
+  private final Spans spans = new Spans();
+  private final Traces traces = new Traces();
+  /** Lower 64 bits of a trace id to the trace's sequence number. */
+  private final LongLongMap traceIndex = new LongLongMap();
+  private ServiceNames[] serviceById = new ServiceNames[16];
+  private int[] freeServiceIds = new int[16];
+  private int freeServiceIdCount;
+  private int nextServiceId;
+  private long[] seen = new long[16]; // per service id: the last eviction that met it
+  private long visit;
 
   BoundedSpanStore(int maxSpans, long maxBytes, Collection<String> autocompleteKeys) {
     this.maxSpans = maxSpans;
@@ -54,42 +87,27 @@ final class BoundedSpanStore {
     this.autocompleteKeys = Set.copyOf(autocompleteKeys);
   }
 
-  /** One trace (all spans sharing the lower 64 bits of their trace id). */
-  static final class StoredTrace {
-    final String lowTraceId;
-    /** Replaced, never changed, so readers need no lock. */
-    volatile Span[] spans = new Span[0];
-    /** Local service names of the spans, for search by service. Replaced, never changed. */
-    volatile String[] services = new String[0];
-    long bytes = SpanSize.TRACE; // guarded by writeLock
-
-    StoredTrace(String lowTraceId) {
-      this.lowTraceId = lowTraceId;
-    }
-
-    boolean hasService(String service) {
-      for (String s : services) if (s.equals(service)) return true;
-      return false;
-    }
-  }
-
-  /** Names seen with one local service; dropped with its last trace, as InMemoryStorage does. */
-  static final class ServiceNames {
-    final Set<String> spanNames = ConcurrentHashMap.newKeySet();
-    final Set<String> remoteServiceNames = ConcurrentHashMap.newKeySet();
-    int traces; // guarded by writeLock
-  }
-
   int spanCount() {
     return spanCount;
   }
 
+  /** Bytes the stored spans take: their encodings and their index entries. */
   long byteCount() {
     return byteCount;
   }
 
+  /** Bytes of the pages holding the stored spans, the one being filled included. */
+  long pageBytes() {
+    lock.readLock().lock();
+    try {
+      return pages.sealedBytes() + SpanPages.PAGE_BYTES;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   int traceCount() {
-    return traces.size();
+    return traceCount;
   }
 
   long evictedSpans() {
@@ -107,89 +125,110 @@ final class BoundedSpanStore {
   /** Stores a decoded batch; spans equal to stored ones are kept once. */
   void accept(List<Span> batch) {
     if (batch.isEmpty()) return;
-    Map<String, List<Span>> byTrace = new LinkedHashMap<>();
-    for (Span span : batch) {
-      byTrace.computeIfAbsent(lowTraceId(span.traceId()), k -> new ArrayList<>(4)).add(span);
-    }
-    writeLock.lock();
+    lock.writeLock().lock();
     try {
-      int spans = spanCount;
+      int spanTotal = spanCount;
       long bytes = byteCount;
-      for (Map.Entry<String, List<Span>> e : byTrace.entrySet()) {
-        StoredTrace trace = traces.get(e.getKey());
-        if (trace == null) {
-          trace = new StoredTrace(e.getKey());
-          traces.put(trace.lowTraceId, trace);
-          arrivalOrder.addLast(trace);
-          bytes += trace.bytes;
+      for (Span span : batch) {
+        long lowId = lowBits(span.traceId());
+        long seq = traceIndex.get(lowId);
+        if (seq < 0) {
+          seq = traces.add(lowId);
+          traceIndex.put(lowId, seq);
+          bytes += SpanSize.TRACE;
         }
-        long before = trace.bytes;
-        spans += append(trace, e.getValue());
-        bytes += trace.bytes - before;
-      }
-      while ((spans > maxSpans || bytes > maxBytes) && !arrivalOrder.isEmpty()) {
-        StoredTrace oldest = arrivalOrder.pollFirst();
-        traces.remove(oldest.lowTraceId);
-        spans -= oldest.spans.length;
-        bytes -= oldest.bytes;
-        evictedSpans.add(oldest.spans.length);
-        for (String service : oldest.services) {
-          ServiceNames names = services.get(service);
-          if (--names.traces == 0) services.remove(service);
+        int length = append(seq, span);
+        if (length > 0) {
+          spanTotal++;
+          bytes += length + SpanSize.SPAN;
         }
       }
-      spanCount = spans;
+      while ((spanTotal > maxSpans || bytes > maxBytes || pages.sealedBytes() > maxBytes) && traces.size() > 0) {
+        long oldest = traces.oldest();
+        int evicted = traces.spanCount(oldest);
+        spanTotal -= evicted;
+        bytes -= evict(oldest) + SpanSize.TRACE + (long) evicted * SpanSize.SPAN;
+        evictedSpans.add(evicted);
+      }
+      spanCount = spanTotal;
       byteCount = bytes;
+      traceCount = traces.size();
     } finally {
-      writeLock.unlock();
+      lock.writeLock().unlock();
     }
   }
 
-  /** Returns how many spans were added. Called under writeLock. */
-  private int append(StoredTrace trace, List<Span> incoming) {
-    Span[] old = trace.spans;
-    Span[] next = Arrays.copyOf(old, old.length + incoming.size());
-    int n = old.length;
-    for (Span span : incoming) {
-      if (contains(next, n, span)) continue;
-      next[n++] = span;
-      trace.bytes += SpanSize.estimate(span);
-      index(trace, span);
-    }
-    trace.spans = n == next.length ? next : Arrays.copyOf(next, n);
-    return n - old.length;
-  }
-
-  private static boolean contains(Span[] spans, int n, Span span) {
-    String id = span.id();
-    for (int i = 0; i < n; i++) {
-      if (spans[i].id().equals(id) && spans[i].equals(span)) return true;
-    }
-    return false;
-  }
-
-  private void index(StoredTrace trace, Span span) {
-    String service = span.localServiceName();
-    if (service != null) {
-      ServiceNames names = services.get(service);
-      if (names == null) services.put(service, names = new ServiceNames());
-      if (!trace.hasService(service)) {
-        String[] old = trace.services;
-        String[] next = Arrays.copyOf(old, old.length + 1);
-        next[old.length] = service;
-        trace.services = next;
-        names.traces++;
+  /** Adds a span to a trace unless an equal one is there; returns its encoded length, or 0. */
+  private int append(long seq, Span span) {
+    boolean json = !SpanPages.proto3Keeps(span);
+    int length = pages.write(span, json);
+    byte[] page = pages.pendingPage();
+    int offset = pages.pendingOffset();
+    long id = lowBits(span.id());
+    String serviceName = span.localServiceName();
+    ServiceNames service = serviceName == null ? null : services.get(serviceName);
+    boolean traceHasService = false;
+    for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s]) {
+      if (spans.id[s] == id && spans.length[s] == length && Arrays.equals(
+          pages.page(spans.page[s]), spans.offset[s], spans.offset[s] + length, page, offset, offset + length)) {
+        return 0;
       }
-      addBounded(names.remoteServiceNames, span.remoteServiceName());
-      addBounded(names.spanNames, span.name());
+      if (service != null && spans.service[s] == service.id) traceHasService = true;
     }
-    if (autocompleteKeys.isEmpty()) return;
-    for (Map.Entry<String, String> tag : span.tags().entrySet()) {
-      if (autocompleteKeys.contains(tag.getKey())) {
-        addBounded(tagValues.computeIfAbsent(tag.getKey(), k -> ConcurrentHashMap.newKeySet()),
-            tag.getValue());
+    if (serviceName != null) {
+      if (service == null) service = newService(serviceName);
+      if (!traceHasService) service.traces++;
+      addBounded(service.remoteServiceNames, span.remoteServiceName());
+      addBounded(service.spanNames, span.name());
+    }
+    if (!autocompleteKeys.isEmpty()) {
+      for (Map.Entry<String, String> tag : span.tags().entrySet()) {
+        if (autocompleteKeys.contains(tag.getKey())) {
+          addBounded(tagValues.computeIfAbsent(tag.getKey(), k -> ConcurrentHashMap.newKeySet()), tag.getValue());
+        }
       }
     }
+    int s = spans.add(id, span, json, service == null ? NONE : service.id, pages.commit(length), offset, length);
+    traces.append(seq, s, spans);
+    return length;
+  }
+
+  /** Drops the oldest trace; returns the encoded bytes of its spans. */
+  private long evict(long seq) {
+    long bytes = 0;
+    visit++;
+    for (int s = traces.firstSpan(seq), next; s != NONE; s = next) {
+      next = spans.next[s];
+      int service = spans.service[s];
+      if (service != NONE && seen[service] != visit) {
+        seen[service] = visit;
+        ServiceNames names = serviceById[service];
+        if (--names.traces == 0) {
+          services.remove(names.name);
+          serviceById[service] = null;
+          if (freeServiceIdCount == freeServiceIds.length) freeServiceIds = Arrays.copyOf(freeServiceIds, freeServiceIdCount * 2);
+          freeServiceIds[freeServiceIdCount++] = service;
+        }
+      }
+      bytes += spans.length[s];
+      pages.release(spans.page[s], spans.length[s]);
+      spans.free(s);
+    }
+    traceIndex.remove(traces.lowId(seq));
+    traces.removeOldest();
+    return bytes;
+  }
+
+  private ServiceNames newService(String name) {
+    int id = freeServiceIdCount > 0 ? freeServiceIds[--freeServiceIdCount] : nextServiceId++;
+    if (id == serviceById.length) {
+      serviceById = Arrays.copyOf(serviceById, id * 2);
+      seen = Arrays.copyOf(seen, id * 2);
+    }
+    ServiceNames service = new ServiceNames(name, id);
+    serviceById[id] = service;
+    services.put(name, service);
+    return service;
   }
 
   private static void addBounded(Set<String> set, String value) {
@@ -223,8 +262,8 @@ final class BoundedSpanStore {
     List<List<Span>> result = new ArrayList<>();
     for (InRange trace : inRange(request.endTs(), request.lookback(), service)) {
       if (result.size() >= request.limit()) break;
-      List<Span> spans = trace.spans();
-      if (!request.test(spans)) continue;
+      List<Span> spans = spans(trace);
+      if (spans.isEmpty() || !request.test(spans)) continue; // empty: evicted since the scan
       // re-run the query as now spans are strictly grouped
       for (List<Span> strict : strictByTraceId(spans)) {
         if (request.test(strict)) result.add(strict);
@@ -235,10 +274,8 @@ final class BoundedSpanStore {
 
   List<Span> getTrace(String traceId) {
     traceId = Span.normalizeTraceId(traceId);
-    StoredTrace trace = traces.get(lowTraceId(traceId));
-    if (trace == null) return new ArrayList<>();
     List<Span> result = new ArrayList<>();
-    for (Span span : ordered(trace.spans)) {
+    for (Span span : read(lowBits(traceId)).decode()) {
       if (span.traceId().equals(traceId)) result.add(span);
     }
     return result;
@@ -247,14 +284,12 @@ final class BoundedSpanStore {
   List<List<Span>> getTraces(Iterable<String> traceIds) {
     Set<String> normalized = new LinkedHashSet<>();
     for (String traceId : traceIds) normalized.add(Span.normalizeTraceId(traceId));
-    Set<String> lower64Bit = new LinkedHashSet<>();
-    for (String traceId : normalized) lower64Bit.add(lowTraceId(traceId));
+    Set<Long> lower64Bit = new LinkedHashSet<>();
+    for (String traceId : normalized) lower64Bit.add(lowBits(traceId));
 
     List<List<Span>> result = new ArrayList<>();
-    for (String lowTraceId : lower64Bit) {
-      StoredTrace trace = traces.get(lowTraceId);
-      if (trace == null) continue;
-      for (List<Span> strict : strictByTraceId(ordered(trace.spans))) {
+    for (long lowId : lower64Bit) {
+      for (List<Span> strict : strictByTraceId(read(lowId).decode())) {
         if (normalized.contains(strict.get(0).traceId())) result.add(strict);
       }
     }
@@ -265,21 +300,21 @@ final class BoundedSpanStore {
     if (endTs <= 0) throw new IllegalArgumentException("endTs <= 0");
     if (lookback <= 0) throw new IllegalArgumentException("lookback <= 0");
     DependencyLinker linker = new DependencyLinker();
-    for (InRange trace : inRange(endTs, lookback, null)) linker.putTrace(trace.spans());
+    for (InRange trace : inRange(endTs, lookback, null)) linker.putTrace(spans(trace));
     return linker.link();
   }
 
   /** A trace with a span in a time range, and its latest span timestamp (millis) in that range. */
-  record InRange(String lowTraceId, long timestamp, Span[] stored) {
-    /** The spans in InMemoryStorage's order. */
-    List<Span> spans() {
-      return ordered(stored);
-    }
+  record InRange(long lowId, long timestamp, long seq) {}
+
+  /** The spans of a trace found in a range, in InMemoryStorage's order; none if it has left since. */
+  List<Span> spans(InRange trace) {
+    return read(trace.lowId, trace.seq).decode();
   }
 
   private static final Comparator<InRange> TIMESTAMP_DESCENDING = (left, right) -> {
     int result = Long.compare(right.timestamp, left.timestamp);
-    return result != 0 ? result : right.lowTraceId.compareTo(left.lowTraceId);
+    return result != 0 ? result : Long.compareUnsigned(right.lowId, left.lowId);
   };
 
   /**
@@ -290,58 +325,126 @@ final class BoundedSpanStore {
   List<InRange> inRange(long endTs, long lookback, String service) {
     long beginTs = endTs - lookback;
     List<InRange> result = new ArrayList<>();
-    for (StoredTrace trace : traces.values()) {
-      if (service != null && !trace.hasService(service)) continue;
-      Span[] spans = trace.spans;
-      long latest = Long.MIN_VALUE;
-      for (Span span : spans) {
-        long ts = span.timestampAsLong() / 1000L;
-        if (ts >= beginTs && ts <= endTs && ts > latest) latest = ts;
+    scan(service, (seq, serviceId) -> {
+      long min = traces.minMillis(seq);
+      long max = traces.maxMillis(seq);
+      if (max < beginTs || min > endTs) return;
+      boolean whole = max <= endTs && min >= beginTs;
+      long latest = whole ? max : Long.MIN_VALUE;
+      boolean hasService = serviceId == NONE;
+      if (!whole || !hasService) {
+        for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s]) {
+          if (spans.service[s] == serviceId) hasService = true;
+          long ts = spans.timestamp[s] / 1000L;
+          if (!whole && ts >= beginTs && ts <= endTs && ts > latest) latest = ts;
+        }
       }
-      if (latest != Long.MIN_VALUE) result.add(new InRange(trace.lowTraceId, latest, spans));
-    }
+      if (hasService && latest != Long.MIN_VALUE) result.add(new InRange(traces.lowId(seq), latest, seq));
+    });
     result.sort(TIMESTAMP_DESCENDING);
     return result;
   }
 
-  /** Every stored trace, in no particular order. */
-  Iterable<StoredTrace> all() {
-    return traces.values();
+  /**
+   * Counts the requests of one service: its SERVER and CONSUMER spans starting in
+   * {@code [beginMicros, endMicros)}, read from the index alone.
+   */
+  void countRequests(String service, long beginMicros, long endMicros, RequestSink sink) {
+    scan(service, (seq, serviceId) -> {
+      for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s]) {
+        if (spans.service[s] != serviceId) continue;
+        int kind = spans.kind[s] & Spans.KIND_MASK;
+        if (kind != Span.Kind.SERVER.ordinal() + 1 && kind != Span.Kind.CONSUMER.ordinal() + 1) continue;
+        long micros = spans.timestamp[s];
+        if (micros == 0L || micros < beginMicros || micros >= endMicros) continue;
+        sink.request(micros, (spans.kind[s] & Spans.ERROR) != 0, spans.duration[s]);
+      }
+    });
+  }
+
+  /** Sees one stored trace, under the read lock; serviceId is NONE when the scan is not by service. */
+  private interface TraceVisitor {
+    void visit(long seq, int serviceId);
   }
 
   /**
-   * InMemoryStorage keeps a trace's spans in buckets by millisecond timestamp, buckets in the
-   * order first seen, spans in arrival order within a bucket; answers list them that way.
+   * Visits the traces stored when called, oldest first, holding the read lock for a few of them at
+   * a time: ingest, on an event loop, never waits for more than one such step of a long query.
+   * Traces evicted meanwhile are skipped; a service's id is looked up again at each step, since it
+   * may change when the service leaves the store and comes back.
    */
-  static List<Span> ordered(Span[] spans) {
-    if (spans.length < 3 || inBuckets(spans)) return Arrays.asList(spans);
-    Map<Long, List<Span>> buckets = new LinkedHashMap<>();
-    for (Span span : spans) {
-      buckets.computeIfAbsent(span.timestampAsLong() / 1000L, k -> new ArrayList<>()).add(span);
+  private void scan(String service, TraceVisitor visitor) {
+    long seq = Long.MIN_VALUE;
+    long stop = Long.MAX_VALUE;
+    while (true) {
+      lock.readLock().lock();
+      try {
+        int serviceId = NONE;
+        if (service != null) {
+          ServiceNames names = services.get(service);
+          if (names == null) return;
+          serviceId = names.id;
+        }
+        if (stop == Long.MAX_VALUE) stop = traces.next();
+        seq = Math.max(seq, traces.oldest());
+        long end = Math.min(stop, seq + TRACES_PER_STEP);
+        if (seq >= end) return;
+        for (; seq < end; seq++) visitor.visit(seq, serviceId);
+      } finally {
+        lock.readLock().unlock();
+      }
     }
-    List<Span> result = new ArrayList<>(spans.length);
-    for (List<Span> bucket : buckets.values()) result.addAll(bucket);
-    return result;
   }
 
-  /** True when no millisecond timestamp comes back after another one has started. */
-  private static boolean inBuckets(Span[] spans) {
-    Set<Long> closed = spans.length > 32 ? new java.util.HashSet<>() : null;
-    long previous = spans[0].timestampAsLong() / 1000L;
-    for (int i = 1; i < spans.length; i++) {
-      long ts = spans[i].timestampAsLong() / 1000L;
-      if (ts == previous) continue;
-      if (closed != null) {
-        closed.add(previous);
-        if (closed.contains(ts)) return false;
-      } else {
-        for (int j = 0; j < i - 1; j++) {
-          if (spans[j].timestampAsLong() / 1000L == ts) return false;
-        }
+  interface RequestSink {
+    void request(long timestampMicros, boolean error, long durationMicros);
+  }
+
+  /** Where a trace's spans lie, noted under the read lock, to decode after it. */
+  private record Located(byte[][] pages, int[] offsets, int[] lengths, boolean[] json, long[] timestamps) {
+    static final Located NONE = new Located(new byte[0][], new int[0], new int[0], new boolean[0], new long[0]);
+
+    /** InMemoryStorage's order: by millisecond bucket in the order first seen, else arrival. */
+    List<Span> decode() {
+      int n = offsets.length;
+      Integer[] order = new Integer[n];
+      Map<Long, Integer> bucketRank = new HashMap<>();
+      int[] rank = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+        rank[i] = bucketRank.computeIfAbsent(timestamps[i] / 1000L, k -> bucketRank.size());
       }
-      previous = ts;
+      Arrays.sort(order, Comparator.comparingInt(i -> rank[i])); // stable: arrival order within a bucket
+      List<Span> result = new ArrayList<>(n);
+      for (int i : order) result.add(SpanPages.decode(pages[i], offsets[i], lengths[i], json[i]));
+      return result;
     }
-    return true;
+  }
+
+  private Located read(long lowId) {
+    return read(lowId, NONE);
+  }
+
+  /** The spans of a trace; {@code expectedSeq} is NONE, or the sequence number it must still have. */
+  private Located read(long lowId, long expectedSeq) {
+    lock.readLock().lock();
+    try {
+      long seq = traceIndex.get(lowId);
+      if (seq < 0 || (expectedSeq != NONE && seq != expectedSeq)) return Located.NONE;
+      int n = traces.spanCount(seq);
+      Located located = new Located(new byte[n][], new int[n], new int[n], new boolean[n], new long[n]);
+      int i = 0;
+      for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s], i++) {
+        located.pages[i] = pages.page(spans.page[s]);
+        located.offsets[i] = spans.offset[s];
+        located.lengths[i] = spans.length[s];
+        located.json[i] = (spans.kind[s] & Spans.JSON) != 0;
+        located.timestamps[i] = spans.timestamp[s];
+      }
+      return located;
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   static Collection<List<Span>> strictByTraceId(List<Span> spans) {
@@ -350,7 +453,182 @@ final class BoundedSpanStore {
     return byTraceId.values();
   }
 
-  static String lowTraceId(String traceId) {
-    return traceId.length() == 32 ? traceId.substring(16) : traceId;
+  /** The lower 64 bits of a 16 or 32 character hex id, parsed without garbage. */
+  static long lowBits(String hexId) {
+    long result = 0;
+    for (int i = Math.max(0, hexId.length() - 16); i < hexId.length(); i++) {
+      result = (result << 4) | Character.digit(hexId.charAt(i), 16);
+    }
+    return result;
+  }
+
+  /**
+   * The index entries of stored spans, in parallel arrays; a freed entry is reused. Spans of a
+   * trace are chained through {@link #next} in arrival order.
+   */
+  static final class Spans {
+    static final int KIND_MASK = 7; // Span.Kind ordinal + 1; 0 when none
+    static final int ERROR = 8; // has an "error" tag
+    static final int JSON = 16; // encoded as JSON v2, not proto3
+
+    long[] id = new long[64];
+    long[] timestamp = new long[64]; // micros, 0 when none
+    long[] duration = new long[64]; // micros, 0 when none
+    int[] service = new int[64]; // local service id or NONE
+    byte[] kind = new byte[64];
+    int[] page = new int[64];
+    int[] offset = new int[64];
+    int[] length = new int[64]; // 0 when the entry is free
+    int[] next = new int[64]; // next span of the trace, or next free entry
+    private int size; // entries ever used
+    private int free = NONE;
+
+    int add(long spanId, Span span, boolean json, int serviceId, int pageSeq, int pageOffset, int encodedLength) {
+      int s = free;
+      if (s != NONE) {
+        free = next[s];
+      } else {
+        if (size == id.length) grow();
+        s = size++;
+      }
+      id[s] = spanId;
+      timestamp[s] = span.timestampAsLong();
+      duration[s] = span.durationAsLong();
+      service[s] = serviceId;
+      kind[s] = (byte) ((span.kind() == null ? 0 : span.kind().ordinal() + 1)
+          | (span.tags().containsKey("error") ? ERROR : 0) | (json ? JSON : 0));
+      page[s] = pageSeq;
+      offset[s] = pageOffset;
+      length[s] = encodedLength;
+      next[s] = NONE;
+      return s;
+    }
+
+    void free(int s) {
+      length[s] = 0;
+      service[s] = NONE;
+      next[s] = free;
+      free = s;
+    }
+
+    private void grow() {
+      int n = id.length * 2;
+      id = Arrays.copyOf(id, n);
+      timestamp = Arrays.copyOf(timestamp, n);
+      duration = Arrays.copyOf(duration, n);
+      service = Arrays.copyOf(service, n);
+      kind = Arrays.copyOf(kind, n);
+      page = Arrays.copyOf(page, n);
+      offset = Arrays.copyOf(offset, n);
+      length = Arrays.copyOf(length, n);
+      next = Arrays.copyOf(next, n);
+    }
+  }
+
+  /**
+   * Stored traces in arrival order, in a ring of parallel arrays indexed by sequence number: the
+   * oldest leaves first, so a trace's entry never moves while it is stored.
+   */
+  static final class Traces {
+    private long[] lowId = new long[64];
+    private int[] firstSpan = new int[64];
+    private int[] lastSpan = new int[64];
+    private int[] spanCount = new int[64];
+    private long[] minMillis = new long[64];
+    private long[] maxMillis = new long[64];
+    private long oldest; // sequence number of the oldest trace
+    private long next; // sequence number of the next trace
+
+    int size() {
+      return (int) (next - oldest);
+    }
+
+    long oldest() {
+      return oldest;
+    }
+
+    long next() {
+      return next;
+    }
+
+    long add(long traceLowId) {
+      if (size() == lowId.length) grow();
+      int i = index(next);
+      lowId[i] = traceLowId;
+      firstSpan[i] = NONE;
+      lastSpan[i] = NONE;
+      spanCount[i] = 0;
+      minMillis[i] = Long.MAX_VALUE;
+      maxMillis[i] = Long.MIN_VALUE;
+      return next++;
+    }
+
+    void append(long seq, int s, Spans spans) {
+      int i = index(seq);
+      if (lastSpan[i] == NONE) {
+        firstSpan[i] = s;
+      } else {
+        spans.next[lastSpan[i]] = s;
+      }
+      lastSpan[i] = s;
+      spanCount[i]++;
+      long millis = spans.timestamp[s] / 1000L;
+      minMillis[i] = Math.min(minMillis[i], millis);
+      maxMillis[i] = Math.max(maxMillis[i], millis);
+    }
+
+    void removeOldest() {
+      oldest++;
+    }
+
+    long lowId(long seq) {
+      return lowId[index(seq)];
+    }
+
+    int firstSpan(long seq) {
+      return firstSpan[index(seq)];
+    }
+
+    int spanCount(long seq) {
+      return spanCount[index(seq)];
+    }
+
+    long minMillis(long seq) {
+      return minMillis[index(seq)];
+    }
+
+    long maxMillis(long seq) {
+      return maxMillis[index(seq)];
+    }
+
+    private int index(long seq) {
+      return (int) (seq & (lowId.length - 1));
+    }
+
+    private void grow() {
+      int n = lowId.length * 2;
+      long[] newLowId = new long[n];
+      int[] newFirst = new int[n];
+      int[] newLast = new int[n];
+      int[] newCount = new int[n];
+      long[] newMin = new long[n];
+      long[] newMax = new long[n];
+      for (long seq = oldest; seq < next; seq++) {
+        int from = index(seq);
+        int to = (int) (seq & (n - 1));
+        newLowId[to] = lowId[from];
+        newFirst[to] = firstSpan[from];
+        newLast[to] = lastSpan[from];
+        newCount[to] = spanCount[from];
+        newMin[to] = minMillis[from];
+        newMax[to] = maxMillis[from];
+      }
+      lowId = newLowId;
+      firstSpan = newFirst;
+      lastSpan = newLast;
+      spanCount = newCount;
+      minMillis = newMin;
+      maxMillis = newMax;
+    }
   }
 }

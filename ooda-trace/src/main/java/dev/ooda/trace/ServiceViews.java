@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import zipkin2.Span;
 
 /** The focused views of one service, computed from the stored spans on each request. */
 final class ServiceViews {
@@ -40,7 +39,7 @@ final class ServiceViews {
     Map<List<String>, Calls> calls = new LinkedHashMap<>();
     EdgeLinker linker = new EdgeLinker();
     for (BoundedSpanStore.InRange trace : store.inRange(endTs, lookback, null)) {
-      linker.putTrace(trace.spans(), (parent, child, error, micros) ->
+      linker.putTrace(store.spans(trace), (parent, child, error, micros) ->
           calls.computeIfAbsent(List.of(parent, child), k -> new Calls()).add(error, micros));
     }
     Map<String, List<List<String>>> byParent = new HashMap<>();
@@ -119,17 +118,10 @@ final class ServiceViews {
     Calls total = new Calls();
     Calls[] windows = new Calls[(int) count];
     for (int i = 0; i < windows.length; i++) windows[i] = new Calls();
-    for (BoundedSpanStore.StoredTrace trace : store.all()) {
-      for (Span span : trace.spans) {
-        if (!focus.equals(span.localServiceName())) continue;
-        if (span.kind() != Span.Kind.SERVER && span.kind() != Span.Kind.CONSUMER) continue;
-        long micros = span.timestampAsLong();
-        if (micros == 0L || micros < begin * 1000L || micros >= endTs * 1000L) continue;
-        boolean error = span.tags().containsKey("error");
-        windows[(int) ((micros - begin * 1000L) / (step * 1000L))].add(error, span.durationAsLong());
-        total.add(error, span.durationAsLong());
-      }
-    }
+    store.countRequests(focus, begin * 1000L, endTs * 1000L, (micros, error, duration) -> {
+      windows[(int) ((micros - begin * 1000L) / (step * 1000L))].add(error, duration);
+      total.add(error, duration);
+    });
     List<Red.Window> result = new ArrayList<>(windows.length);
     for (int i = 0; i < windows.length; i++) {
       long start = begin + i * step;

@@ -21,7 +21,10 @@ final class TraceMetrics {
     Gauge.builder("ooda.trace.store.spans", store, BoundedSpanStore::spanCount).register(registry);
     Gauge.builder("ooda.trace.store.traces", store, BoundedSpanStore::traceCount).register(registry);
     Gauge.builder("ooda.trace.store.bytes", store, BoundedSpanStore::byteCount)
-        .description("Estimated heap bytes of stored spans").baseUnit("bytes").register(registry);
+        .description("Bytes of stored spans: their encodings and index entries").baseUnit("bytes").register(registry);
+    Gauge.builder("ooda.trace.store.page.bytes", store, BoundedSpanStore::pageBytes)
+        .description("Heap of the pages holding stored spans, the one being filled included").baseUnit("bytes")
+        .register(registry);
     FunctionCounter.builder("ooda.trace.store.evicted.spans", store, BoundedSpanStore::evictedSpans)
         .description("Spans dropped with their trace to stay within bounds").register(registry);
   }

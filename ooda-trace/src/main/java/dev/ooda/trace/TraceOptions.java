@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param port             TCP port of the Zipkin-compatible HTTP API; 0 picks a free one
  * @param maxSpans         spans kept in memory; past it the oldest traces are dropped
- * @param maxBytes         estimated heap bytes of the kept spans; past it the oldest traces are dropped
+ * @param maxBytes         bytes of the kept spans, encoded and indexed; past it the oldest traces are dropped
  * @param maxRequestBytes  largest span batch accepted, before and after gzip; larger ones get 413
  * @param forwardUrl       another Zipkin-compatible server that receives every accepted span
  *                         (its base URL or its {@code /api/v2/spans} URL), or null
@@ -20,7 +20,8 @@ public record TraceOptions(int port, int maxSpans, long maxBytes, int maxRequest
   public static final int DEFAULT_MAX_SPANS = 500_000;
   /**
    * Caps the heap of spans in a laptop-sized {@code ooda up}: a typical RPC span (two endpoints,
-   * a few tags) retains about 900 bytes, so this holds some 300,000 of them.
+   * a few tags) takes about 200 bytes encoded and indexed, so the span bound is reached first, at
+   * some 100 MB; spans with large tags meet this bound instead.
    */
   public static final long DEFAULT_MAX_BYTES = 256L << 20;
   /** Zipkin reporters send messages of at most 500 KB by default; this leaves room. */

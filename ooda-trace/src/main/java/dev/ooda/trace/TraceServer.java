@@ -97,7 +97,7 @@ public final class TraceServer implements AutoCloseable {
     return store.spanCount();
   }
 
-  /** Estimated heap bytes of the spans stored now. */
+  /** Bytes of the spans stored now: their encodings and index entries. */
   public long byteCount() {
     return store.byteCount();
   }
