@@ -115,6 +115,7 @@ public final class OodaData {
         last = info.state() + " at version " + info.version() + " of " + info.declared();
       } catch (RemoteProblemException e) {
         if (e.status() != 404 && e.status() != 503) throw e;
+        last = e.getMessage();
       } catch (NetworkException | DeadlineExceededException e) {
         last = e.getMessage();
       }
