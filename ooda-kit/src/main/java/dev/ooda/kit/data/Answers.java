@@ -1,6 +1,5 @@
 package dev.ooda.kit.data;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
@@ -32,7 +31,7 @@ final class Answers {
 
   record BatchAnswer(List<Batch.Result> results) {}
 
-  record Dropped(@JsonProperty("deleted") int deleted) {}
+  record Dropped(int deleted) {}
 
   static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 

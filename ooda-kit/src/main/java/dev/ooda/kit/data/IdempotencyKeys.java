@@ -1,10 +1,11 @@
 package dev.ooda.kit.data;
 
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 
 /**
- * Keys for idempotent writes: 128 random bits, one per logical write. Every attempt of that write
- * carries the same key, so the data service applies it once however often it is retried.
+ * Keys for idempotent writes, one per logical write: every attempt of that write carries the same
+ * key, so the data service applies it once however often it is retried. Random UUIDs, from a
+ * strong generator: two writes that shared a key would be taken for one, and the second lost.
  */
 final class IdempotencyKeys {
   static final String HEADER = "idempotency-key";
@@ -12,12 +13,6 @@ final class IdempotencyKeys {
   private IdempotencyKeys() {}
 
   static String next() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    return hex(r.nextLong()) + hex(r.nextLong());
-  }
-
-  private static String hex(long v) {
-    String h = Long.toHexString(v);
-    return h.length() == 16 ? h : "0".repeat(16 - h.length()) + h;
+    return UUID.randomUUID().toString();
   }
 }
