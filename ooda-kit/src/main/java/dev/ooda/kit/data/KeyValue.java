@@ -60,16 +60,23 @@ public final class KeyValue {
 
   /** An item's value, read into {@code type}; empty when the item does not exist or has expired. */
   public <T> Optional<T> get(String id, String key, Class<T> type) {
-    return item(id, key, type).map(Item::value);
+    Answers.ItemAnswer<T> a = read(id, key, type);
+    return a == null ? Optional.empty() : Optional.ofNullable(a.value());
   }
 
   /** An item with its expiry; empty when it does not exist or has expired. */
   public <T> Optional<Item<T>> item(String id, String key, Class<T> type) {
+    Answers.ItemAnswer<T> a = read(id, key, type);
+    if (a == null) return Optional.empty();
+    return Optional.of(new Item<>(a.id(), a.key(), a.value(), a.expiresAt() == null ? null : Instant.parse(a.expiresAt())));
+  }
+
+  /** The item as answered, or null when there is none. */
+  private <T> Answers.ItemAnswer<T> read(String id, String key, Class<T> type) {
     try {
-      Answers.ItemAnswer<T> a = data.get(item(id, key)).as(Answers.type(Answers.ITEM, type));
-      return Optional.of(new Item<>(a.id(), a.key(), a.value(), a.expiresAt() == null ? null : Instant.parse(a.expiresAt())));
+      return data.get(item(id, key)).as(Answers.type(Answers.ITEM, type));
     } catch (RemoteProblemException e) {
-      if (OodaData.absent(e, "item ")) return Optional.empty();
+      if (OodaData.absent(e, "item ")) return null;
       throw e;
     }
   }
