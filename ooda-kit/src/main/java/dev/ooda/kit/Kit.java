@@ -131,6 +131,7 @@ public final class Kit implements AutoCloseable {
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final Discovery discovery;
   private final Registration registration;
+  private volatile OodaClient dataClient;
 
   private Kit(Builder o) {
     this.service = o.service;
@@ -206,6 +207,21 @@ public final class Kit implements AutoCloseable {
     OodaClient c = new OodaClient(this, service, options);
     closeWith(c);
     return c;
+  }
+
+  /**
+   * Namespace {@code namespace} of the data service (the service {@code data}), through one
+   * client of it with the JSON codec, made on first use and shared by every namespace.
+   */
+  public dev.ooda.kit.data.OodaData data(String namespace) {
+    OodaClient c = dataClient;
+    if (c == null) {
+      synchronized (this) {
+        if (dataClient == null) dataClient = client(dev.ooda.kit.data.OodaData.SERVICE, OodaClient.Options.DEFAULT.withCodec(Codec.JSON));
+        c = dataClient;
+      }
+    }
+    return dev.ooda.kit.data.OodaData.of(c, namespace);
   }
 
   /** Starts building the server of this process's service, version {@code version}. */
