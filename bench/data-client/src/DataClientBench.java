@@ -56,7 +56,7 @@ public final class DataClientBench {
     InMemoryRegistry registry = new InMemoryRegistry();
     registry.set(OodaData.SERVICE, List.of(new Instance("data-1", OodaData.SERVICE, "v1", "127.0.0.1", port, null,
         Instance.Status.UP, Map.of(), "/health", System.currentTimeMillis(), false)));
-    Kit kit = Kit.start(Kit.Options.of("bench").withRegistry(registry).withSampleRate(0));
+    Kit kit = Kit.builder("bench").registry(registry).sampleRate(0).start();
     Table items = kit.data(NAMESPACE).table("items");
     items.upsert(1, new Item(1, "Desk lamp", 2_999));
     // The raw client shares the kit's event loops and connection pools, as another client of the same service would.

@@ -28,7 +28,7 @@ final class DataPlatform implements AutoCloseable {
     postgres = onPostgres ? EmbeddedPostgres.builder().start() : null;
     server = new DataServer(DataServer.Options.of(0, Files.createTempDirectory("ooda-kit-data"))).start();
     route(server.port());
-    kit = Kit.start(Kit.Options.of("shop").withRegistry(registry));
+    kit = Kit.builder("shop").registry(registry).start();
   }
 
   /** Sends the service {@code data}'s calls to {@code port}. */

@@ -51,7 +51,7 @@ public final class OrdersServer implements AutoCloseable {
   }
 
   public static OrdersServer start(Options o) {
-    Kit kit = Kit.start(Kit.Options.of(OrdersClient.SERVICE).withControlPlane(o.controlPlane()).withZookeeper(o.zookeeper()));
+    Kit kit = Kit.builder(OrdersClient.SERVICE).controlPlane(o.controlPlane()).zookeeper(o.zookeeper()).start();
     try {
       if (o.adminToken() != null) apply(o.controlPlane(), o.adminToken(), namespace(o.backend(), o.connection()));
       OodaData data = kit.data(NAMESPACE);

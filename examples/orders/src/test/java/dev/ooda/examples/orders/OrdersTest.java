@@ -3,9 +3,9 @@ package dev.ooda.examples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ooda.control.RegistryClient;
-import dev.ooda.control.ResourceCache;
-import dev.ooda.control.ZooKeeperClients;
+import dev.ooda.control.client.RegistryClient;
+import dev.ooda.control.client.ResourceCache;
+import dev.ooda.control.client.ZooKeeperClients;
 import dev.ooda.data.DataServer;
 import dev.ooda.kit.Kit;
 import dev.ooda.kit.RemoteProblemException;
@@ -48,12 +48,12 @@ class OrdersTest {
     control = TestControl.start();
     String zk = control.zookeeper.getConnectString();
     DataServer data = add(new DataServer(DataServer.Options.of(0, Files.createTempDirectory("orders-data"))).start());
-    add(control.registry().register("data", new dev.ooda.control.Registration(null, "127.0.0.1", data.port(), null, Map.of(), "/health", Instance.Status.UP)));
+    add(control.registry().register("data", new dev.ooda.control.client.InstanceRegistration(null, "127.0.0.1", data.port(), null, Map.of(), "/health", Instance.Status.UP)));
     CuratorFramework curator = add(ZooKeeperClients.connect(zk));
     add(ResourceCache.open(curator, NamespaceSpec.KIND, snapshot -> data.namespaces(snapshot.values())));
     String[] s = storage();
     server = add(OrdersServer.start(new OrdersServer.Options(0, control.control.url(), zk, control.adminToken(), s[0], s[1])));
-    caller = add(Kit.start(Kit.Options.of("checkout").withZookeeper(zk)));
+    caller = add(Kit.builder("checkout").zookeeper(zk).start());
     orders = new OrdersClient(caller);
   }
 
