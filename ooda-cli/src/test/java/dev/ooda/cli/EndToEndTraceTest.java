@@ -81,18 +81,20 @@ class EndToEndTraceTest {
       Map<String, JsonNode> byId = new HashMap<>();
       trace.forEach(s -> byId.put(s.get("id").asText() + s.path("kind").asText(), s));
       JsonNode gatewaySpan = null;
+      JsonNode gatewayClient = null;
       JsonNode frontServer = null;
       JsonNode backServer = null;
       for (JsonNode s : trace) {
         String svc = s.path("localEndpoint").path("serviceName").asText();
-        if (svc.equals("ooda-gateway")) gatewaySpan = s;
+        if (svc.equals("ooda-gateway") && s.path("kind").asText().equals("SERVER")) gatewaySpan = s;
+        if (svc.equals("ooda-gateway") && s.path("kind").asText().equals("CLIENT")) gatewayClient = s;
         if (svc.equals("front") && s.path("kind").asText().equals("SERVER")) frontServer = s;
         if (svc.equals("back") && s.path("kind").asText().equals("SERVER")) backServer = s;
       }
       assertThat(gatewaySpan.has("parentId")).as("the gateway starts the trace").isFalse();
-      // front's server span is a child of the gateway's span (or shares its id, Zipkin-style).
-      assertThat(frontServer.path("parentId").asText(frontServer.get("id").asText()))
-          .isIn(gatewaySpan.get("id").asText());
+      // The gateway's call to front is its CLIENT span, under its SERVER span; front's server span is its child.
+      assertThat(gatewayClient.get("parentId").asText()).isEqualTo(gatewaySpan.get("id").asText());
+      assertThat(frontServer.get("parentId").asText()).isEqualTo(gatewayClient.get("id").asText());
       // back's server span descends from front: its parent is front's client span, a child of front's server span.
       String backParent = backServer.get("parentId").asText();
       JsonNode frontClient = null;
