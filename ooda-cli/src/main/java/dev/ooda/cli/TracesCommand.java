@@ -10,8 +10,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,18 +85,19 @@ final class TracesCommand {
       for (Span s : spans) children.computeIfAbsent(s.parentId() == null ? "" : s.parentId(), k -> new ArrayList<>()).add(s);
       children.values().forEach(l -> l.sort(Comparator.comparingLong(Span::timestampAsLong)));
       PrintWriter out = spec.commandLine().getOut();
-      List<Span> printed = new ArrayList<>();
+      Set<Span> printed = new HashSet<>();
       // Roots are the spans whose parent is not in the trace (a trace reported in part has several).
+      Set<String> ids = new HashSet<>();
+      spans.forEach(s -> ids.add(s.id()));
       for (Span s : spans) {
-        if (s.parentId() == null || spans.stream().noneMatch(p -> p.id().equals(s.parentId()))) print(out, s, children, 0, printed);
+        if (s.parentId() == null || !ids.contains(s.parentId())) print(out, s, children, 0, printed);
       }
       out.flush();
       return 0;
     }
 
-    private static void print(PrintWriter out, Span s, Map<String, List<Span>> children, int depth, List<Span> printed) {
-      if (printed.contains(s)) return; // a span that names itself as an ancestor is shown once
-      printed.add(s);
+    private static void print(PrintWriter out, Span s, Map<String, List<Span>> children, int depth, Set<Span> printed) {
+      if (!printed.add(s)) return; // a span that names itself as an ancestor is shown once
       String error = s.tags().containsKey("error") ? "  error: " + s.tags().get("error") : "";
       out.printf("%s%s %s %s  %s%s%n", "  ".repeat(depth), s.localServiceName(), s.kind() == null ? "" : s.kind().name().toLowerCase(),
           s.name(), millis(s.durationAsLong()), error);

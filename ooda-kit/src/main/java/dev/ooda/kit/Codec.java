@@ -111,22 +111,13 @@ public enum Codec {
     try {
       return strict.forType(type).readValue(body);
     } catch (JsonMappingException e) {
-      throw Problem.invalid(List.of(Violation.of(pathOf(e), messageOf(e)))).toException();
+      throw Problem.invalid(List.of(Violation.of(ResourceCodec.fieldPath(e), messageOf(e)))).toException();
     } catch (IOException e) {
       String msg = e.getMessage();
       int cut = msg == null ? -1 : msg.indexOf('\n');
       throw Problem.invalid(List.of(Violation.of("", "invalid " + name() + ": " + (cut > 0 ? msg.substring(0, cut) : msg))))
           .toException();
     }
-  }
-
-  private static String pathOf(JsonMappingException e) {
-    StringBuilder b = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
-      else if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
-    }
-    return b.toString();
   }
 
   private static String messageOf(JsonMappingException e) {

@@ -225,7 +225,8 @@ public final class ResourceCodec {
     try {
       spec = JSON.treeToValue(specNode, kind.specType());
     } catch (MismatchedInputException e) {
-      v.add(pathOf("spec", e), messageOf(e));
+      String field = fieldPath(e);
+      v.add(field.isEmpty() || field.startsWith("[") ? "spec" + field : "spec." + field, messageOf(e));
       return null;
     } catch (JsonProcessingException e) {
       v.add("spec", e.getOriginalMessage());
@@ -243,10 +244,11 @@ public final class ResourceCodec {
     return (k == null ? "?" : k) + "/" + (n == null ? "?" : n);
   }
 
-  private static String pathOf(String root, JsonMappingException e) {
-    StringBuilder b = new StringBuilder(root);
+  /** Where in a document Jackson failed, as {@code a.b[2].c}: the field path that violations name. */
+  public static String fieldPath(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
     for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) b.append('.').append(r.getFieldName());
+      if (r.getFieldName() != null) b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
       else if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
     }
     return b.toString();

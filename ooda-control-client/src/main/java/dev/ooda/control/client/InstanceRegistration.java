@@ -71,7 +71,7 @@ public record InstanceRegistration(String version, String host, Integer port, St
       }
       r = ResourceCodec.json().treeToValue(tree, InstanceRegistration.class);
     } catch (MismatchedInputException e) {
-      throw new InvalidResourceException(List.of(Violation.of(pathOf(e), messageOf(e))));
+      throw new InvalidResourceException(List.of(Violation.of(ResourceCodec.fieldPath(e), messageOf(e))));
     } catch (JsonProcessingException e) {
       String msg = e.getOriginalMessage();
       int cut = msg.indexOf('\n');
@@ -142,15 +142,6 @@ public record InstanceRegistration(String version, String host, Integer port, St
 
   private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
     return () -> it;
-  }
-
-  private static String pathOf(JsonMappingException e) {
-    StringBuilder b = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
-      else if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
-    }
-    return b.toString();
   }
 
   private static String messageOf(MismatchedInputException e) {
