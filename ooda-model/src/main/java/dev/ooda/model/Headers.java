@@ -8,5 +8,15 @@ public final class Headers {
    */
   public static final String CALLER = "ooda-caller";
 
+  /**
+   * The calling service's token: a JWT the control plane signed, whose {@code sub} is the caller
+   * and whose {@code aud} is the called service. A header of its own, so that an end user's
+   * {@code Authorization} passes through to a service untouched.
+   */
+  public static final String TOKEN = "ooda-token";
+
+  /** The end user's subject, set by the gateway once a route's API key or JWT checked out. */
+  public static final String SUBJECT = "ooda-subject";
+
   private Headers() {}
 }

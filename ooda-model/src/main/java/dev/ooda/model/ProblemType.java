@@ -24,6 +24,14 @@ public enum ProblemType {
   SHUTTING_DOWN(503, "shutting-down", "Shutting down"),
   DEADLINE_EXCEEDED(504, "deadline-exceeded", "Deadline exceeded"),
 
+  // Access between services (any role that receives calls)
+  TOKEN_MISSING(401, "token-missing", "Service token missing"),
+  TOKEN_INVALID(401, "token-invalid", "Service token invalid"),
+  NOT_IN_GROUP(403, "not-in-group", "Caller not in the service's group"),
+  NOT_GRANTED(403, "not-granted", "Namespace not granted"),
+  SCOPE_MISSING(403, "scope-missing", "Token scope too small"),
+  IDENTITY_REQUIRED(403, "identity-required", "Identity required"),
+
   // Control plane
   FIXED_ENDPOINT(400, "fixed-endpoint", "Fixed endpoint"),
   NOT_REGISTERED(404, "not-registered", "Instance not registered"),
