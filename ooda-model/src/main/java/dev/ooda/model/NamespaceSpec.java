@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  *           - {name: total, type: "decimal(12,2)"}
  *     - version: 2
  *       sql: CREATE INDEX orders_customer ON orders (customer)
+ *   grants:
+ *     - {service: reports, access: read}
  * </pre>
  *
  * @param owner       the service that owns the namespace and its schema
@@ -41,11 +43,13 @@ import java.util.regex.Pattern;
  * @param migrations  the schema as versioned changes, applied in order, each once
  * @param poolSize    connections kept for this namespace; default chosen by the data service
  * @param eventBucket the width of the time buckets that event series are sharded into; default 1h
+ * @param grants      services besides the owner that may use the namespace; checked when the
+ *                    owner's access mode is {@code enforce} or {@code audit}
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record NamespaceSpec(
     String owner, String backend, Connection connection, List<Migration> migrations,
-    Integer poolSize, Duration eventBucket) implements Spec {
+    Integer poolSize, Duration eventBucket, List<Grant> grants) implements Spec {
 
   public static final Kind<NamespaceSpec> KIND =
       Kind.of("Namespace", "namespaces", NamespaceSpec.class, NamespaceSpec::check);
@@ -66,6 +70,13 @@ public record NamespaceSpec(
 
   public NamespaceSpec {
     migrations = migrations == null ? List.of() : List.copyOf(migrations);
+    grants = grants == null ? List.of() : List.copyOf(grants);
+  }
+
+  /** A service that may use the namespace: {@code read} (reads only) or {@code write} (everything). */
+  public record Grant(String service, String access) {
+    public static final String READ = "read";
+    public static final String WRITE = "write";
   }
 
   /** The backend, {@code sqlite} when none is given. */
@@ -180,6 +191,16 @@ public record NamespaceSpec(
   static void check(NamespaceSpec s, Violations v) {
     String bad = Names.problem(s.owner());
     if (bad != null) v.add("owner", bad);
+    for (int i = 0; i < s.grants().size(); i++) {
+      Grant g = s.grants().get(i);
+      Violations at = v.at("grants[" + i + "]");
+      if (g == null) { at.add("", "is empty"); continue; }
+      String who = Names.problem(g.service());
+      if (who != null) at.add("service", who);
+      else at.check(!g.service().equals(s.owner()), "service", "'" + g.service() + "' owns the namespace and needs no grant");
+      at.check(Grant.READ.equals(g.access()) || Grant.WRITE.equals(g.access()), "access",
+          "'" + g.access() + "' must be read or write");
+    }
     String backend = s.effectiveBackend();
     if (!BACKENDS.contains(backend)) {
       v.add("backend", "'" + s.backend() + "' is not a backend (known: " + String.join(", ", BACKENDS) + ")");

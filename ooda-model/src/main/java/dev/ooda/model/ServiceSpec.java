@@ -18,11 +18,17 @@ import java.util.Map;
  *   lease: {heartbeat: 5s, expiry: 15s}
  *   health: {path: /health, interval: 5s}
  *   endpoints: [{url: "http://127.0.0.1:3000", version: v1}]
+ *   access:
+ *     mode: enforce
+ *     callers:
+ *       - service: orders
+ *       - {service: edge, methods: [GET], paths: ["/api/catalog/**"]}
  * </pre>
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ServiceSpec(
-    String description, String owner, List<Endpoint> endpoints, Lease lease, Health health) implements Spec {
+    String description, String owner, List<Endpoint> endpoints, Lease lease, Health health, Access access)
+    implements Spec {
 
   public static final Kind<ServiceSpec> KIND = Kind.of("Service", "services", ServiceSpec.class, ServiceSpec::check);
 
@@ -48,6 +54,49 @@ public record ServiceSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Health(String path, Duration interval, Duration timeout) {}
 
+  /**
+   * The service's security group: the services that may call it. Rules only allow; a service in
+   * {@code enforce} mode refuses every caller not listed, one in {@code audit} mode lets it through
+   * and records that it would have refused, one in {@code off} mode (the default, also when
+   * {@code access} is absent) checks nothing. The mode also governs the service's data namespaces.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Access(String mode, List<Caller> callers) {
+    public static final String ENFORCE = "enforce";
+    public static final String AUDIT = "audit";
+    public static final String OFF = "off";
+    public static final List<String> MODES = List.of(ENFORCE, AUDIT, OFF);
+
+    public Access {
+      // YAML 1.1 reads a bare `off` as the boolean false.
+      if ("false".equals(mode)) mode = OFF;
+      callers = callers == null ? List.of() : List.copyOf(callers);
+    }
+
+    /** The mode, {@code enforce} when a group is given without one: listing callers means it. */
+    public String effectiveMode() {
+      return mode == null ? ENFORCE : mode;
+    }
+  }
+
+  /**
+   * One entry of a group: a calling service, and optionally the methods and paths it may use
+   * (all when absent). Paths are globs: {@code *} matches within one segment, {@code **} any
+   * number of segments, so {@code /api/catalog/**} covers {@code /api/catalog} and all below it.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Caller(String service, List<String> methods, List<String> paths) {
+    public Caller {
+      methods = methods == null ? List.of() : List.copyOf(methods);
+      paths = paths == null ? List.of() : List.copyOf(paths);
+    }
+  }
+
+  /** The access mode in force: {@code off} when the service has no group. */
+  public String accessMode() {
+    return access == null ? Access.OFF : access.effectiveMode();
+  }
+
   /** The lease settings with defaults filled in. */
   public Lease effectiveLease() {
     Lease l = lease == null ? Lease.DEFAULT : lease;
@@ -72,6 +121,31 @@ public record ServiceSpec(
     if (s.health() != null) {
       String p = s.health().path();
       v.check(p != null && p.startsWith("/"), "health.path", "must start with '/'");
+    }
+    if (s.access() != null) checkAccess(s.access(), v.at("access"));
+  }
+
+  private static final java.util.Set<String> METHODS =
+      java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
+
+  private static void checkAccess(Access a, Violations v) {
+    if (a.mode() != null && !Access.MODES.contains(a.mode()))
+      v.add("mode", "'" + a.mode() + "' must be one of " + String.join(", ", Access.MODES));
+    for (int i = 0; i < a.callers().size(); i++) {
+      Caller c = a.callers().get(i);
+      Violations at = v.at("callers[" + i + "]");
+      String bad = Names.problem(c.service());
+      if (bad != null) at.add("service", bad);
+      for (int m = 0; m < c.methods().size(); m++) {
+        String method = c.methods().get(m);
+        if (method == null || !METHODS.contains(method))
+          at.add("methods[" + m + "]", "'" + method + "' must be an HTTP method in capitals, e.g. GET");
+      }
+      for (int p = 0; p < c.paths().size(); p++) {
+        String path = c.paths().get(p);
+        if (path == null || !path.startsWith("/")) at.add("paths[" + p + "]", "'" + path + "' must start with '/'");
+        else if (path.contains("***")) at.add("paths[" + p + "]", "'" + path + "': use * for one segment and ** for any number");
+      }
     }
   }
 
