@@ -29,6 +29,7 @@ public final class Main {
     COMMANDS.put("register", Register::new);
     COMMANDS.put("drain", Drain::new);
     COMMANDS.put("traces", TracesCommand::new);
+    COMMANDS.put("access", AccessCommand::new);
     COMMANDS.put("serve", ServeCommand::new);
     OLD_SPELLINGS.put("control", ControlCommand::new);
     OLD_SPELLINGS.put("gateway", GatewayCommand::new);

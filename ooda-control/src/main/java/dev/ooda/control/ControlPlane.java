@@ -84,6 +84,7 @@ public final class ControlPlane implements AutoCloseable {
           // In-flight requests finish; watches are closed by the feed first.
           .gracefulShutdownTimeout(Duration.ofMillis(100), Duration.ofSeconds(10));
       new RegistryApi(registry).mount(sb);
+      new AccessApi(store).mount(sb);
       new AdminApi(store, feed, token).mount(sb);
       if (o.extra() != null) o.extra().accept(sb);
       Server server = sb.build();

@@ -86,6 +86,16 @@ public final class ControlClient {
     }
   }
 
+  /** Whether {@code from} may call {@code to} with this method and path, by the groups in the store. */
+  public JsonNode accessCheck(String from, String to, String method, String path) {
+    String q = "from=" + enc(from) + "&to=" + enc(to) + "&method=" + enc(method) + "&path=" + enc(path);
+    return send(request("/api/v1/access/check?" + q).GET());
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
     if (token != null) b.header("Authorization", "Bearer " + token);
