@@ -38,6 +38,8 @@ final class Catalog implements AutoCloseable {
    * Touched only under the catalog's lock.
    */
   private final Map<Storage, String> secretDigests = new IdentityHashMap<>();
+  /** Namespaces kept on their old storage because a new spec or secret did not open: the next push tries again. */
+  private final Set<Namespace> kept = Collections.newSetFromMap(new IdentityHashMap<>());
 
   Catalog(Path dataDir, int defaultPoolSize, SecretResolver secrets, MeterRegistry meters) {
     this.dataDir = dataDir;
@@ -80,14 +82,20 @@ final class Catalog implements AutoCloseable {
       if (!NamespaceSpec.KIND.name().equals(r.kind())) continue;
       NamespaceSpec spec = r.spec(NamespaceSpec.class);
       Namespace old = before.get(r.name());
-      if (old != null && old.spec().equals(spec) && old.storage() != null && !secretChanged(old)) next.put(r.name(), old);
-      else next.put(r.name(), prepare(r.name(), spec, old));
+      if (old != null && old.spec().equals(spec) && old.storage() != null && !secretChanged(old) && !kept.contains(old)) {
+        next.put(r.name(), old);
+      } else {
+        next.put(r.name(), prepare(r.name(), spec, old));
+      }
     }
     current.set(Collections.unmodifiableMap(next));
-    Set<Storage> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-    next.values().forEach(n -> { if (n.storage() != null) kept.add(n.storage()); });
+    Set<Namespace> served = Collections.newSetFromMap(new IdentityHashMap<>());
+    served.addAll(next.values());
+    kept.retainAll(served);
+    Set<Storage> inUse = Collections.newSetFromMap(new IdentityHashMap<>());
+    next.values().forEach(n -> { if (n.storage() != null) inUse.add(n.storage()); });
     for (Namespace n : before.values()) {
-      if (n.storage() != null && !kept.contains(n.storage())) {
+      if (n.storage() != null && !inUse.contains(n.storage())) {
         secretDigests.remove(n.storage());
         n.storage().close();
       }
@@ -163,9 +171,11 @@ final class Catalog implements AutoCloseable {
   }
 
   /** Keeps serving the old namespace and says why the new spec was not taken. */
-  private static Namespace withError(Namespace old, String why) {
-    return new Namespace(old.name(), old.spec(), old.storage(), old.schema(), old.version(),
+  private Namespace withError(Namespace old, String why) {
+    Namespace n = new Namespace(old.name(), old.spec(), old.storage(), old.schema(), old.version(),
         new Migrator.Failure(null, null, null, why), null);
+    kept.add(n);
+    return n;
   }
 
   private static boolean sameStorage(NamespaceSpec a, NamespaceSpec b) {
