@@ -60,6 +60,7 @@ final class Get implements Callable<Integer> {
       case json -> out.println(ResourceCodec.toJson(name != null ? items.get(0) : items));
       case table -> {
         if (Kinds.find(kind).get() == NamespaceSpec.KIND) NamespaceTable.print(out, items, dataUrl);
+        else if (Kinds.find(kind).get() == dev.ooda.model.SecretSpec.KIND) SecretCommand.table(out, items);
         else Table.print(out, List.of("NAME", "VERSION", "SPEC"),
             items.stream().map(r -> List.of(r.name(), Long.toString(r.version()), Summary.of(r))).toList());
       }

@@ -26,6 +26,7 @@ public final class Main {
     COMMANDS.put("apply", Apply::new);
     COMMANDS.put("get", Get::new);
     COMMANDS.put("delete", Delete::new);
+    COMMANDS.put("secret", SecretCommand::new);
     COMMANDS.put("register", Register::new);
     COMMANDS.put("drain", Drain::new);
     COMMANDS.put("traces", TracesCommand::new);

@@ -15,6 +15,7 @@ import dev.ooda.model.Kinds;
 import dev.ooda.model.NamespaceSpec;
 import dev.ooda.model.Resource;
 import dev.ooda.model.RouteSpec;
+import dev.ooda.model.SecretSpec;
 import dev.ooda.trace.TraceOptions;
 import dev.ooda.trace.TraceServer;
 import java.net.URI;
@@ -110,6 +111,11 @@ final class Roles {
     return DataServer.Options.of(port, dataDir.resolve("data"));
   }
 
+  /** As {@link #dataOptions(int, Path)}, resolving {@code secret:NAME} from the control plane in this process. */
+  static DataServer.Options dataOptions(int port, Path dataDir, ControlSecrets secrets) {
+    return dataOptions(port, dataDir).withSecrets(secrets);
+  }
+
   /**
    * Also registers the data service as the service {@code data} at {@code advertise} (the address
    * its clients reach it by), so clients find it like any other.
@@ -120,8 +126,23 @@ final class Roles {
     p.add("data", d, "http://" + advertise + ":" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     p.add(new RegistryClient(control).register("data",
         new InstanceRegistration(null, advertise, d.port(), null, Map.of(), Health.PATH, Instance.Status.UP)));
-    ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> d.namespaces(snapshot.values()));
+    // A changed Secret pushes the namespaces again, so that one whose secret now holds another URL
+    // reconnects (the data service compares what each secret held when its storage was opened).
+    java.util.concurrent.atomic.AtomicReference<java.util.Collection<Resource>> last = new java.util.concurrent.atomic.AtomicReference<>();
+    // One lock, so that a push after a secret changed never carries an older namespace list.
+    Object pushes = new Object();
+    ResourceCache namespaces = ResourceCache.open(zk, NamespaceSpec.KIND, snapshot -> {
+      synchronized (pushes) {
+        last.set(List.copyOf(snapshot.values()));
+        d.namespaces(last.get());
+      }
+    });
     p.add(namespaces);
+    p.add(ResourceCache.open(zk, SecretSpec.KIND, secrets -> {
+      synchronized (pushes) {
+        if (last.get() != null) d.namespaces(last.get());
+      }
+    }));
     return d;
   }
 }

@@ -54,11 +54,13 @@ final class Up implements Callable<Integer> {
       AccessLogs.writeTo(dataDir, accessLog.limits());
       // The collector and the data service need nothing from the control plane to start.
       var tracesStarting = p.starting(Roles.async(() -> new TraceServer(TraceOptions.defaults().withPort(tracesPort)).start()));
-      var dataStarting = p.starting(Roles.async(() -> new DataServer(Roles.dataOptions(dataPort, dataDir)).start()));
+      ControlSecrets secrets = new ControlSecrets();
+      var dataStarting = p.starting(Roles.async(() -> new DataServer(Roles.dataOptions(dataPort, dataDir, secrets)).start()));
       EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dataDir, zookeeperPort);
       p.add("zookeeper", zk, zk.connectString() + " (data in " + dataDir.resolve("zookeeper") + ")");
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir));
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
+      secrets.use(control.secrets());
       TraceServer traces = Roles.traces(p, tracesStarting.get());
       Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1");
       Roles.gateway(p, control.zookeeper(), GatewayOptions.defaults().withHost("127.0.0.1")

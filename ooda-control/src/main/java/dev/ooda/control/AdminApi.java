@@ -87,6 +87,7 @@ final class AdminApi {
     MediaType type = req.contentType();
     boolean yaml = type != null && type.subtype().contains("yaml");
     List<Resource> docs = yaml ? ResourceCodec.readYaml(text) : ResourceCodec.readJson(text);
+    dev.ooda.control.secrets.SecretStore.refuseDocuments(docs);
     ApplyResult r = store.apply(docs);
     ObjectNode out = ResourceCodec.json().createObjectNode();
     out.put("revision", r.revision());

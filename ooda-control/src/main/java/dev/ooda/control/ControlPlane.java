@@ -6,6 +6,10 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.control.client.ZooKeeperClients;
+import dev.ooda.control.secrets.MasterKey;
+import dev.ooda.control.secrets.SecretStore;
+import dev.ooda.control.secrets.SecretsApi;
+import dev.ooda.control.secrets.ServiceIdentities;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,18 +35,24 @@ public final class ControlPlane implements AutoCloseable {
    * @param dataDir   where the admin token file is written
    * @param extra     more routes on the admin server (other parts of the control plane); may be null
    * @param registry  registry settings (self-preservation, sweep); null for {@link Registry.Options#DEFAULTS}
+   * @param identities who a service token belongs to, for reads of secrets; null knows no tokens
    */
-  public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry) {
+  public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry,
+                        ServiceIdentities identities) {
     public Options(int port, String zookeeper, Path dataDir) {
-      this(port, zookeeper, dataDir, null, null);
+      this(port, zookeeper, dataDir, null, null, null);
     }
 
     public Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra) {
-      this(port, zookeeper, dataDir, extra, null);
+      this(port, zookeeper, dataDir, extra, null, null);
     }
 
     public Options withRegistry(Registry.Options r) {
-      return new Options(port, zookeeper, dataDir, extra, r);
+      return new Options(port, zookeeper, dataDir, extra, r, identities);
+    }
+
+    public Options withIdentities(ServiceIdentities i) {
+      return new Options(port, zookeeper, dataDir, extra, registry, i);
     }
   }
 
@@ -50,15 +60,17 @@ public final class ControlPlane implements AutoCloseable {
   private final ResourceStore store;
   private final ChangeFeed feed;
   private final Registry registry;
+  private final SecretStore secrets;
   private final Server server;
   private final ScheduledExecutorService housekeeping;
 
-  private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Registry registry, Server server,
-                       ScheduledExecutorService housekeeping) {
+  private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Registry registry, SecretStore secrets,
+                       Server server, ScheduledExecutorService housekeeping) {
     this.zk = zk;
     this.store = store;
     this.feed = feed;
     this.registry = registry;
+    this.secrets = secrets;
     this.server = server;
     this.housekeeping = housekeeping;
   }
@@ -69,6 +81,7 @@ public final class ControlPlane implements AutoCloseable {
     try {
       ResourceStore store = new ResourceStore(zk);
       AdminToken token = AdminToken.ensure(zk, o.dataDir());
+      SecretStore secrets = new SecretStore(store, MasterKey.load(o.dataDir(), System.getenv()), java.time.Clock.systemUTC());
       registry = Registry.start(zk, o.registry());
       ChangeFeed feed = new ChangeFeed(store);
       PrometheusMeterRegistry metrics = PrometheusMeterRegistries.newRegistry();
@@ -86,6 +99,7 @@ public final class ControlPlane implements AutoCloseable {
       new RegistryApi(registry).mount(sb);
       new AccessApi(store).mount(sb);
       new AdminApi(store, feed, token).mount(sb);
+      new SecretsApi(secrets, token::matches, o.identities()).mount(sb);
       if (o.extra() != null) o.extra().accept(sb);
       Server server = sb.build();
       server.start().join();
@@ -102,7 +116,7 @@ public final class ControlPlane implements AutoCloseable {
           log.debug("trimming the change log failed: {}", e.getMessage());
         }
       }, 30, 60, TimeUnit.SECONDS);
-      return new ControlPlane(zk, store, feed, registry, server, hk);
+      return new ControlPlane(zk, store, feed, registry, secrets, server, hk);
     } catch (Exception e) {
       if (registry != null) registry.close();
       zk.close();
@@ -128,6 +142,11 @@ public final class ControlPlane implements AutoCloseable {
 
   public Registry registry() {
     return registry;
+  }
+
+  /** Secrets, for roles in this process (the data service reads namespace URLs from it). */
+  public SecretStore secrets() {
+    return secrets;
   }
 
   /**

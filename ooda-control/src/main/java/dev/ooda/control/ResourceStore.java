@@ -51,6 +51,14 @@ public final class ResourceStore {
   public static final int KEEP_CHANGES = 10_000;
 
   private final CuratorFramework zk;
+  private final Map<String, Cascade> cascades = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What else goes when a resource of a kind is deleted (a Secret's encrypted values). */
+  @FunctionalInterface
+  public interface Cascade {
+    /** Operations run in the delete's own transaction, so the resource never outlives its parts or the reverse. */
+    List<CuratorOp> deletions(String name) throws Exception;
+  }
 
   public ResourceStore(CuratorFramework zk) throws Exception {
     this.zk = zk;
@@ -108,10 +116,18 @@ public final class ResourceStore {
    * version and write nothing.
    */
   public ApplyResult apply(List<Resource> docs) {
+    return apply(docs, List.of());
+  }
+
+  /**
+   * As {@link #apply(List)}, with {@code alongside} committed in the same transaction (a Secret's
+   * new encrypted value beside its metadata). A failure of any operation fails them all.
+   */
+  public ApplyResult apply(List<Resource> docs, List<CuratorOp> alongside) {
     checkDuplicates(docs);
     for (int attempt = 1; ; attempt++) {
       try {
-        return tryApply(docs);
+        return tryApply(docs, alongside);
       } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
                | KeeperException.NoNodeException e) {
         // Another write went first; read again (version checks are redone on the fresh state).
@@ -127,7 +143,12 @@ public final class ResourceStore {
     }
   }
 
-  private ApplyResult tryApply(List<Resource> docs) throws Exception {
+  /** Deletes what belongs to each resource of {@code kind} along with it. */
+  public void cascade(Kind<?> kind, Cascade c) {
+    cascades.put(kind.name(), c);
+  }
+
+  private ApplyResult tryApply(List<Resource> docs, List<CuratorOp> alongside) throws Exception {
     Stat counter = new Stat();
     long revision = readLong(zk.getData().storingStatIn(counter).forPath(REVISION), 0);
     List<Stat> stats = new ArrayList<>();
@@ -174,6 +195,7 @@ public final class ResourceStore {
       outcomes.add(new ApplyResult.Outcome(cur == null ? ApplyResult.Action.CREATED : ApplyResult.Action.UPDATED, next));
     }
     if (ops.isEmpty()) return new ApplyResult(revision, outcomes);
+    ops.addAll(alongside);
     ops.add(counterOp(revision, counter));
     zk.transaction().forOperations(ops);
     return new ApplyResult(revision, outcomes);
@@ -199,12 +221,15 @@ public final class ResourceStore {
           throw new ProblemException(Problem.conflict(kind.name() + "/" + name + ": version " + expectedVersion
               + " is stale, the stored version is " + cur.version()));
         }
-        zk.transaction().forOperations(
-            zk.transactionOp().delete().withVersion(s.getVersion()).forPath(path(kind.name(), name)),
-            changeOp(revision, Change.Type.DELETED, cur),
-            counterOp(revision, counter));
+        Cascade cascade = cascades.get(kind.name());
+        List<CuratorOp> ops = new ArrayList<>(cascade == null ? List.of() : cascade.deletions(name));
+        ops.add(zk.transactionOp().delete().withVersion(s.getVersion()).forPath(path(kind.name(), name)));
+        ops.add(changeOp(revision, Change.Type.DELETED, cur));
+        ops.add(counterOp(revision, counter));
+        zk.transaction().forOperations(ops);
         return new Change(revision, Change.Type.DELETED, cur);
-      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException | KeeperException.NodeExistsException
+               | KeeperException.NotEmptyException e) {
         if (attempt == ATTEMPTS) {
           throw new ProblemException(Problem.conflict(kind.name() + "/" + name + " was changed concurrently too often; retry"));
         }

@@ -32,6 +32,14 @@ final class Catalog implements AutoCloseable {
   private final SecretResolver secrets;
   private final MeterRegistry meters;
   private final AtomicReference<Map<String, Namespace>> current = new AtomicReference<>(Map.of());
+  /**
+   * For storages opened from a secret reference: a digest of the URL the secret held then. A push
+   * that finds the secret holding another URL (its value was changed) reconnects the namespace.
+   * Touched only under the catalog's lock.
+   */
+  private final Map<Storage, String> secretDigests = new IdentityHashMap<>();
+  /** Namespaces kept on their old storage because a new spec or secret did not open: the next push tries again. */
+  private final Set<Namespace> kept = Collections.newSetFromMap(new IdentityHashMap<>());
 
   Catalog(Path dataDir, int defaultPoolSize, SecretResolver secrets, MeterRegistry meters) {
     this.dataDir = dataDir;
@@ -74,14 +82,23 @@ final class Catalog implements AutoCloseable {
       if (!NamespaceSpec.KIND.name().equals(r.kind())) continue;
       NamespaceSpec spec = r.spec(NamespaceSpec.class);
       Namespace old = before.get(r.name());
-      if (old != null && old.spec().equals(spec) && old.storage() != null) next.put(r.name(), old);
-      else next.put(r.name(), prepare(r.name(), spec, old));
+      if (old != null && old.spec().equals(spec) && old.storage() != null && !secretChanged(old) && !kept.contains(old)) {
+        next.put(r.name(), old);
+      } else {
+        next.put(r.name(), prepare(r.name(), spec, old));
+      }
     }
     current.set(Collections.unmodifiableMap(next));
-    Set<Storage> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-    next.values().forEach(n -> { if (n.storage() != null) kept.add(n.storage()); });
+    Set<Namespace> served = Collections.newSetFromMap(new IdentityHashMap<>());
+    served.addAll(next.values());
+    kept.retainAll(served);
+    Set<Storage> inUse = Collections.newSetFromMap(new IdentityHashMap<>());
+    next.values().forEach(n -> { if (n.storage() != null) inUse.add(n.storage()); });
     for (Namespace n : before.values()) {
-      if (n.storage() != null && !kept.contains(n.storage())) n.storage().close();
+      if (n.storage() != null && !inUse.contains(n.storage())) {
+        secretDigests.remove(n.storage());
+        n.storage().close();
+      }
     }
     List<NamespaceStatus> out = new ArrayList<>();
     next.values().forEach(n -> out.add(n.status()));
@@ -99,11 +116,26 @@ final class Catalog implements AutoCloseable {
       return old != null && old.storage() != null ? withError(old, why) : Namespace.unavailable(name, spec, why);
     }
     Storage storage;
-    if (old != null && old.storage() != null && sameStorage(old.spec(), spec)) {
+    if (old != null && old.storage() != null && sameStorage(old.spec(), spec) && !secretChanged(old)) {
       storage = old.storage();
     } else {
       try {
-        storage = Storage.open(name, spec, dataDir, defaultPoolSize, secrets, meters);
+        String[] digest = new String[1];
+        SecretResolver recording = new SecretResolver() {
+          @Override
+          public String resolve(String reference) {
+            return resolve(reference, spec.owner());
+          }
+
+          @Override
+          public String resolve(String reference, String owner) {
+            String url = secrets.resolve(reference, owner);
+            digest[0] = digest(url);
+            return url;
+          }
+        };
+        storage = Storage.open(name, spec, dataDir, defaultPoolSize, recording, meters);
+        if (digest[0] != null) secretDigests.put(storage, digest[0]);
       } catch (Exception e) {
         String why = "cannot open its " + spec.effectiveBackend() + " storage: " + safeMessage(e);
         LOG.warn("namespace {}: {}", name, why);
@@ -114,10 +146,36 @@ final class Catalog implements AutoCloseable {
     return new Namespace(name, spec, storage, m.schema(), m.applied(), m.failure(), null);
   }
 
+  /**
+   * Whether the secret a namespace's storage was opened from now holds another value (or cannot be
+   * read, which {@link #prepare} then reports on the namespace's status).
+   */
+  private boolean secretChanged(Namespace n) {
+    NamespaceSpec.Connection c = n.spec().connection();
+    String opened = secretDigests.get(n.storage());
+    if (c == null || c.secret() == null || opened == null) return false;
+    try {
+      return !opened.equals(digest(secrets.resolve(c.secret(), n.spec().owner())));
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  private static String digest(String url) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(url.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Keeps serving the old namespace and says why the new spec was not taken. */
-  private static Namespace withError(Namespace old, String why) {
-    return new Namespace(old.name(), old.spec(), old.storage(), old.schema(), old.version(),
+  private Namespace withError(Namespace old, String why) {
+    Namespace n = new Namespace(old.name(), old.spec(), old.storage(), old.schema(), old.version(),
         new Migrator.Failure(null, null, null, why), null);
+    kept.add(n);
+    return n;
   }
 
   private static boolean sameStorage(NamespaceSpec a, NamespaceSpec b) {

@@ -108,7 +108,7 @@ record Storage(Backend backend, String storageName, String product, SQLDialect d
   static String connectionUrl(NamespaceSpec spec, SecretResolver secrets) {
     NamespaceSpec.Connection c = spec.connection();
     if (c == null) throw new IllegalArgumentException("no connection given for " + spec.effectiveBackend());
-    return c.url() != null ? c.url() : secrets.resolve(c.secret());
+    return c.url() != null ? c.url() : secrets.resolve(c.secret(), spec.owner());
   }
 
   /**

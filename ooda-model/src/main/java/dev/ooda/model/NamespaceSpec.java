@@ -93,7 +93,8 @@ public record NamespaceSpec(
   /**
    * Where the database server is: exactly one of a URL (credentials in it, e.g.
    * {@code postgresql://user:secret@db:5432/app} or a {@code jdbc:} URL) or a secret reference
-   * that resolves to such a URL ({@code env:NAME} or {@code file:/path}).
+   * that resolves to such a URL ({@code env:NAME}, {@code file:/path}, or {@code secret:NAME}: a
+   * Secret of the control plane whose owner is the namespace's owner).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Connection(String url, String secret) {
@@ -186,7 +187,7 @@ public record NamespaceSpec(
     }
   }
 
-  private static final Pattern SECRET = Pattern.compile("(env|file):.+");
+  private static final Pattern SECRET = Pattern.compile("(env|file|secret):.+");
 
   static void check(NamespaceSpec s, Violations v) {
     String bad = Names.problem(s.owner());
@@ -217,7 +218,11 @@ public record NamespaceSpec(
       // Never echo the URL: it carries credentials.
       v.check(urlFits(backend, c.url()), "connection.url", "is not a " + backend + " URL (" + schemes(backend) + ")");
     } else {
-      v.check(SECRET.matcher(c.secret()).matches(), "connection.secret", "must be env:NAME or file:/path");
+      v.check(SECRET.matcher(c.secret()).matches(), "connection.secret", "must be env:NAME, file:/path or secret:NAME");
+      if (c.secret().startsWith(SecretSpec.REFERENCE_PREFIX)) {
+        String bad2 = Names.problem(c.secret().substring(SecretSpec.REFERENCE_PREFIX.length()));
+        if (bad2 != null) v.add("connection.secret", "names no secret: the name after secret: " + bad2);
+      }
     }
     if (s.poolSize() != null) v.check(s.poolSize() >= 1 && s.poolSize() <= 200, "poolSize", "must be between 1 and 200");
     if (s.eventBucket() != null)

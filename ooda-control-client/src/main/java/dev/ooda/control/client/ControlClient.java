@@ -52,6 +52,24 @@ public final class ControlClient {
   }
 
   /**
+   * Writes a new value of secret {@code name} (creating it, owned by {@code owner}); answers
+   * {@code {name, owner, version, changed}}. {@code description} null keeps the stored one.
+   */
+  public JsonNode setSecret(String name, String owner, String description, byte[] value) {
+    String q = "?owner=" + HttpAnswers.segment(owner == null ? "" : owner)
+        + (description == null ? "" : "&description=" + HttpAnswers.segment(description));
+    return send(request("/api/v1/secrets/" + HttpAnswers.segment(name) + "/value" + q)
+        .header("Content-Type", "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(value)));
+  }
+
+  /** Rotates the master key of secrets; answers {@code {primary, rewrapped, disabled}}. */
+  public JsonNode rotateMasterKey(boolean keepOld) {
+    return send(request("/api/v1/master-key/rotate" + (keepOld ? "?keepOld=true" : ""))
+        .POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /**
    * Streams changes after {@code from} to {@code onChange} until it returns false or the stream
    * ends. Each change is {@code {revision, type, resource}}.
    */

@@ -22,6 +22,7 @@ import java.io.IOException;
  *                                       control node that holds its lease
  * /registry/removed/r-&lt;sequence&gt;        a removal note: {"service", "id"} deregistered or expired
  * /registry/nodes/&lt;node&gt;                one control node's registry status, ephemeral
+ * /secrets/&lt;name&gt;/v-&lt;version&gt;          one encrypted value of a Secret, 10 digits; never plaintext
  * </pre>
  */
 public final class ZooKeeperLayout {
@@ -36,6 +37,7 @@ public final class ZooKeeperLayout {
   public static final String INSTANCES = "/registry/instances";
   public static final String REMOVALS = "/registry/removed";
   public static final String CONTROL_NODES = "/registry/nodes";
+  public static final String SECRET_VALUES = "/secrets";
 
   private static final String CHANGE_PREFIX = CHANGES + "/c-";
   private static final ObjectReader INSTANCE = ResourceCodec.json().readerFor(Instance.class)
@@ -78,6 +80,20 @@ public final class ZooKeeperLayout {
     int slash = rest.indexOf('/');
     if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) >= 0) return null;
     return new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
+  }
+
+  /** The directory of one secret's encrypted values. */
+  public static String secretValues(String secret) {
+    return SECRET_VALUES + "/" + secret;
+  }
+
+  public static String secretValue(String secret, int version) {
+    return secretValues(secret) + "/v-" + String.format("%010d", version);
+  }
+
+  /** The version of a secret value znode, from its name. */
+  public static int versionOfSecretValue(String child) {
+    return Integer.parseInt(child.substring(child.lastIndexOf('-') + 1));
   }
 
   /** The prefix of a new removal note, created sequential. */
