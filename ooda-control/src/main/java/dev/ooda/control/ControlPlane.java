@@ -9,6 +9,12 @@ import dev.ooda.control.client.ZooKeeperClients;
 import dev.ooda.control.secrets.MasterKey;
 import dev.ooda.control.secrets.SecretStore;
 import dev.ooda.control.secrets.SecretsApi;
+import dev.ooda.access.InvalidTokenException;
+import dev.ooda.access.TokenClaims;
+import dev.ooda.access.TokenVerifier;
+import dev.ooda.control.identity.Identity;
+import dev.ooda.control.identity.KeySealer;
+import dev.ooda.control.secrets.MasterKeySealer;
 import dev.ooda.control.secrets.ServiceIdentities;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -35,10 +41,10 @@ public final class ControlPlane implements AutoCloseable {
    * @param dataDir   where the admin token file is written
    * @param extra     more routes on the admin server (other parts of the control plane); may be null
    * @param registry  registry settings (self-preservation, sweep); null for {@link Registry.Options#DEFAULTS}
-   * @param identities who a service token belongs to, for reads of secrets; null knows no tokens
+   * @param identity  key rotation, token lifetime, JWKS max-age, key sealing; null for {@link Identity.Options#DEFAULTS}
    */
   public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry,
-                        ServiceIdentities identities) {
+                        Identity.Options identity) {
     public Options(int port, String zookeeper, Path dataDir) {
       this(port, zookeeper, dataDir, null, null, null);
     }
@@ -47,11 +53,15 @@ public final class ControlPlane implements AutoCloseable {
       this(port, zookeeper, dataDir, extra, null, null);
     }
 
-    public Options withRegistry(Registry.Options r) {
-      return new Options(port, zookeeper, dataDir, extra, r, identities);
+    public Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry) {
+      this(port, zookeeper, dataDir, extra, registry, null);
     }
 
-    public Options withIdentities(ServiceIdentities i) {
+    public Options withRegistry(Registry.Options r) {
+      return new Options(port, zookeeper, dataDir, extra, r, identity);
+    }
+
+    public Options withIdentity(Identity.Options i) {
       return new Options(port, zookeeper, dataDir, extra, registry, i);
     }
   }
@@ -63,9 +73,11 @@ public final class ControlPlane implements AutoCloseable {
   private final SecretStore secrets;
   private final Server server;
   private final ScheduledExecutorService housekeeping;
+  private final Identity identity;
 
   private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Registry registry, SecretStore secrets,
-                       Server server, ScheduledExecutorService housekeeping) {
+                       Server server, ScheduledExecutorService housekeeping, Identity identity) {
+    this.identity = identity;
     this.zk = zk;
     this.store = store;
     this.feed = feed;
@@ -78,10 +90,16 @@ public final class ControlPlane implements AutoCloseable {
   public static ControlPlane start(Options o) throws Exception {
     CuratorFramework zk = ZooKeeperClients.connect(o.zookeeper());
     Registry registry = null;
+    Identity identity = null;
     try {
       ResourceStore store = new ResourceStore(zk);
-      AdminToken token = AdminToken.ensure(zk, o.dataDir());
-      SecretStore secrets = new SecretStore(store, MasterKey.load(o.dataDir(), System.getenv()), java.time.Clock.systemUTC());
+      MasterKey master = MasterKey.load(o.dataDir(), System.getenv());
+      Identity.Options io = o.identity() == null ? Identity.Options.DEFAULTS : o.identity();
+      // Signing keys' private halves are sealed with the master key, like secrets.
+      if (io.sealer() == KeySealer.IDENTITY) io = new Identity.Options(io.keys(), new MasterKeySealer(master));
+      identity = Identity.start(zk, o.dataDir(), io);
+      SecretStore secrets = new SecretStore(store, master, java.time.Clock.systemUTC());
+      secrets.alsoRewrap(identity::reseal);
       registry = Registry.start(zk, o.registry());
       ChangeFeed feed = new ChangeFeed(store);
       PrometheusMeterRegistry metrics = PrometheusMeterRegistries.newRegistry();
@@ -96,10 +114,11 @@ public final class ControlPlane implements AutoCloseable {
           .errorHandler(Problems.HANDLER)
           // In-flight requests finish; watches are closed by the feed first.
           .gracefulShutdownTimeout(Duration.ofMillis(100), Duration.ofSeconds(10));
-      new RegistryApi(registry).mount(sb);
+      new RegistryApi(registry, identity.registryGuard()).mount(sb);
       new AccessApi(store).mount(sb);
-      new AdminApi(store, feed, token).mount(sb);
-      new SecretsApi(secrets, token::matches, o.identities()).mount(sb);
+      new AdminApi(store, feed, identity.adminGuard()).mount(sb);
+      identity.mount(sb);
+      new SecretsApi(secrets, identity.adminGuard(), serviceIdentities(identity)).mount(sb);
       if (o.extra() != null) o.extra().accept(sb);
       Server server = sb.build();
       server.start().join();
@@ -116,12 +135,25 @@ public final class ControlPlane implements AutoCloseable {
           log.debug("trimming the change log failed: {}", e.getMessage());
         }
       }, 30, 60, TimeUnit.SECONDS);
-      return new ControlPlane(zk, store, feed, registry, secrets, server, hk);
+      return new ControlPlane(zk, store, feed, registry, secrets, server, hk, identity);
     } catch (Exception e) {
       if (registry != null) registry.close();
+      if (identity != null) identity.close();
       zk.close();
       throw e;
     }
+  }
+
+  /** Whose service token a secret read presents: tokens for the control plane itself, as verified here. */
+  private static ServiceIdentities serviceIdentities(Identity identity) {
+    TokenVerifier verifier = new TokenVerifier(TokenClaims.CONTROL, identity.keySource());
+    return token -> {
+      try {
+        return verifier.verify(token).service();
+      } catch (InvalidTokenException e) {
+        return null;
+      }
+    };
   }
 
   public int port() {
@@ -149,6 +181,11 @@ public final class ControlPlane implements AutoCloseable {
     return secrets;
   }
 
+  /** Credentials, admin tokens, signing keys and the token issuer (also for roles in this JVM). */
+  public Identity identity() {
+    return identity;
+  }
+
   /**
    * Stops serving, then closes the ZooKeeper session. The session takes this node's instances
    * along; watchers keep them for one lease period while they re-register with another node.
@@ -159,6 +196,7 @@ public final class ControlPlane implements AutoCloseable {
     feed.close();
     server.stop().join();
     registry.close();
+    identity.close();
     zk.close();
   }
 }

@@ -21,6 +21,11 @@ public final class ControlPlaneRegistration implements Registration {
     this.client = new RegistryClient(controlNodes);
   }
 
+  /** Registering with the service's own tokens, as the registry requires once the service has a credential. */
+  public ControlPlaneRegistration(List<URI> controlNodes, dev.ooda.control.client.TokenSource tokens) {
+    this.client = new RegistryClient(controlNodes).withTokens(tokens);
+  }
+
   @Override
   public Registered register(Instance i) {
     InstanceRegistration r = new InstanceRegistration(

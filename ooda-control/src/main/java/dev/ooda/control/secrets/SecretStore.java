@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * see one without the other; deleting the resource deletes its values in the same way.
  */
 public final class SecretStore {
+  private final List<Runnable> rewrapHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final Logger log = LoggerFactory.getLogger(SecretStore.class);
   /** Value versions kept per secret, the current one included; older ones are deleted as new ones arrive. */
   public static final int KEEP_VERSIONS = 5;
@@ -181,6 +182,11 @@ public final class SecretStore {
    * re-encrypted) and, unless {@code keepOld}, then disables the older keys. Reads go on
    * throughout: until its data key is re-wrapped, a value opens with the older key.
    */
+  /** Also runs {@code rewrap} in each master key rotation, before old keys are disabled (the signing keys use it). */
+  public void alsoRewrap(Runnable rewrap) {
+    rewrapHooks.add(rewrap);
+  }
+
   public synchronized Rotation rotateMasterKey(boolean keepOld) {
     int primary;
     primarySwitch.writeLock().lock();
@@ -201,6 +207,7 @@ public final class SecretStore {
     } catch (Exception e) {
       throw unavailable(e);
     }
+    rewrapHooks.forEach(Runnable::run);
     List<Integer> disabled = keepOld ? List.of() : master.disableAllButPrimary();
     log.info("master key rotated: primary {}, {} data keys re-wrapped, keys disabled: {}", primary, rewrapped, disabled);
     return new Rotation(primary, rewrapped, disabled);

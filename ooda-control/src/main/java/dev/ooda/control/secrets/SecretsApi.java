@@ -19,7 +19,8 @@ import dev.ooda.model.ResourceCodec;
 import dev.ooda.model.SecretSpec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import dev.ooda.control.identity.AdminGuard;
+import dev.ooda.control.identity.AdminScope;
 
 /**
  * The secrets' HTTP endpoints on the admin API (see docs/api.md). Metadata is listed by the
@@ -38,27 +39,28 @@ public final class SecretsApi {
   public static final String VERSION_HEADER = "ooda-secret-version";
 
   private final SecretStore secrets;
-  private final Predicate<String> isAdmin;
+  private final AdminGuard admins;
   private final ServiceIdentities identities;
 
   /**
-   * @param isAdmin    true for a token that may write (the admin token)
+   * @param admins     admits writes (admin scope) and recognises admin tokens presented for reads
    * @param identities who a service token belongs to
    */
-  public SecretsApi(SecretStore secrets, Predicate<String> isAdmin, ServiceIdentities identities) {
+  public SecretsApi(SecretStore secrets, AdminGuard admins, ServiceIdentities identities) {
     this.secrets = secrets;
-    this.isAdmin = isAdmin;
+    this.admins = admins;
     this.identities = identities == null ? ServiceIdentities.NONE : identities;
   }
 
   public void mount(ServerBuilder sb) {
-    sb.route().put("/api/v1/secrets/{name}/value").build((ctx, req) -> blocking(ctx, () -> set(ctx, req)));
+    sb.route().put("/api/v1/secrets/{name}/value").build(admins.require(AdminScope.ADMIN,
+        (ctx, req) -> blocking(ctx, () -> set(ctx, req))));
     sb.route().get("/api/v1/secrets/{name}/value").build((ctx, req) -> blocking(ctx, () -> read(ctx, req)));
-    sb.route().post("/api/v1/master-key/rotate").build((ctx, req) -> blocking(ctx, () -> rotate(ctx, req)));
+    sb.route().post("/api/v1/master-key/rotate").build(admins.require(AdminScope.ADMIN,
+        (ctx, req) -> blocking(ctx, () -> rotate(ctx, req))));
   }
 
   private HttpResponse set(ServiceRequestContext ctx, HttpRequest req) throws Exception {
-    requireAdmin(req, "writing a secret");
     String name = ctx.pathParam("name");
     byte[] value = req.aggregate().get(30, TimeUnit.SECONDS).content().array();
     Resource r = secrets.set(name, ctx.queryParam("owner"), ctx.queryParam("description"), value);
@@ -78,7 +80,7 @@ public final class SecretsApi {
     // Look the secret up first, so that the refusal can name its owner.
     String owner = secrets.metadata(name).map(r -> r.spec(SecretSpec.class).owner())
         .orElseThrow(() -> new ProblemException(Problem.notFound("secret " + name + " does not exist")));
-    if (isAdmin.test(token)) {
+    if (admins.authenticate("Bearer " + token) != null) {
       throw new ProblemException(Problem.of(ProblemType.FORBIDDEN, "an admin token cannot read secret " + name
           + " back (admins can only overwrite it); only its owner, service " + owner + ", can read it"));
     }
@@ -101,7 +103,6 @@ public final class SecretsApi {
   }
 
   private HttpResponse rotate(ServiceRequestContext ctx, HttpRequest req) {
-    requireAdmin(req, "rotating the master key");
     String keepOld = ctx.queryParam("keepOld");
     if (keepOld != null && !keepOld.equals("true") && !keepOld.equals("false")) {
       throw new IllegalArgumentException("query parameter keepOld: '" + keepOld + "' is neither true nor false");
@@ -110,15 +111,6 @@ public final class SecretsApi {
     ObjectNode out = ResourceCodec.json().createObjectNode().put("primary", r.primary()).put("rewrapped", r.rewrapped());
     r.disabled().forEach(out.putArray("disabled")::add);
     return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, ResourceCodec.toJsonBytes(out));
-  }
-
-  private void requireAdmin(HttpRequest req, String what) {
-    String presented = bearer(req);
-    if (!isAdmin.test(presented)) {
-      throw new ProblemException(Problem.unauthorized(presented == null
-          ? what + " needs the admin token: Authorization: Bearer <token>"
-          : "the admin token is not valid"));
-    }
   }
 
   /** The service token: {@code ooda-token}, else a Bearer credential. */

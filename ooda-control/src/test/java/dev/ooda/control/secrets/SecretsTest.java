@@ -1,5 +1,7 @@
 package dev.ooda.control.secrets;
 
+import dev.ooda.access.TokenClaims;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,8 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SecretsTest {
-  /** Stands in for the token verifier: fixed strings that name services. */
-  static final ServiceIdentities FIXED = Map.of("token-orders", "orders", "token-billing", "billing")::get;
+  /** Real service tokens for the control plane, issued by it. */
+  static String ordersToken;
+  static String billingToken;
 
   static TestingServer zookeeper;
   static ControlPlane control;
@@ -46,7 +49,9 @@ class SecretsTest {
   static void start() throws Exception {
     zookeeper = new TestingServer(true);
     dataDir = Files.createTempDirectory("ooda-secrets");
-    control = ControlPlane.start(new ControlPlane.Options(0, zookeeper.getConnectString(), dataDir).withIdentities(FIXED));
+    control = ControlPlane.start(new ControlPlane.Options(0, zookeeper.getConnectString(), dataDir));
+    ordersToken = control.identity().issuer().issue("orders", TokenClaims.CONTROL).value();
+    billingToken = control.identity().issuer().issue("billing", TokenClaims.CONTROL).value();
     admin = new ControlClient(URI.create(control.url()), AdminToken.read(dataDir));
   }
 
@@ -76,14 +81,14 @@ class SecretsTest {
     assertThat(first.get("version").asInt()).isEqualTo(1);
     assertThat(first.get("owner").asText()).isEqualTo("orders");
 
-    HttpResponse<byte[]> r = read("orders-db", Headers.TOKEN, "token-orders");
+    HttpResponse<byte[]> r = read("orders-db", Headers.TOKEN, ordersToken);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(text(r)).isEqualTo("postgresql://u:first@db/orders");
     assertThat(r.headers().firstValue(SecretsApi.VERSION_HEADER)).hasValue("1");
 
     JsonNode second = admin.setSecret("orders-db", "orders", null, "postgresql://u:second@db/orders".getBytes());
     assertThat(second.get("version").asInt()).isEqualTo(2);
-    HttpResponse<byte[]> bearer = read("orders-db", "Authorization", "token-orders");
+    HttpResponse<byte[]> bearer = read("orders-db", "Authorization", ordersToken);
     assertThat(text(bearer)).isEqualTo("postgresql://u:second@db/orders");
     assertThat(bearer.headers().firstValue(SecretsApi.VERSION_HEADER)).hasValue("2");
 
@@ -130,7 +135,7 @@ class SecretsTest {
   void onlyTheOwnersTokenReadsTheValue() throws Exception {
     admin.setSecret("orders-key", "orders", null, "k-123".getBytes());
 
-    HttpResponse<byte[]> other = read("orders-key", Headers.TOKEN, "token-billing");
+    HttpResponse<byte[]> other = read("orders-key", Headers.TOKEN, billingToken);
     assertThat(other.statusCode()).isEqualTo(403);
     assertThat(text(other)).contains("urn:ooda:problem:forbidden").contains("billing").contains("orders").doesNotContain("k-123");
 
@@ -146,7 +151,7 @@ class SecretsTest {
     assertThat(forged.statusCode()).isEqualTo(401);
     assertThat(text(forged)).contains("urn:ooda:problem:token-invalid");
 
-    assertThat(read("no-such-secret", Headers.TOKEN, "token-orders").statusCode()).isEqualTo(404);
+    assertThat(read("no-such-secret", Headers.TOKEN, ordersToken).statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -154,7 +159,7 @@ class SecretsTest {
     ControlClient anonymous = new ControlClient(URI.create(control.url()), null);
     assertThatThrownBy(() -> anonymous.setSecret("x", "orders", null, "v".getBytes()))
         .isInstanceOf(ProblemException.class).hasMessageContaining("admin token");
-    ControlClient service = new ControlClient(URI.create(control.url()), "token-orders");
+    ControlClient service = new ControlClient(URI.create(control.url()), ordersToken);
     assertThatThrownBy(() -> service.setSecret("x", "orders", null, "v".getBytes())).hasMessageContaining("not valid");
     assertThatThrownBy(() -> service.rotateMasterKey(false)).hasMessageContaining("not valid");
     assertThat(control.secrets().metadata("x")).isEmpty();
@@ -190,7 +195,7 @@ class SecretsTest {
     admin.setSecret("short-lived", "orders", null, "v2".getBytes());
     admin.delete("secrets", "short-lived");
     assertThat(zk().checkExists().forPath(ZooKeeperLayout.secretValues("short-lived"))).isNull();
-    assertThat(read("short-lived", Headers.TOKEN, "token-orders").statusCode()).isEqualTo(404);
+    assertThat(read("short-lived", Headers.TOKEN, ordersToken).statusCode()).isEqualTo(404);
     // Set again from scratch: version 1 again, nothing left of the old values.
     assertThat(admin.setSecret("short-lived", "orders", null, "v3".getBytes()).get("version").asInt()).isEqualTo(1);
   }
@@ -235,7 +240,7 @@ class SecretsTest {
       while (!stop.get() && failure.get() == null) {
         for (var e : values.entrySet()) {
           try {
-            HttpResponse<byte[]> r = read(e.getKey(), Headers.TOKEN, "token-orders");
+            HttpResponse<byte[]> r = read(e.getKey(), Headers.TOKEN, ordersToken);
             if (r.statusCode() != 200 || !text(r).equals(e.getValue())) failure.set(new AssertionError(e.getKey() + ": " + r.statusCode() + " " + text(r)));
             reads.incrementAndGet();
           } catch (Exception x) {
@@ -275,7 +280,15 @@ class SecretsTest {
     assertThat(new String(Envelope.open(reloaded, "rot-0", 2, rewrapped))).isEqualTo("value-0");
     // New values are wrapped with the new key.
     admin.setSecret("rot-0", "orders", null, "after".getBytes());
-    assertThat(text(read("rot-0", Headers.TOKEN, "token-orders"))).isEqualTo("after");
+    assertThat(text(read("rot-0", Headers.TOKEN, ordersToken))).isEqualTo("after");
+
+    // The token signing keys were sealed again too: each opens with the rotated keyset alone.
+    MasterKeySealer sealer = new MasterKeySealer(reloaded);
+    for (String kid : zk().getChildren().forPath(ZooKeeperLayout.SIGNING_KEYS)) {
+      JsonNode stored = ResourceCodec.json().readTree(zk().getData().forPath(ZooKeeperLayout.signingKey(kid)));
+      byte[] opened = sealer.open(java.util.Base64.getDecoder().decode(stored.path("privateKey").asText()));
+      assertThat(new String(opened)).contains("\"kid\":\"" + kid + "\"", "\"d\"");
+    }
   }
 
   @Test
