@@ -34,7 +34,7 @@ class InboundTest {
         match: {path: /stub}
         respond: {status: 200, body: ok}
       """), res);
-  private final Inbound inbound = new Inbound(GatewayOptions.defaults().withMaxBodySize(1000));
+  private final Inbound inbound = new Inbound(GatewayOptions.builder().maxBodySize(1000).build());
 
   private static HttpRequest get(String uri, String... headers) {
     HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);

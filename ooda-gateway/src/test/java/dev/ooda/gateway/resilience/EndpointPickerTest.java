@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** Ejection caps and the panic threshold, on origins alone: no sockets. */
 class EndpointPickerTest {
-  private static final OriginLimits ONE_FAILURE = OriginLimits.DEFAULT.withEjection(1, Duration.ofMinutes(5), Duration.ofMinutes(5));
+  private static final OriginLimits ONE_FAILURE = OriginLimits.builder().ejection(1, Duration.ofMinutes(5), Duration.ofMinutes(5)).build();
   private final long now = System.nanoTime();
 
   private static Endpoint[] instances(int n) {
@@ -28,7 +28,7 @@ class EndpointPickerTest {
   void aLoneInstanceIsNeverEjected() {
     Endpoint[] one = instances(1);
     assertThat(failAll(one, ONE_FAILURE)).isZero();
-    assertThat(failAll(one, ONE_FAILURE.withEjectionCaps(100, 0))).isZero();
+    assertThat(failAll(one, ONE_FAILURE.toBuilder().maxEjectionPercent(100).panicThreshold(0).build())).isZero();
     assertThat(EndpointPicker.pick(one, null, ONE_FAILURE, now)).isSameAs(one[0]);
   }
 
@@ -36,8 +36,8 @@ class EndpointPickerTest {
   void atMostMaxEjectionPercentAreOutAndNeverTheLastOneIn() {
     assertThat(failAll(instances(2), ONE_FAILURE)).isEqualTo(1);
     assertThat(failAll(instances(4), ONE_FAILURE)).isEqualTo(2);
-    assertThat(failAll(instances(10), ONE_FAILURE.withEjectionCaps(10, 50))).isEqualTo(1);
-    assertThat(failAll(instances(4), ONE_FAILURE.withEjectionCaps(100, 0))).isEqualTo(3);
+    assertThat(failAll(instances(10), ONE_FAILURE.toBuilder().maxEjectionPercent(10).panicThreshold(50).build())).isEqualTo(1);
+    assertThat(failAll(instances(4), ONE_FAILURE.toBuilder().maxEjectionPercent(100).panicThreshold(0).build())).isEqualTo(3);
   }
 
   @Test
@@ -48,7 +48,7 @@ class EndpointPickerTest {
     assertThat(EndpointPicker.panics(eps, ONE_FAILURE, now)).isTrue();
     assertThat(EndpointPicker.pick(eps, null, ONE_FAILURE, now)).isNotNull();
 
-    OriginLimits noPanic = ONE_FAILURE.withEjectionCaps(50, 0);
+    OriginLimits noPanic = ONE_FAILURE.toBuilder().maxEjectionPercent(50).panicThreshold(0).build();
     assertThat(EndpointPicker.pick(eps, null, noPanic, now)).isNull();
     assertThat(EndpointPicker.none("service 's'", eps, noPanic, now).type()).isEqualTo("urn:ooda:problem:unavailable");
   }
