@@ -159,7 +159,7 @@ public final class DataClientBench {
 
   /** A data service on SQLite with the namespace {@code bench}: one table of items. */
   private static void serve() throws Exception {
-    DataServer data = new DataServer(DataServer.Options.of(0, Files.createTempDirectory("ooda-data-client-bench")).withAccessLog(line -> {})).start();
+    DataServer data = new DataServer(DataServer.Options.builder().port(0).dataDir(Files.createTempDirectory("ooda-data-client-bench")).accessLog(line -> {}).build()).start();
     data.namespaces(ResourceCodec.readYaml("""
         kind: Namespace
         name: bench

@@ -73,7 +73,7 @@ public final class DataBench {
     EmbeddedPostgres pg = backend.equals("postgres") ? EmbeddedPostgres.builder().start() : null;
     String url = pg == null ? null : "postgresql://postgres:bench@127.0.0.1:" + pg.getPort() + "/postgres";
     List<String> out = new ArrayList<>();
-    try (DataServer server = new DataServer(DataServer.Options.of(0, dir).withPoolSize(pool)).start()) {
+    try (DataServer server = new DataServer(DataServer.Options.builder().port(0).dataDir(dir).poolSize(pool).build()).start()) {
       String spec = "kind: Namespace\nname: bench\nspec:\n  owner: bench\n  backend: " + backend + "\n"
           + (url == null ? "" : "  connection: {url: \"" + url + "\"}\n") + "  migrations:\n" + ITEMS.indent(4);
       Resource ns = ResourceCodec.readYaml(spec).get(0);

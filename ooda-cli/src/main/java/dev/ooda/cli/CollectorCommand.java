@@ -26,7 +26,7 @@ final class CollectorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Ports.check("--port", port);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
-      Roles.traces(p, TraceOptions.defaults().withPort(port).withMaxSpans(maxSpans).withMaxBytes(maxBytes).withForwardUrl(forward));
+      Roles.traces(p, TraceOptions.builder().port(port).maxSpans(maxSpans).maxBytes(maxBytes).forwardUrl(forward).build());
       p.runUntilStopped("traces");
     }
     return 0;

@@ -43,8 +43,8 @@ final class GatewayCommand implements Callable<Integer> {
       AccessLogs.writeTo(dataDir, accessLog.limits());
       // The gateway starts from its snapshot first, so it serves even if ZooKeeper is away.
       CuratorFramework zk = p.add(ZooKeeperClients.start(zookeeper));
-      Roles.gateway(p, zk, GatewayOptions.defaults().withHost(host).withPort(port).withManagementPort(managementPort)
-          .withSnapshotFile(dataDir.resolve("gateway-snapshot.json")).withZipkinUrl(zipkin));
+      Roles.gateway(p, zk, GatewayOptions.builder().host(host).port(port).managementPort(managementPort)
+          .snapshotFile(dataDir.resolve("gateway-snapshot.json")).zipkinUrl(zipkin).build());
       p.runUntilStopped("gateway");
     }
     return 0;

@@ -113,7 +113,7 @@ final class Roles {
 
   /** As {@link #dataOptions(int, Path)}, resolving {@code secret:NAME} from the control plane in this process. */
   static DataServer.Options dataOptions(int port, Path dataDir, ControlSecrets secrets) {
-    return dataOptions(port, dataDir).withSecrets(secrets);
+    return dataOptions(port, dataDir).toBuilder().secrets(secrets).build();
   }
 
   /**

@@ -53,7 +53,7 @@ final class Up implements Callable<Integer> {
       p.lock(dataDir);
       AccessLogs.writeTo(dataDir, accessLog.limits());
       // The collector and the data service need nothing from the control plane to start.
-      var tracesStarting = p.starting(Roles.async(() -> new TraceServer(TraceOptions.defaults().withPort(tracesPort)).start()));
+      var tracesStarting = p.starting(Roles.async(() -> new TraceServer(TraceOptions.builder().port(tracesPort).build()).start()));
       ControlSecrets secrets = new ControlSecrets();
       var dataStarting = p.starting(Roles.async(() -> new DataServer(Roles.dataOptions(dataPort, dataDir, secrets)).start()));
       EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dataDir, zookeeperPort);
@@ -63,10 +63,10 @@ final class Up implements Callable<Integer> {
       secrets.use(control.secrets());
       TraceServer traces = Roles.traces(p, tracesStarting.get());
       Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1");
-      Roles.gateway(p, control.zookeeper(), GatewayOptions.defaults().withHost("127.0.0.1")
-          .withPort(gatewayPort).withManagementPort(gatewayManagementPort)
-          .withSnapshotFile(dataDir.resolve("gateway-snapshot.json"))
-          .withZipkinUrl("http://127.0.0.1:" + traces.port()));
+      Roles.gateway(p, control.zookeeper(), GatewayOptions.builder().host("127.0.0.1")
+          .port(gatewayPort).managementPort(gatewayManagementPort)
+          .snapshotFile(dataDir.resolve("gateway-snapshot.json"))
+          .zipkinUrl("http://127.0.0.1:" + traces.port()).build());
       p.runUntilStopped("platform");
     }
     return 0;

@@ -45,11 +45,11 @@ class EndToEndTraceTest {
   void aRequestThroughTheGatewayIntoTwoServicesIsOneTrace() throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (TestControl t = TestControl.start();
-         TraceServer collector = new TraceServer(TraceOptions.defaults().withPort(0)).start();
+         TraceServer collector = new TraceServer(TraceOptions.builder().port(0).build()).start();
          Platform p = new Platform(new PrintWriter(Writer.nullWriter()))) {
       String zipkin = "http://127.0.0.1:" + collector.port();
       String zk = t.zookeeper.getConnectString();
-      GatewayServer gateway = Roles.gateway(p, t.control.zookeeper(), GatewayOptions.ephemeral().withZipkinUrl(zipkin));
+      GatewayServer gateway = Roles.gateway(p, t.control.zookeeper(), GatewayOptions.builder().ephemeral().zipkinUrl(zipkin).build());
       Kit back = p.add(Kit.builder("back").controlPlane(t.control.url()).zookeeper(zk).zipkin(zipkin).start());
       p.add(back.server("v1").service("/part", (ctx, req) -> HttpResponse.of("part")).start());
       Kit front = p.add(Kit.builder("front").controlPlane(t.control.url()).zookeeper(zk).zipkin(zipkin).start());

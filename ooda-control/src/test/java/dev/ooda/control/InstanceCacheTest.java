@@ -7,6 +7,7 @@ import dev.ooda.control.client.InstanceLease;
 import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.control.client.RegistryClient;
 import dev.ooda.control.client.ZooKeeperClients;
+import dev.ooda.control.client.ZooKeeperLayout;
 import dev.ooda.model.Instance;
 import java.time.Duration;
 import java.util.List;
@@ -15,12 +16,58 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.Test;
 
-/** The watcher API as a gateway uses it: only some services, and through a ZooKeeper outage. */
+/** The watcher API as a gateway uses it: only some services, through a ZooKeeper outage, and a dead writer. */
 class InstanceCacheTest {
   static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Test
+  void anInstanceWhoseNodeVanishesWithoutARemovalStaysListedForOneLeaseExpiryByTheTicker() throws Exception {
+    try (TestingServer server = new TestingServer(true);
+         CuratorFramework zk = ZooKeeperClients.connect(server.getConnectString())) {
+      AtomicLong nanos = new AtomicLong();
+      List<String> deleted = new CopyOnWriteArrayList<>();
+      Map<String, List<Instance>> seen = new ConcurrentHashMap<>();
+      InstanceCache.Observer observer = new InstanceCache.Observer() {
+        @Override
+        public void changed(ChildData node, Instance instance) {}
+
+        @Override
+        public void deleted(ChildData old) {
+          deleted.add(old.getPath());
+        }
+      };
+      try (InstanceCache cache = InstanceCache.open(zk, null, seen::put, observer, nanos::get)) {
+        assertThat(cache.awaitReady(30, TimeUnit.SECONDS)).isTrue();
+        // Written by a session that then ends, as a control node's do when it dies: no removal note.
+        Instance ghost = new Instance("ghost-1", "ghost", null, "10.9.0.1", 80, null, Instance.Status.UP, Map.of(), null, 1L, false);
+        try (CuratorFramework dying = ZooKeeperClients.connect(server.getConnectString())) {
+          dying.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+              .forPath(ZooKeeperLayout.instance("ghost", "ghost-1"), ZooKeeperLayout.instanceData(ghost));
+          Eventually.within(WAIT, () -> assertThat(seen.get("ghost")).extracting(Instance::id).containsExactly("ghost-1"));
+        }
+        Eventually.within(WAIT, () -> assertThat(deleted).isNotEmpty());
+        Duration expiry = cache.lease("ghost").expiry();
+
+        cache.sweepNow();
+        assertThat(cache.instances("ghost")).extracting(Instance::id).containsExactly("ghost-1");
+        nanos.addAndGet(expiry.minusMillis(1).toNanos());
+        cache.sweepNow();
+        assertThat(cache.instances("ghost")).extracting(Instance::id).containsExactly("ghost-1");
+
+        nanos.addAndGet(Duration.ofMillis(1).toNanos());
+        cache.sweepNow();
+        assertThat(cache.instances("ghost")).isEmpty();
+        assertThat(seen.get("ghost")).isEmpty();
+      }
+    }
+  }
 
   @Test
   void aSelectiveCacheHoldsOnlyTheServicesItFollows() throws Exception {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * it owns, and never hold connection details themselves.
  *
  * <pre>
- * try (DataServer data = new DataServer(DataServer.Options.defaults().withPort(0)).start()) {
+ * try (DataServer data = new DataServer(DataServer.Options.builder().port(0).build()).start()) {
  *   data.namespaces(resources);   // pushed by whoever watches the control plane
  *   int port = data.port();
  * }
@@ -37,68 +38,176 @@ public final class DataServer implements AutoCloseable {
   private static final Logger ACCESS = LoggerFactory.getLogger("ooda.access");
 
   /**
-   * How the data service runs.
-   *
-   * @param port        HTTP port; 8070 by default, 0 for any free port
-   * @param dataDir     where SQLite namespaces keep their files; {@code .ooda/data} by default
-   * @param instance    this instance's name in access logs; {@code host:port} when null
-   * @param poolSize    connections per namespace unless its spec says otherwise; default 10
-   * @param limits      request and page bounds; {@link Limits#DEFAULT}
-   * @param sweepEvery  how often expired items and old idempotency keys are deleted; default 30s
-   * @param clock       time for TTLs and events; the system clock by default
-   * @param secrets     resolves namespaces' secret references; {@link SecretResolver#standard()}
-   * @param accessLog   receives one line per request; by default written to the logger {@code ooda.access}
+   * How the data service runs: immutable, built with {@link #builder()}; every option and its
+   * default is documented on the builder's method of the same name.
    */
-  public record Options(int port, Path dataDir, String instance, int poolSize, Limits limits, Duration sweepEvery,
-                        Clock clock, SecretResolver secrets, Consumer<AccessLogLine> accessLog) {
+  public static final class Options {
     public static final int DEFAULT_PORT = 8070;
 
+    private final int port;
+    private final Path dataDir;
+    private final String instance;
+    private final int poolSize;
+    private final Limits limits;
+    private final Duration sweepEvery;
+    private final Clock clock;
+    private final SecretResolver secrets;
+    private final Consumer<AccessLogLine> accessLog;
+
+    private Options(Builder b) {
+      this.port = b.port;
+      this.dataDir = b.dataDir;
+      this.instance = b.instance;
+      this.poolSize = b.poolSize;
+      this.limits = b.limits;
+      this.sweepEvery = b.sweepEvery;
+      this.clock = b.clock;
+      this.secrets = b.secrets;
+      this.accessLog = b.accessLog;
+    }
+
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Every option at its default. */
     public static Options defaults() {
-      return new Options(DEFAULT_PORT, Path.of(".ooda", "data"), null, 10, Limits.DEFAULT, Duration.ofSeconds(30),
-          Clock.systemUTC(), SecretResolver.standard(), line -> {
-            if (ACCESS.isInfoEnabled()) ACCESS.info(line.toJson());
-          });
+      return builder().build();
     }
 
     /** The two options that the CLI sets: port and data directory. */
     public static Options of(int port, Path dataDir) {
-      return defaults().withPort(port).withDataDir(dataDir);
+      return builder().port(port).dataDir(dataDir).build();
     }
 
-    public Options withPort(int p) {
-      return new Options(p, dataDir, instance, poolSize, limits, sweepEvery, clock, secrets, accessLog);
+    /** A builder holding these options, to change some of them. */
+    public Builder toBuilder() {
+      return builder().port(port).dataDir(dataDir).instance(instance).poolSize(poolSize).limits(limits)
+          .sweepEvery(sweepEvery).clock(clock).secrets(secrets).accessLog(accessLog);
     }
 
-    public Options withDataDir(Path d) {
-      return new Options(port, d, instance, poolSize, limits, sweepEvery, clock, secrets, accessLog);
+    /** See {@link Builder#port}. */
+    public int port() {
+      return port;
     }
 
-    public Options withInstance(String i) {
-      return new Options(port, dataDir, i, poolSize, limits, sweepEvery, clock, secrets, accessLog);
+    /** See {@link Builder#dataDir}. */
+    public Path dataDir() {
+      return dataDir;
     }
 
-    public Options withPoolSize(int n) {
-      return new Options(port, dataDir, instance, n, limits, sweepEvery, clock, secrets, accessLog);
+    /** See {@link Builder#instance}; null for {@code host:port}. */
+    public String instance() {
+      return instance;
     }
 
-    public Options withLimits(Limits l) {
-      return new Options(port, dataDir, instance, poolSize, l, sweepEvery, clock, secrets, accessLog);
+    /** See {@link Builder#poolSize}. */
+    public int poolSize() {
+      return poolSize;
     }
 
-    public Options withSweepEvery(Duration d) {
-      return new Options(port, dataDir, instance, poolSize, limits, d, clock, secrets, accessLog);
+    /** See {@link Builder#limits}. */
+    public Limits limits() {
+      return limits;
     }
 
-    public Options withClock(Clock c) {
-      return new Options(port, dataDir, instance, poolSize, limits, sweepEvery, c, secrets, accessLog);
+    /** See {@link Builder#sweepEvery}. */
+    public Duration sweepEvery() {
+      return sweepEvery;
     }
 
-    public Options withSecrets(SecretResolver s) {
-      return new Options(port, dataDir, instance, poolSize, limits, sweepEvery, clock, s, accessLog);
+    /** See {@link Builder#clock}. */
+    public Clock clock() {
+      return clock;
     }
 
-    public Options withAccessLog(Consumer<AccessLogLine> a) {
-      return new Options(port, dataDir, instance, poolSize, limits, sweepEvery, clock, secrets, a);
+    /** See {@link Builder#secrets}. */
+    public SecretResolver secrets() {
+      return secrets;
+    }
+
+    /** See {@link Builder#accessLog}. */
+    public Consumer<AccessLogLine> accessLog() {
+      return accessLog;
+    }
+
+    /** Builds {@link Options}; each method documents its option and default. Not thread-safe. */
+    public static final class Builder {
+      private int port = DEFAULT_PORT;
+      private Path dataDir = Path.of(".ooda", "data");
+      private String instance;
+      private int poolSize = 10;
+      private Limits limits = Limits.DEFAULT;
+      private Duration sweepEvery = Duration.ofSeconds(30);
+      private Clock clock = Clock.systemUTC();
+      private SecretResolver secrets = SecretResolver.standard();
+      private Consumer<AccessLogLine> accessLog = line -> {
+        if (ACCESS.isInfoEnabled()) ACCESS.info(line.toJson());
+      };
+
+      private Builder() {}
+
+      /** The HTTP port; 0 picks a free one. Default 8070. */
+      public Builder port(int port) {
+        this.port = port;
+        return this;
+      }
+
+      /** Where SQLite namespaces keep their files. Default {@code .ooda/data}. */
+      public Builder dataDir(Path dataDir) {
+        this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        return this;
+      }
+
+      /** This instance's name in access logs; null for {@code host:port}, the default. */
+      public Builder instance(String instance) {
+        this.instance = instance;
+        return this;
+      }
+
+      /** Connections per namespace unless its spec says otherwise. Default 10. */
+      public Builder poolSize(int poolSize) {
+        this.poolSize = poolSize;
+        return this;
+      }
+
+      /** Request and page bounds. Default {@link Limits#DEFAULT}. */
+      public Builder limits(Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        return this;
+      }
+
+      /** How often expired items and old idempotency keys are deleted. Default 30 s. */
+      public Builder sweepEvery(Duration sweepEvery) {
+        this.sweepEvery = Objects.requireNonNull(sweepEvery, "sweepEvery");
+        return this;
+      }
+
+      /** Time for TTLs and events. Default the system clock (UTC). */
+      public Builder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+      }
+
+      /** Resolves namespaces' secret references. Default {@link SecretResolver#standard()}. */
+      public Builder secrets(SecretResolver secrets) {
+        this.secrets = Objects.requireNonNull(secrets, "secrets");
+        return this;
+      }
+
+      /** Receives one line per request. Default: written as JSON to the logger {@code ooda.access}. */
+      public Builder accessLog(Consumer<AccessLogLine> accessLog) {
+        this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        return this;
+      }
+
+      /** @throws IllegalArgumentException naming the first option that is out of range */
+      public Options build() {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
+        if (poolSize <= 0) throw new IllegalArgumentException("poolSize must be positive: " + poolSize);
+        if (sweepEvery.isNegative() || sweepEvery.isZero()) throw new IllegalArgumentException("sweepEvery must be positive: " + sweepEvery);
+        return new Options(this);
+      }
     }
   }
 

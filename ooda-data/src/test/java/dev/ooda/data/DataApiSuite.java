@@ -52,8 +52,8 @@ abstract class DataApiSuite {
     db = startDatabase();
     dataDir = Files.createTempDirectory("ooda-data-test");
     SecretResolver secrets = ref -> ref.equals("env:TEST_DB_URL") ? db.url(PASSWORD) : SecretResolver.standard().resolve(ref);
-    server = new DataServer(DataServer.Options.of(0, dataDir).withLimits(LIMITS).withClock(clock).withSecrets(secrets)
-        .withPoolSize(4).withSweepEvery(Duration.ofHours(1)).withAccessLog(accessLog::add)).start();
+    server = new DataServer(DataServer.Options.builder().port(0).dataDir(dataDir).limits(LIMITS).clock(clock).secrets(secrets)
+        .poolSize(4).sweepEvery(Duration.ofHours(1)).accessLog(accessLog::add).build()).start();
     http = new Http(server.port());
   }
 

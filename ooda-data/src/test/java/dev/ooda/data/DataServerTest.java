@@ -26,7 +26,7 @@ class DataServerTest {
 
   @Test
   void servesPushedNamespacesAndKeepsTheirDataAcrossRestarts() {
-    DataServer.Options opts = DataServer.Options.of(0, dir).withAccessLog(line -> {});
+    DataServer.Options opts = DataServer.Options.builder().port(0).dataDir(dir).accessLog(line -> {}).build();
     try (DataServer s = new DataServer(opts)) {
       // Pushed before start: served once started.
       assertThat(s.namespaces(List.of(ns("notes", ONE)))).extracting(NamespaceStatus::state).containsExactly("ready");
@@ -52,7 +52,7 @@ class DataServerTest {
 
   @Test
   void answersUnknownPathsAndMethodsWithProblems() throws Exception {
-    try (DataServer s = new DataServer(DataServer.Options.of(0, dir).withAccessLog(line -> {})).start()) {
+    try (DataServer s = new DataServer(DataServer.Options.builder().port(0).dataDir(dir).accessLog(line -> {}).build()).start()) {
       Http http = new Http(s.port());
       problem(http.get("/nothing"), 404, "no such path");
       problem(http.patch("/v1/namespaces/x/kv/a", "{}"), 405, "PATCH");
@@ -67,7 +67,7 @@ class DataServerTest {
 
   @Test
   void refusesToRewriteAnAppliedMigration() {
-    try (DataServer s = new DataServer(DataServer.Options.of(0, dir).withAccessLog(line -> {})).start()) {
+    try (DataServer s = new DataServer(DataServer.Options.builder().port(0).dataDir(dir).accessLog(line -> {}).build()).start()) {
       assertThat(s.namespaces(List.of(ns("app", ONE)))).extracting(NamespaceStatus::state).containsExactly("ready");
       String changed = "- {version: 1, table: {name: notes, columns: [{name: id, type: int, key: true}, {name: body, type: string}]}}";
       NamespaceStatus st = s.namespaces(List.of(ns("app", changed))).get(0);
@@ -79,7 +79,7 @@ class DataServerTest {
 
   @Test
   void aNamespaceWhoseNameIsTooLongForADatabaseIsUnavailable() {
-    try (DataServer s = new DataServer(DataServer.Options.of(0, dir).withAccessLog(line -> {}))) {
+    try (DataServer s = new DataServer(DataServer.Options.builder().port(0).dataDir(dir).accessLog(line -> {}).build())) {
       NamespaceStatus st = s.namespaces(List.of(ns("n".repeat(62), null))).get(0);
       assertThat(st.state()).isEqualTo(NamespaceStatus.UNAVAILABLE);
       assertThat(st.error()).contains("at most 60");

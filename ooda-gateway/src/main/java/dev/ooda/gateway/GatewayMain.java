@@ -26,7 +26,18 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
-    GatewayOptions o = GatewayOptions.defaults();
+    try {
+      run(args);
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      // A bad number, an option without its value, or an option out of range: said plainly, no stack trace.
+      System.err.println("ooda gateway: " + (e instanceof ArrayIndexOutOfBoundsException ? "an option lacks its value"
+          : e instanceof NumberFormatException ? "not a number: " + e.getMessage() : e.getMessage()));
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
+    GatewayOptions.Builder o = GatewayOptions.builder();
     Path routes = null;
     int tlsPort = -1;
     Path keyStore = null;
@@ -34,15 +45,15 @@ public final class GatewayMain {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
-        case "--port" -> o = o.withPort(Integer.parseInt(args[++i]));
-        case "--management-port" -> o = o.withManagementPort(Integer.parseInt(args[++i]));
-        case "--host" -> o = o.withHost(args[++i]);
+        case "--port" -> o.port(Integer.parseInt(args[++i]));
+        case "--management-port" -> o.managementPort(Integer.parseInt(args[++i]));
+        case "--host" -> o.host(args[++i]);
         case "--routes" -> routes = Path.of(args[++i]);
-        case "--snapshot" -> o = o.withSnapshotFile(Path.of(args[++i]));
-        case "--zipkin" -> o = o.withZipkinUrl(args[++i]);
-        case "--io-threads" -> o = o.withIoThreads(Integer.parseInt(args[++i]));
-        case "--no-access-log" -> o = o.withAccessLog(false);
-        case "--traces-per-second" -> o = o.withTracesPerSecond(Integer.parseInt(args[++i]));
+        case "--snapshot" -> o.snapshotFile(Path.of(args[++i]));
+        case "--zipkin" -> o.zipkinUrl(args[++i]);
+        case "--io-threads" -> o.ioThreads(Integer.parseInt(args[++i]));
+        case "--no-access-log" -> o.accessLog(false);
+        case "--traces-per-second" -> o.tracesPerSecond(Integer.parseInt(args[++i]));
         case "--tls-port" -> tlsPort = Integer.parseInt(args[++i]);
         case "--tls-keystore" -> keyStore = Path.of(args[++i]);
         case "--tls-password" -> password = args[++i];
@@ -55,8 +66,8 @@ public final class GatewayMain {
         }
       }
     }
-    if (keyStore != null) o = o.withTls(new TlsOptions(tlsPort < 0 ? 8443 : tlsPort, keyStore, password));
-    GatewayServer server = new GatewayServer(o);
+    if (keyStore != null) o.tls(new TlsOptions(tlsPort < 0 ? 8443 : tlsPort, keyStore, password));
+    GatewayServer server = new GatewayServer(o.build());
     if (routes != null) {
       List<Resource> all = ResourceCodec.readYaml(Files.readString(routes));
       server.routes(all);

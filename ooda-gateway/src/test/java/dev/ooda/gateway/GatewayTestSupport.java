@@ -21,7 +21,7 @@ abstract class GatewayTestSupport {
       .build();
 
   protected GatewayServer gateway() {
-    return gateway(GatewayOptions.ephemeral().withIoThreads(2));
+    return gateway(GatewayOptions.builder().ephemeral().ioThreads(2).build());
   }
 
   protected GatewayServer gateway(GatewayOptions options) {

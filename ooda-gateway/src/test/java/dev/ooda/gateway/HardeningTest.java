@@ -1,5 +1,7 @@
 package dev.ooda.gateway;
 
+import dev.ooda.gateway.resilience.OriginLimits;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ooda.model.Instance;
@@ -84,7 +86,7 @@ class HardeningTest extends GatewayTestSupport {
   }
 
   private GatewayServer gatewayTo(TestOrigin o) {
-    return gatewayTo(o, GatewayOptions.ephemeral().withIoThreads(1));
+    return gatewayTo(o, GatewayOptions.builder().ephemeral().ioThreads(1).build());
   }
 
   private GatewayServer gatewayTo(TestOrigin o, GatewayOptions options) {
@@ -137,8 +139,8 @@ class HardeningTest extends GatewayTestSupport {
         "HTTP/1.1\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc",
         "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"};
-    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1)
-        .withLimits(OriginLimits.DEFAULT.withEjection(2, Duration.ofMinutes(5), Duration.ofMinutes(5))));
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().ioThreads(1)
+        .limits(OriginLimits.builder().ejection(2, Duration.ofMinutes(5), Duration.ofMinutes(5)).build()).build());
     for (String answer : answers) {
       RawOrigin raw = new RawOrigin(answer);
       closeables.add(raw);
@@ -154,7 +156,7 @@ class HardeningTest extends GatewayTestSupport {
   @Test
   void aClientThatTricklesItsRequestHeadIsClosed() throws Exception {
     TestOrigin o = origin("o");
-    GatewayServer g = gatewayTo(o, GatewayOptions.ephemeral().withIoThreads(1).withRequestHeadTimeout(Duration.ofMillis(300)));
+    GatewayServer g = gatewayTo(o, GatewayOptions.builder().ephemeral().ioThreads(1).requestHeadTimeout(Duration.ofMillis(300)).build());
     try (Socket s = connect(g)) {
       OutputStream out = s.getOutputStream();
       out.write("GET /x HTTP/1.1\r\nHost: a\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -180,7 +182,7 @@ class HardeningTest extends GatewayTestSupport {
   @Test
   void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
     TestOrigin o = origin("o");
-    GatewayServer g = gatewayTo(o, GatewayOptions.ephemeral().withIoThreads(1).withClientIdleTimeout(Duration.ofMillis(300)));
+    GatewayServer g = gatewayTo(o, GatewayOptions.builder().ephemeral().ioThreads(1).clientIdleTimeout(Duration.ofMillis(300)).build());
     try (Socket s = connect(g)) {
       InputStream in = s.getInputStream();
       for (int i = 0; i < 2; i++) {

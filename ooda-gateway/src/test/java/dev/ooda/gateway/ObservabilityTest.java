@@ -90,7 +90,7 @@ class ObservabilityTest extends GatewayTestSupport {
   void restartsFromItsSnapshotWhenTheControlPlaneIsAway(@TempDir Path dir) throws Exception {
     TestOrigin o = origin("o");
     Path file = dir.resolve("gateway-snapshot.json");
-    GatewayOptions opts = GatewayOptions.ephemeral().withIoThreads(1).withSnapshotFile(file);
+    GatewayOptions opts = GatewayOptions.builder().ephemeral().ioThreads(1).snapshotFile(file).build();
     GatewayServer first = new GatewayServer(opts).start();
     try {
       first.routes(yaml("kind: Route\nname: c\nspec: {match: {pathPrefix: /c}, to: [{service: catalog}]}\n"));
@@ -108,7 +108,7 @@ class ObservabilityTest extends GatewayTestSupport {
   @Test
   void aPortInUseFailsTheStartCleanly() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      GatewayServer g = new GatewayServer(GatewayOptions.ephemeral().withPort(taken.getLocalPort()));
+      GatewayServer g = new GatewayServer(GatewayOptions.builder().ephemeral().port(taken.getLocalPort()).build());
       org.assertj.core.api.Assertions.assertThatThrownBy(g::start).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("cannot start the gateway");
     }

@@ -1,5 +1,7 @@
 package dev.ooda.gateway;
 
+import dev.ooda.gateway.server.Transport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.WebClient;
@@ -81,7 +83,7 @@ class ProtocolTest extends GatewayTestSupport {
     closeables.add(() -> tlsOrigin.stop().join());
     String routes = "kind: Route\nname: tls\nspec: {match: {pathPrefix: /}, to: [{url: 'https://127.0.0.1:"
         + tlsOrigin.activeLocalPort() + "'}], retry: {attempts: 0}}\n";
-    GatewayServer trusting = new GatewayServer(GatewayOptions.ephemeral().withIoThreads(1),
+    GatewayServer trusting = new GatewayServer(GatewayOptions.builder().ephemeral().ioThreads(1).build(),
         io.netty.handler.ssl.SslContextBuilder.forClient()
             .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build()).start();
     closeables.add(0, trusting);
@@ -104,7 +106,7 @@ class ProtocolTest extends GatewayTestSupport {
         "-keystore", ks.toString(), "-storepass", "secret", "-keypass", "secret").inheritIO().start();
     assertThat(keytool.waitFor()).isZero();
     TestOrigin o = origin("o");
-    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1).withTls(new TlsOptions(0, ks, "secret")));
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().ioThreads(1).tls(new TlsOptions(0, ks, "secret")).build());
     g.routes(yaml("kind: Route\nname: all\nspec: {match: {pathPrefix: /}, to: [{url: '" + o.url() + "'}]}\n"));
     javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
     trustAll.init(null, io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);

@@ -59,7 +59,7 @@ class ProxyTest extends GatewayTestSupport {
   @Test
   void reusesOriginConnectionsAcrossRequests() throws Exception {
     TestOrigin o = origin("o");
-    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1));
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().ioThreads(1).build());
     g.routes(yaml("kind: Route\nname: all\nspec: {match: {pathPrefix: /}, to: [{url: '" + o.url() + "'}]}\n"));
     for (int i = 0; i < 50; i++) assertThat(get(g, "/x/" + i).statusCode()).isEqualTo(200);
     assertThat(o.seen).hasSize(50);
@@ -186,7 +186,7 @@ class ProxyTest extends GatewayTestSupport {
   @Test
   void streamedBodiesPastTheLimitGet413() throws Exception {
     TestOrigin o = origin("o");
-    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1).withMaxBodySize(1024));
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().ioThreads(1).maxBodySize(1024).build());
     g.routes(yaml("kind: Route\nname: all\nspec: {match: {pathPrefix: /}, to: [{url: '" + o.url() + "'}]}\n"));
     String chunk = "x".repeat(800);
     String res = raw(g, "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"

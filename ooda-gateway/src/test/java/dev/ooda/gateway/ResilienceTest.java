@@ -1,5 +1,7 @@
 package dev.ooda.gateway;
 
+import dev.ooda.gateway.resilience.OriginLimits;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ooda.model.Instance;
@@ -87,8 +89,8 @@ class ResilienceTest extends GatewayTestSupport {
     ClosingOrigin closing = new ClosingOrigin();
     closeables.add(closing);
     TestOrigin good = origin("good");
-    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1)
-        .withLimits(OriginLimits.DEFAULT.withEjection(1000, Duration.ofSeconds(10), Duration.ofSeconds(10))));
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().ioThreads(1)
+        .limits(OriginLimits.builder().ejection(1000, Duration.ofSeconds(10), Duration.ofSeconds(10)).build()).build());
     g.routes(yaml("kind: Route\nname: s\nspec: {match: {pathPrefix: /}, to: [{service: s}], retry: {attempts: 1, backoff: 1ms}}\n"));
     g.instances("s", List.of(closing.instance("s")));
     // Only the closing origin: a GET is tried twice (first try and one retry), a POST once.
@@ -106,8 +108,8 @@ class ResilienceTest extends GatewayTestSupport {
   void retriesStayWithinTheBudget() throws Exception {
     ClosingOrigin closing = new ClosingOrigin();
     closeables.add(closing);
-    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1)
-        .withLimits(OriginLimits.DEFAULT.withEjection(100_000, Duration.ofSeconds(10), Duration.ofSeconds(10))));
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().ioThreads(1)
+        .limits(OriginLimits.builder().ejection(100_000, Duration.ofSeconds(10), Duration.ofSeconds(10)).build()).build());
     g.routes(yaml("kind: Route\nname: s\nspec: {match: {pathPrefix: /}, to: [{service: s}], retry: {attempts: 3, backoff: 1ms}}\n"));
     g.instances("s", List.of(closing.instance("s")));
     int n = 200;
@@ -121,8 +123,8 @@ class ResilienceTest extends GatewayTestSupport {
     TestOrigin good = origin("good");
     TestOrigin bad = origin("bad");
     bad.handler((ex, body) -> TestOrigin.reply(ex, 500, "broken"));
-    GatewayServer g = gateway(GatewayOptions.ephemeral().withIoThreads(1)
-        .withLimits(OriginLimits.DEFAULT.withEjection(3, Duration.ofMinutes(5), Duration.ofMinutes(5))));
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().ioThreads(1)
+        .limits(OriginLimits.builder().ejection(3, Duration.ofMinutes(5), Duration.ofMinutes(5)).build()).build());
     g.routes(yaml("kind: Route\nname: s\nspec: {match: {pathPrefix: /}, to: [{service: s}]}\n"));
     g.instances("s", List.of(good.instance("s", null), bad.instance("s", null)));
     for (int i = 0; i < 60; i++) get(g, "/x");
@@ -146,7 +148,7 @@ class ResilienceTest extends GatewayTestSupport {
       }
       TestOrigin.reply(ex, 200, "slow");
     });
-    GatewayServer g = gateway(GatewayOptions.ephemeral().withLimits(OriginLimits.DEFAULT.withMaxConcurrent(2)));
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().limits(OriginLimits.builder().maxConcurrent(2).build()).build());
     g.routes(yaml("kind: Route\nname: s\nspec: {match: {pathPrefix: /}, to: [{service: s}]}\n"));
     g.instances("s", List.of(slow.instance("s", null)));
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
@@ -168,7 +170,7 @@ class ResilienceTest extends GatewayTestSupport {
     assertThat(ok).isBetween(1, 2);
     assertThat(shed).isEqualTo(6 - ok);
 
-    GatewayServer tiny = gateway(GatewayOptions.ephemeral().withLimits(OriginLimits.DEFAULT.withMaxInFlight(1)));
+    GatewayServer tiny = gateway(GatewayOptions.builder().ephemeral().limits(OriginLimits.builder().maxInFlight(1).build()).build());
     tiny.routes(yaml("kind: Route\nname: s\nspec: {match: {pathPrefix: /}, to: [{url: '" + slow.url() + "'}]}\n"));
     var first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tiny.port() + "/x")).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -46,7 +46,7 @@ class TracingTest {
 
   @BeforeEach
   void start() {
-    collector = new TraceServer(TraceOptions.defaults().withPort(0)).start();
+    collector = new TraceServer(TraceOptions.builder().port(0).build()).start();
     String zipkin = "http://127.0.0.1:" + collector.port();
     platform = new TestPlatform();
     back = platform.kit("back", o -> o.zipkin(zipkin));

@@ -1,20 +1,17 @@
 package dev.ooda.trace;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
- * How to run a {@link TraceServer}.
+ * How to run a {@link TraceServer}: immutable, built with {@link #builder()}; every option and its
+ * default is documented on the builder's method of the same name.
  *
- * @param port             TCP port of the Zipkin-compatible HTTP API; 0 picks a free one
- * @param maxSpans         spans kept in memory; past it the oldest traces are dropped
- * @param maxBytes         bytes of the kept spans, encoded and indexed; past it the oldest traces are dropped
- * @param maxRequestBytes  largest span batch accepted, before and after gzip; larger ones get 413
- * @param forwardUrl       another Zipkin-compatible server that receives every accepted span
- *                         (its base URL or its {@code /api/v2/spans} URL), or null
- * @param autocompleteKeys tag keys whose values {@code /api/v2/autocompleteValues} lists
+ * <pre>
+ * TraceOptions o = TraceOptions.builder().port(9411).maxSpans(500_000).forwardUrl("http://zipkin.example:9411").build();
+ * </pre>
  */
-public record TraceOptions(int port, int maxSpans, long maxBytes, int maxRequestBytes, String forwardUrl,
-    List<String> autocompleteKeys) {
+public final class TraceOptions {
   public static final int DEFAULT_PORT = 9411;
   /** Zipkin's own default for its in-memory storage. */
   public static final int DEFAULT_MAX_SPANS = 500_000;
@@ -27,40 +24,130 @@ public record TraceOptions(int port, int maxSpans, long maxBytes, int maxRequest
   /** Zipkin reporters send messages of at most 500 KB by default; this leaves room. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 5 << 20;
 
-  public TraceOptions {
-    if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
-    if (maxSpans <= 0) throw new IllegalArgumentException("maxSpans must be positive: " + maxSpans);
-    if (maxBytes <= 0) throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
-    if (maxRequestBytes <= 0) throw new IllegalArgumentException("maxRequestBytes must be positive: " + maxRequestBytes);
-    if (forwardUrl != null && forwardUrl.isBlank()) forwardUrl = null;
-    autocompleteKeys = autocompleteKeys == null ? List.of() : List.copyOf(autocompleteKeys);
+  private final int port;
+  private final int maxSpans;
+  private final long maxBytes;
+  private final int maxRequestBytes;
+  private final String forwardUrl;
+  private final List<String> autocompleteKeys;
+
+  private TraceOptions(Builder b) {
+    this.port = b.port;
+    this.maxSpans = b.maxSpans;
+    this.maxBytes = b.maxBytes;
+    this.maxRequestBytes = b.maxRequestBytes;
+    this.forwardUrl = b.forwardUrl;
+    this.autocompleteKeys = b.autocompleteKeys;
   }
 
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every option at its default. */
   public static TraceOptions defaults() {
-    return new TraceOptions(DEFAULT_PORT, DEFAULT_MAX_SPANS, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUEST_BYTES, null, List.of());
+    return builder().build();
   }
 
-  public TraceOptions withPort(int port) {
-    return new TraceOptions(port, maxSpans, maxBytes, maxRequestBytes, forwardUrl, autocompleteKeys);
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    return builder().port(port).maxSpans(maxSpans).maxBytes(maxBytes).maxRequestBytes(maxRequestBytes)
+        .forwardUrl(forwardUrl).autocompleteKeys(autocompleteKeys);
   }
 
-  public TraceOptions withMaxSpans(int maxSpans) {
-    return new TraceOptions(port, maxSpans, maxBytes, maxRequestBytes, forwardUrl, autocompleteKeys);
+  /** See {@link Builder#port}. */
+  public int port() {
+    return port;
   }
 
-  public TraceOptions withMaxBytes(long maxBytes) {
-    return new TraceOptions(port, maxSpans, maxBytes, maxRequestBytes, forwardUrl, autocompleteKeys);
+  /** See {@link Builder#maxSpans}. */
+  public int maxSpans() {
+    return maxSpans;
   }
 
-  public TraceOptions withMaxRequestBytes(int maxRequestBytes) {
-    return new TraceOptions(port, maxSpans, maxBytes, maxRequestBytes, forwardUrl, autocompleteKeys);
+  /** See {@link Builder#maxBytes}. */
+  public long maxBytes() {
+    return maxBytes;
   }
 
-  public TraceOptions withForwardUrl(String forwardUrl) {
-    return new TraceOptions(port, maxSpans, maxBytes, maxRequestBytes, forwardUrl, autocompleteKeys);
+  /** See {@link Builder#maxRequestBytes}. */
+  public int maxRequestBytes() {
+    return maxRequestBytes;
   }
 
-  public TraceOptions withAutocompleteKeys(List<String> autocompleteKeys) {
-    return new TraceOptions(port, maxSpans, maxBytes, maxRequestBytes, forwardUrl, autocompleteKeys);
+  /** See {@link Builder#forwardUrl}; null for none. */
+  public String forwardUrl() {
+    return forwardUrl;
+  }
+
+  /** See {@link Builder#autocompleteKeys}. */
+  public List<String> autocompleteKeys() {
+    return autocompleteKeys;
+  }
+
+  @Override
+  public String toString() {
+    return "TraceOptions{port=" + port + ", maxSpans=" + maxSpans + ", maxBytes=" + maxBytes + ", maxRequestBytes="
+        + maxRequestBytes + ", forwardUrl=" + forwardUrl + ", autocompleteKeys=" + autocompleteKeys + "}";
+  }
+
+  /** Builds {@link TraceOptions}; each method documents its option and default. Not thread-safe. */
+  public static final class Builder {
+    private int port = DEFAULT_PORT;
+    private int maxSpans = DEFAULT_MAX_SPANS;
+    private long maxBytes = DEFAULT_MAX_BYTES;
+    private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private String forwardUrl;
+    private List<String> autocompleteKeys = List.of();
+
+    private Builder() {}
+
+    /** TCP port of the Zipkin-compatible HTTP API; 0 picks a free one. Default 9411. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Spans kept in memory; past it the oldest traces are dropped. Default 500,000. */
+    public Builder maxSpans(int maxSpans) {
+      this.maxSpans = maxSpans;
+      return this;
+    }
+
+    /** Bytes of the kept spans, encoded and indexed; past it the oldest traces are dropped. Default 256 MiB. */
+    public Builder maxBytes(long maxBytes) {
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /** The largest span batch accepted, before and after gzip; larger ones get 413. Default 5 MiB. */
+    public Builder maxRequestBytes(int maxRequestBytes) {
+      this.maxRequestBytes = maxRequestBytes;
+      return this;
+    }
+
+    /**
+     * Another Zipkin-compatible server that receives every accepted span (its base URL or its
+     * {@code /api/v2/spans} URL); null or blank for none. Default none.
+     */
+    public Builder forwardUrl(String forwardUrl) {
+      this.forwardUrl = forwardUrl == null || forwardUrl.isBlank() ? null : forwardUrl;
+      return this;
+    }
+
+    /** Tag keys whose values {@code /api/v2/autocompleteValues} lists. Default none. */
+    public Builder autocompleteKeys(List<String> autocompleteKeys) {
+      this.autocompleteKeys = List.copyOf(Objects.requireNonNull(autocompleteKeys, "autocompleteKeys"));
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming the first option that is out of range */
+    public TraceOptions build() {
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
+      if (maxSpans <= 0) throw new IllegalArgumentException("maxSpans must be positive: " + maxSpans);
+      if (maxBytes <= 0) throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+      if (maxRequestBytes <= 0) throw new IllegalArgumentException("maxRequestBytes must be positive: " + maxRequestBytes);
+      return new TraceOptions(this);
+    }
   }
 }

@@ -27,7 +27,7 @@ import java.util.List;
  * Prometheus metrics, on one port.
  *
  * <pre>{@code
- * try (TraceServer server = new TraceServer(TraceOptions.defaults().withPort(0)).start()) {
+ * try (TraceServer server = new TraceServer(TraceOptions.builder().port(0).build()).start()) {
  *   int port = server.port();
  * }
  * }</pre>
@@ -115,23 +115,23 @@ public final class TraceServer implements AutoCloseable {
    * --forward URL --autocomplete-keys a,b}. The {@code ooda} command wraps the same options.
    */
   public static void main(String[] args) throws InterruptedException {
-    TraceOptions options = TraceOptions.defaults();
+    TraceOptions.Builder options = TraceOptions.builder();
     List<String> list = new ArrayList<>(Arrays.asList(args));
     for (int i = 0; i < list.size(); i += 2) {
       String flag = list.get(i);
       if (i + 1 >= list.size()) throw new IllegalArgumentException(flag + " needs a value");
       String value = list.get(i + 1);
-      options = switch (flag) {
-        case "--port" -> options.withPort(Integer.parseInt(value));
-        case "--max-spans" -> options.withMaxSpans(Integer.parseInt(value));
-        case "--max-bytes" -> options.withMaxBytes(Long.parseLong(value));
-        case "--max-request-bytes" -> options.withMaxRequestBytes(Integer.parseInt(value));
-        case "--forward" -> options.withForwardUrl(value);
-        case "--autocomplete-keys" -> options.withAutocompleteKeys(List.of(value.split(",")));
+      switch (flag) {
+        case "--port" -> options.port(Integer.parseInt(value));
+        case "--max-spans" -> options.maxSpans(Integer.parseInt(value));
+        case "--max-bytes" -> options.maxBytes(Long.parseLong(value));
+        case "--max-request-bytes" -> options.maxRequestBytes(Integer.parseInt(value));
+        case "--forward" -> options.forwardUrl(value);
+        case "--autocomplete-keys" -> options.autocompleteKeys(List.of(value.split(",")));
         default -> throw new IllegalArgumentException("unknown option " + flag);
-      };
+      }
     }
-    TraceServer server = new TraceServer(options).start();
+    TraceServer server = new TraceServer(options.build()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     System.out.println("ooda trace listening on port " + server.port());
     Thread.currentThread().join();

@@ -24,7 +24,7 @@ class BadInputTest {
 
   @BeforeAll
   static void start() {
-    server = new TraceServer(TraceOptions.defaults().withPort(0).withMaxRequestBytes(MAX_REQUEST)).start();
+    server = new TraceServer(TraceOptions.builder().port(0).maxRequestBytes(MAX_REQUEST).build()).start();
     http = new TestHttp(server.port());
   }
 

@@ -30,7 +30,7 @@ class BraveReportingTest {
 
   @BeforeEach
   void start() {
-    server = new TraceServer(TraceOptions.defaults().withPort(0)).start();
+    server = new TraceServer(TraceOptions.builder().port(0).build()).start();
     http = new TestHttp(server.port());
   }
 

@@ -12,9 +12,9 @@ import zipkin2.codec.SpanBytesEncoder;
 class ForwardTest {
   @Test
   void spansAreForwarded() throws Exception {
-    try (TraceServer downstream = new TraceServer(TraceOptions.defaults().withPort(0)).start();
-         TraceServer upstream = new TraceServer(TraceOptions.defaults().withPort(0)
-             .withForwardUrl("http://127.0.0.1:" + downstream.port())).start()) {
+    try (TraceServer downstream = new TraceServer(TraceOptions.builder().port(0).build()).start();
+         TraceServer upstream = new TraceServer(TraceOptions.builder().port(0)
+             .forwardUrl("http://127.0.0.1:" + downstream.port()).build()).start()) {
       List<Span> spans = StoreBoundsTest.trace(7, "svc", 5);
       assertThat(new TestHttp(upstream.port()).postJson(SpanBytesEncoder.JSON_V2.encodeList(spans)).status().code())
           .isEqualTo(202);
@@ -32,8 +32,8 @@ class ForwardTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    try (TraceServer server = new TraceServer(TraceOptions.defaults().withPort(0)
-        .withForwardUrl("http://127.0.0.1:" + closedPort + "/api/v2/spans")).start()) {
+    try (TraceServer server = new TraceServer(TraceOptions.builder().port(0)
+        .forwardUrl("http://127.0.0.1:" + closedPort + "/api/v2/spans").build()).start()) {
       TestHttp http = new TestHttp(server.port());
       for (int n = 1; n <= 20; n++) {
         assertThat(http.postJson(SpanBytesEncoder.JSON_V2.encodeList(StoreBoundsTest.trace(n, "svc", 5))).status().code())

@@ -10,7 +10,7 @@ import zipkin2.codec.SpanBytesEncoder;
 class MetricsTest {
   @Test
   void prometheusTextOnTheSamePort() throws Exception {
-    try (TraceServer server = new TraceServer(TraceOptions.defaults().withPort(0)).start()) {
+    try (TraceServer server = new TraceServer(TraceOptions.builder().port(0).build()).start()) {
       TestHttp http = new TestHttp(server.port());
       http.postJson(SpanBytesEncoder.JSON_V2.encodeList(StoreBoundsTest.trace(1, "svc", 3)));
       http.postJson("nonsense".getBytes());

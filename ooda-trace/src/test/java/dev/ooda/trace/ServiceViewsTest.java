@@ -33,7 +33,7 @@ class ServiceViewsTest {
 
   @BeforeAll
   static void load() {
-    server = new TraceServer(TraceOptions.defaults().withPort(0)).start();
+    server = new TraceServer(TraceOptions.builder().port(0).build()).start();
     http = new TestHttp(server.port());
     List<Span> spans = new ArrayList<>();
     long[] ago = {50, 40, 30, 20};

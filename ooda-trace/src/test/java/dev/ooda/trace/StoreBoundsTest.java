@@ -32,7 +32,7 @@ class StoreBoundsTest {
 
   @Test
   void spanCountBoundDropsOldestTraces() {
-    try (TraceServer server = new TraceServer(TraceOptions.defaults().withPort(0).withMaxSpans(10)).start()) {
+    try (TraceServer server = new TraceServer(TraceOptions.builder().port(0).maxSpans(10).build()).start()) {
       TestHttp http = new TestHttp(server.port());
       for (int n = 1; n <= 4; n++) {
         assertThat(http.postJson(SpanBytesEncoder.JSON_V2.encodeList(trace(n, "svc" + n, 3))).status().code())
@@ -57,12 +57,12 @@ class StoreBoundsTest {
   @Test
   void byteBoundDropsOldestTraces() {
     long oneTrace;
-    try (TraceServer probe = new TraceServer(TraceOptions.defaults().withPort(0)).start()) {
+    try (TraceServer probe = new TraceServer(TraceOptions.builder().port(0).build()).start()) {
       new TestHttp(probe.port()).postJson(SpanBytesEncoder.JSON_V2.encodeList(trace(1, "svc", 5)));
       oneTrace = probe.byteCount();
     }
     assertThat(oneTrace).isGreaterThan(5 * SpanSize.SPAN);
-    TraceOptions options = TraceOptions.defaults().withPort(0).withMaxBytes(oneTrace * 5 / 2);
+    TraceOptions options = TraceOptions.builder().port(0).maxBytes(oneTrace * 5 / 2).build();
     try (TraceServer server = new TraceServer(options).start()) {
       TestHttp http = new TestHttp(server.port());
       for (int n = 1; n <= 3; n++) http.postJson(SpanBytesEncoder.JSON_V2.encodeList(trace(n, "svc", 5)));

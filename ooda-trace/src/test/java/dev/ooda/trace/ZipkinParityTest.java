@@ -38,7 +38,7 @@ class ZipkinParityTest {
 
   @BeforeAll
   static void load() throws Exception {
-    server = new TraceServer(TraceOptions.defaults().withPort(0).withAutocompleteKeys(List.of("env", "http.method")))
+    server = new TraceServer(TraceOptions.builder().port(0).autocompleteKeys(List.of("env", "http.method")).build())
         .start();
     http = new TestHttp(server.port());
     zipkin = InMemoryStorage.newBuilder().autocompleteKeys(List.of("env", "http.method")).build();

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -72,6 +73,7 @@ public final class InstanceCache implements AutoCloseable {
     final Instance instance;
     final long czxid;
     ScheduledFuture<?> linger; // set while the instance's node is gone but it is still listed
+    long lingerUntil; // by the cache's ticker, while lingering
 
     Entry(Instance instance, long czxid) {
       this.instance = instance;
@@ -83,6 +85,8 @@ public final class InstanceCache implements AutoCloseable {
   private final Listener listener;
   private final Observer observer;
   private final Set<String> followed; // null: every service
+  /** Times lingering: {@link System#nanoTime()} outside tests. */
+  private final LongSupplier nanoTime;
   private final ScheduledThreadPoolExecutor thread;
   private final CountDownLatch ready = new CountDownLatch(1);
   /** Set on this cache's thread once the first full read is done; lists are published from then on. */
@@ -103,8 +107,9 @@ public final class InstanceCache implements AutoCloseable {
   private volatile CuratorCache removals;
   private volatile ResourceCache services;
 
-  private InstanceCache(CuratorFramework zk, Set<String> followed, Listener listener, Observer observer) {
+  private InstanceCache(CuratorFramework zk, Set<String> followed, Listener listener, Observer observer, LongSupplier nanoTime) {
     this.zk = zk;
+    this.nanoTime = nanoTime;
     this.followed = followed == null ? null : ConcurrentHashMap.newKeySet();
     if (followed != null) this.followed.addAll(followed);
     this.listener = listener;
@@ -137,7 +142,17 @@ public final class InstanceCache implements AutoCloseable {
 
   /** Watches {@code services} (every service when null) and tells {@code observer} of raw node events. */
   public static InstanceCache open(CuratorFramework zk, Set<String> services, Listener listener, Observer observer) {
-    InstanceCache c = new InstanceCache(zk, services, listener == null ? (s, l) -> {} : listener, observer);
+    return open(zk, services, listener, observer, System::nanoTime);
+  }
+
+  /**
+   * As {@link #open(CuratorFramework, Set, Listener, Observer)}, with the ticker that times how long a
+   * vanished instance stays listed: tests move one by hand and call {@link #sweepNow()}.
+   */
+  public static InstanceCache open(CuratorFramework zk, Set<String> services, Listener listener, Observer observer,
+                                   LongSupplier nanoTime) {
+    InstanceCache c = new InstanceCache(zk, services, listener == null ? (s, l) -> {} : listener, observer,
+        Objects.requireNonNull(nanoTime, "nanoTime"));
     c.start();
     return c;
   }
@@ -228,6 +243,36 @@ public final class InstanceCache implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops, now, the lingering instances whose lease period is over by the ticker, after every change
+   * this cache has been told of so far; returns when done. Timers do the same on their own.
+   */
+  public void sweepNow() throws InterruptedException {
+    java.util.concurrent.Future<?> done;
+    try {
+      done = thread.submit(() -> {
+        if (closed) return;
+        long now = nanoTime.getAsLong();
+        for (String service : new ArrayList<>(registered.keySet())) {
+          List<String> over = new ArrayList<>();
+          registered.get(service).forEach((id, e) -> {
+            if (e.linger != null && now - e.lingerUntil >= 0) over.add(id);
+          });
+          if (over.isEmpty()) continue;
+          over.forEach(id -> remove(service, id));
+          publish(service);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      return;
+    }
+    try {
+      done.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("instance cache sweep failed", e.getCause());
+    }
+  }
+
   /** The service an instance id is listed under (lingering ones included), if any. */
   public Optional<String> serviceOf(String id) {
     return Optional.ofNullable(serviceOfId.get(id));
@@ -306,12 +351,8 @@ public final class InstanceCache implements AutoCloseable {
         remove(service, id);
       } else {
         Duration keep = lease(service).expiry();
-        e.linger = thread.schedule(() -> {
-          if (!closed && registered.getOrDefault(service, Map.of()).get(id) == e) {
-            remove(service, id);
-            publish(service);
-          }
-        }, keep.toMillis(), TimeUnit.MILLISECONDS);
+        e.lingerUntil = nanoTime.getAsLong() + keep.toNanos();
+        e.linger = thread.schedule(() -> lingerOver(service, id, e), keep.toNanos(), TimeUnit.NANOSECONDS);
         log.debug("{} of {} vanished without a removal; listed for {} more", id, service, keep);
         return; // the list has not changed
       }
@@ -326,6 +367,18 @@ public final class InstanceCache implements AutoCloseable {
       serviceOfId.put(id, service);
       if (observer != null) observer.changed(data, i);
     }
+    publish(service);
+  }
+
+  /** A lingering instance's timer: it goes once the ticker says its time is up, else the timer waits the rest. */
+  private void lingerOver(String service, String id, Entry e) {
+    if (closed || registered.getOrDefault(service, Map.of()).get(id) != e || e.linger == null) return;
+    long left = e.lingerUntil - nanoTime.getAsLong();
+    if (left > 0) {
+      e.linger = thread.schedule(() -> lingerOver(service, id, e), left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    remove(service, id);
     publish(service);
   }
 
