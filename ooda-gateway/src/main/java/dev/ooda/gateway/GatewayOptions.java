@@ -1,5 +1,6 @@
 package dev.ooda.gateway;
 
+import dev.ooda.gateway.resilience.OriginLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -1,6 +1,11 @@
 package dev.ooda.gateway;
 
 import com.linecorp.armeria.server.Server;
+import dev.ooda.gateway.proxy.ClientHandler;
+import dev.ooda.gateway.proxy.Gateway;
+import dev.ooda.gateway.server.ClientTimeouts;
+import dev.ooda.gateway.server.Tls;
+import dev.ooda.gateway.server.Transport;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Resource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -109,7 +114,7 @@ public final class GatewayServer implements AutoCloseable {
     try {
       serverChannel = bootstrap(this::initClient).bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
       if (options.tls() != null) {
-        SslContext ssl = Tls.serverContext(options.tls());
+        SslContext ssl = Tls.serverContext(options.tls().keyStore(), options.tls().password());
         tlsChannel = bootstrap(p -> initTls(p, ssl))
             .bind(new InetSocketAddress(options.host(), options.tls().port())).sync().channel();
       }
@@ -153,7 +158,7 @@ public final class GatewayServer implements AutoCloseable {
 
   /** TLS, then HTTP/2 or HTTP/1.1 as ALPN settles. */
   private void initTls(ChannelPipeline p, SslContext ssl) {
-    p.addLast("timeouts", new ClientTimeouts(options));
+    p.addLast("timeouts", new ClientTimeouts(options.requestHeadTimeout(), options.clientIdleTimeout()));
     p.addLast("tls", ssl.newHandler(p.channel().alloc()));
     p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
       @Override
@@ -172,7 +177,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private void initClient(ChannelPipeline p) {
-    p.addLast("timeouts", new ClientTimeouts(options));
+    p.addLast("timeouts", new ClientTimeouts(options.requestHeadTimeout(), options.clientIdleTimeout()));
     HttpServerCodec codec = http1Codec();
     if (options.h2c()) {
       HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,

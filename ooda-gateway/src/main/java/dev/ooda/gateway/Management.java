@@ -4,6 +4,8 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
+import dev.ooda.gateway.proxy.Gateway;
+import dev.ooda.gateway.routing.CompiledRoute;
 import dev.ooda.model.Health;
 import dev.ooda.model.ResourceCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,7 +28,7 @@ final class Management {
           Map<String, Object> details = new LinkedHashMap<>();
           details.put("routes", gw.table().size());
           details.put("services", gw.services().size());
-          details.put("inFlight", gw.inFlight.get());
+          details.put("inFlight", gw.inFlight());
           return json(Health.UP.with(details));
         })
         .service("/routes", (ctx, req) -> {

@@ -1,5 +1,7 @@
 package dev.ooda.gateway;
 
+import dev.ooda.gateway.resilience.OriginLimits;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ooda.model.Instance;

@@ -1,5 +1,7 @@
 package dev.ooda.gateway;
 
+import dev.ooda.gateway.server.Transport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.WebClient;

@@ -1,0 +1,159 @@
+package dev.ooda.gateway.proxy;
+
+import dev.ooda.gateway.GatewayOptions;
+import dev.ooda.gateway.observe.AccessLog;
+import dev.ooda.gateway.observe.TargetMeters;
+import dev.ooda.gateway.observe.Tracing;
+import dev.ooda.gateway.resilience.Endpoint;
+import dev.ooda.gateway.resilience.Origin;
+import dev.ooda.gateway.resilience.OriginLimits;
+import dev.ooda.gateway.resilience.Origins;
+import dev.ooda.gateway.routing.CompiledRoute;
+import dev.ooda.gateway.routing.RouteResources;
+import dev.ooda.gateway.routing.RouteTable;
+import dev.ooda.gateway.routing.ServiceEndpoints;
+import dev.ooda.gateway.routing.TargetRef;
+import dev.ooda.gateway.server.Transport;
+import dev.ooda.model.Instance;
+import dev.ooda.model.Resource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+
+/**
+ * The state every request reads: the route table and the instance table, each one immutable
+ * value behind one volatile reference, swapped whole on each update.
+ */
+public final class Gateway {
+  final GatewayOptions options;
+  final OriginLimits limits;
+  final Transport transport;
+  final RouteResources resources;
+  final AccessLog accessLog;
+  final Tracing tracing;
+  final AtomicInteger inFlight = new AtomicInteger();
+  final Counter shed;
+  final Counter retries;
+  final Counter ejections;
+  final Counter mirrored;
+  final TargetMeters unrouted;
+  final Inbound inbound;
+  final Outbound outbound;
+  /** For {@code https} origins: the JDK's trusted CAs, host names checked. */
+  private final SslContext originTls;
+  private final ConcurrentHashMap<EventLoop, OriginPool> pools = new ConcurrentHashMap<>();
+  /** Resolves origin names for every loop's pool; closed with the gateway. */
+  public final DnsAddressResolverGroup resolvers;
+  private volatile RouteTable table = RouteTable.empty();
+  private volatile Map<String, ServiceEndpoints> services = Map.of();
+  private final Object writeLock = new Object();
+
+  public Gateway(GatewayOptions options, Transport transport, MeterRegistry registry, SslContext originTls) {
+    this.originTls = originTls;
+    this.options = options;
+    this.limits = options.limits();
+    this.transport = transport;
+    this.resolvers = transport.resolvers();
+    this.resources = new RouteResources(new Origins(), registry);
+    this.accessLog = options.accessLog() ? new AccessLog() : null;
+    this.tracing = Tracing.create(options.zipkinUrl());
+    this.shed = Counter.builder("ooda.gateway.shed").description("Requests refused with 503 because the gateway or an origin was at its limit").register(registry);
+    this.retries = Counter.builder("ooda.gateway.retries").description("Retried attempts").register(registry);
+    this.ejections = Counter.builder("ooda.gateway.ejections").description("Origins ejected after consecutive failures").register(registry);
+    this.mirrored = Counter.builder("ooda.gateway.mirrored").description("Requests copied to a mirror target").register(registry);
+    this.unrouted = resources.meters("", "", null);
+    this.inbound = new Inbound(options);
+    this.outbound = new Outbound(accessLog, tracing, unrouted);
+    Gauge.builder("ooda.gateway.in.flight", inFlight, AtomicInteger::get).description("Requests in flight").register(registry);
+    Gauge.builder("ooda.gateway.routes", this, g -> g.table.size()).description("Routes in the route table").register(registry);
+    if (accessLog != null) {
+      Gauge.builder("ooda.gateway.access.log.dropped", accessLog, AccessLog::dropped)
+          .description("Access-log lines dropped because the writer fell behind").register(registry);
+    }
+  }
+
+  /** Requests in flight through the gateway now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  public RouteTable table() {
+    return table;
+  }
+
+  ServiceEndpoints service(String name) {
+    return services.get(name);
+  }
+
+  /** The instances a target may use: its fixed URL, or the service's instances of the target's (else the pinned) version. */
+  Endpoint[] candidates(TargetRef t, String pinned) {
+    if (t.fixed != null) return t.fixedOnly;
+    ServiceEndpoints se = service(t.service);
+    return se == null ? ServiceEndpoints.NONE : se.version(t.version != null ? t.version : pinned);
+  }
+
+  public Map<String, ServiceEndpoints> services() {
+    return services;
+  }
+
+  public void routes(Collection<Resource> routes) {
+    RouteTable t = RouteTable.compile(routes, resources);
+    synchronized (writeLock) {
+      table = t;
+      java.util.Set<String> names = new java.util.HashSet<>();
+      t.routes().forEach(r -> names.add(r.name));
+      resources.retainRoutes(names);
+      pruneOrigins();
+    }
+  }
+
+  public void instances(String service, List<Instance> instances) {
+    ServiceEndpoints e = ServiceEndpoints.of(service, instances, resources.origins);
+    synchronized (writeLock) {
+      Map<String, ServiceEndpoints> next = new HashMap<>(services);
+      next.put(service, e);
+      services = Map.copyOf(next);
+      pruneOrigins();
+    }
+  }
+
+  /** Origins of instances that went away are dropped once they are more than the live ones. */
+  private void pruneOrigins() {
+    int named = 0;
+    for (ServiceEndpoints s : services.values()) named += s.all.length;
+    named += table.size() * 2;
+    if (resources.origins.size() <= 2 * named + 64) return;
+    java.util.Set<Origin> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (ServiceEndpoints s : services.values()) for (Endpoint e : s.all) live.add(e.origin());
+    for (CompiledRoute r : table.routes()) r.fixedOrigins(live::add);
+    resources.origins.retain(live);
+  }
+
+  OriginPool pool(EventLoop loop) {
+    return pools.computeIfAbsent(loop, l -> new OriginPool(l, transport, resolvers, limits, originTls));
+  }
+
+  public static SslContext defaultOriginTls() {
+    try {
+      return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot set up TLS towards origins", e);
+    }
+  }
+
+  public void close() {
+    if (accessLog != null) accessLog.close();
+    tracing.close();
+  }
+}
