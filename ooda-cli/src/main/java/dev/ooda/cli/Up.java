@@ -64,7 +64,7 @@ final class Up implements Callable<Integer> {
       Roles.gateway(p, control.zookeeper(), GatewayOptions.defaults().withHost("127.0.0.1")
           .withPort(gatewayPort).withManagementPort(gatewayManagementPort)
           .withSnapshotFile(dataDir.resolve("gateway-snapshot.json"))
-          .withZipkinUrl("http://127.0.0.1:" + traces.port()));
+          .withZipkinUrl("http://127.0.0.1:" + traces.port()), control.identity().tokensOf("gateway"));
       p.runUntilStopped("platform");
     }
     return 0;
