@@ -12,12 +12,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a role records its refusals and would-be refusals: one JSON line each on the
- * {@code ooda.access} logger (ts, at, decision, outcome, caller, service, method, path, mode,
+ * {@code ooda.decisions} logger (ts, at, decision, outcome, caller, service, method, path, mode,
  * rules_checked, nearest_miss, problem), and a count per (service, outcome) that the role exports
  * as the metric {@code ooda_access_decisions_total}. Allowed calls are counted, not logged.
  */
 public final class DecisionLog {
-  private static final Logger log = LoggerFactory.getLogger("ooda.access");
+  private static final Logger log = LoggerFactory.getLogger("ooda.decisions");
 
   private final String at;
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();

@@ -1,5 +1,7 @@
 package dev.ooda.cli;
 
+import dev.ooda.control.client.ServiceCredentials;
+import dev.ooda.control.client.TokenSource;
 import dev.ooda.control.client.ZooKeeperClients;
 import dev.ooda.gateway.GatewayOptions;
 import java.nio.file.Path;
@@ -30,6 +32,11 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Where the gateway keeps its configuration snapshot and access log (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--credentials", paramLabel = "FILE",
+      description = "The gateway's credentials file (ooda credentials create gateway -o FILE); else OODA_CREDENTIALS, or "
+          + "OODA_CLIENT_ID and OODA_CLIENT_SECRET. Without any, the gateway sends origins no service token.")
+  Path credentials;
+
   @picocli.CommandLine.Mixin AccessLogs.Options accessLog;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -39,12 +46,18 @@ final class GatewayCommand implements Callable<Integer> {
     ServeCommand.noteOldSpelling(spec);
     Ports.check("--port", port);
     Ports.check("--management-port", managementPort);
+    TokenSource tokens;
+    try {
+      tokens = ServiceCredentials.find(credentials, System.getenv()).map(TokenSource::forCredentials).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       AccessLogs.writeTo(dataDir, accessLog.limits());
       // The gateway starts from its snapshot first, so it serves even if ZooKeeper is away.
       CuratorFramework zk = p.add(ZooKeeperClients.start(zookeeper));
       Roles.gateway(p, zk, GatewayOptions.builder().host(host).port(port).managementPort(managementPort)
-          .snapshotFile(dataDir.resolve("gateway-snapshot.json")).zipkinUrl(zipkin).build());
+          .snapshotFile(dataDir.resolve("gateway-snapshot.json")).zipkinUrl(zipkin).build(), tokens);
       p.runUntilStopped("gateway");
     }
     return 0;

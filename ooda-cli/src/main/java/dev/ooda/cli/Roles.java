@@ -4,6 +4,7 @@ import dev.ooda.control.client.InstanceCache;
 import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.control.client.RegistryClient;
 import dev.ooda.control.client.ResourceCache;
+import dev.ooda.control.client.TokenSource;
 import dev.ooda.data.DataServer;
 import dev.ooda.gateway.ActiveHealthChecks;
 import dev.ooda.gateway.GatewayOptions;
@@ -37,15 +38,28 @@ final class Roles {
   /**
    * The gateway, fed with the control plane's routes and with the instances of the services those
    * routes use (and only those). It starts from its last snapshot, so it serves even before
-   * ZooKeeper answers.
+   * ZooKeeper answers. With {@code tokens} the gateway is that service to the services behind it
+   * and sends them its tokens; without, it is {@code gateway} and sends none. It enforces the groups
+   * of the Service resources for services that cannot check tokens themselves.
    */
   static GatewayServer gateway(Platform p, CuratorFramework zk, GatewayOptions options) {
-    GatewayServer g = new GatewayServer(options).start();
+    return gateway(p, zk, options, null);
+  }
+
+  /** The gateway as the service {@code tokens} belongs to, see {@link #gateway(Platform, CuratorFramework, GatewayOptions)}. */
+  static GatewayServer gateway(Platform p, CuratorFramework zk, GatewayOptions options, TokenSource tokens) {
+    GatewayServer g = new GatewayServer(options);
+    if (tokens != null) {
+      p.add(tokens);
+      g.identity(tokens.service(), tokens::token);
+    }
+    g.start();
     p.add("gateway", g, "http://127.0.0.1:" + g.port() + " (management http://127.0.0.1:" + g.managementPort() + "/metrics)");
     // Registry lists pass through active health checks (GET on each instance's health path).
     ActiveHealthChecks checks = p.add(new ActiveHealthChecks(g::instances, Duration.ofSeconds(5), Duration.ofSeconds(2), 2));
     InstanceCache instances = p.add(InstanceCache.open(zk, Set.of(), checks::instances));
     RouteServices used = new RouteServices(instances, checks);
+    p.add(ResourceCache.open(zk, Kinds.SERVICE, snapshot -> g.accessGroups(snapshot.values())));
     p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
       g.routes(snapshot.values());
       used.follow(snapshot.values());

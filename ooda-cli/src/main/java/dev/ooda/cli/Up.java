@@ -66,7 +66,7 @@ final class Up implements Callable<Integer> {
       Roles.gateway(p, control.zookeeper(), GatewayOptions.builder().host("127.0.0.1")
           .port(gatewayPort).managementPort(gatewayManagementPort)
           .snapshotFile(dataDir.resolve("gateway-snapshot.json"))
-          .zipkinUrl("http://127.0.0.1:" + traces.port()).build());
+          .zipkinUrl("http://127.0.0.1:" + traces.port()).build(), control.identity().tokensOf("gateway"));
       p.runUntilStopped("platform");
     }
     return 0;

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a gateway alone, from a file of resources: Routes, and Services whose fixed endpoints
- * become their instances.
+ * become their instances and whose access groups the gateway enforces (as the service {@code gateway}).
  *
  * <pre>
  * java -cp ... dev.ooda.gateway.GatewayMain --port 8080 --management-port 8081 --routes routes.yaml
@@ -71,6 +71,7 @@ public final class GatewayMain {
     if (routes != null) {
       List<Resource> all = ResourceCodec.readYaml(Files.readString(routes));
       server.routes(all);
+      server.accessGroups(all); // the Services' access groups, enforced at the edge
       for (Resource r : all) {
         if (Kinds.SERVICE.name().equals(r.kind())) server.instances(r.name(), endpoints(r.name(), r.spec(ServiceSpec.class)));
       }

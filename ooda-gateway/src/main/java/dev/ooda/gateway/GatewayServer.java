@@ -46,6 +46,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import dev.ooda.access.AccessRules;
+import dev.ooda.gateway.proxy.EdgeAccess;
+import dev.ooda.model.Names;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +58,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is pushed its data: {@link #routes(Collection)} replaces the whole route table,
  * {@link #instances(String, List)} one service's instances. Each is compiled off the request path
- * and swapped in atomically. The last of both is kept in {@link GatewayOptions#snapshotFile()} and
- * loaded by {@link #start()}, so a restarted gateway serves before the control plane answers.
+ * and swapped in atomically. {@link #identity} names the gateway to the services behind it and
+ * gives it tokens to send them; {@link #accessGroups} gives it the groups to enforce at the edge.
+ * The last routes, instances and groups are kept in {@link GatewayOptions#snapshotFile()} and
+ * loaded by {@link #start()}, so a restarted gateway serves (and enforces) before the control plane answers.
  *
  * <pre>
  * try (GatewayServer gw = new GatewayServer(GatewayOptions.defaults()).start()) {
@@ -76,6 +82,7 @@ public final class GatewayServer implements AutoCloseable {
   private final AtomicBoolean snapshotDirty = new AtomicBoolean();
   private final Object updateLock = new Object();
   private volatile List<Resource> lastRoutes;
+  private volatile List<Resource> lastServices;
   private final Map<String, List<Instance>> lastInstances = new ConcurrentHashMap<>();
   private EventLoopGroup group;
   private Channel serverChannel;
@@ -227,6 +234,44 @@ public final class GatewayServer implements AutoCloseable {
     saveSnapshot();
   }
 
+  /**
+   * The gateway's identity: its service name (default {@value EdgeAccess#DEFAULT_SERVICE}), sent as
+   * {@code ooda-caller} and checked against groups, and where its service tokens come from:
+   * {@code audience -> token}, e.g. {@code TokenSource::token}. The supplier may block; it is called
+   * on a thread of the gateway's own, ahead of requests, never on the request path. A null supplier
+   * sends no tokens.
+   */
+  public GatewayServer identity(String service, Function<String, String> tokens) {
+    String bad = Names.problem(service);
+    if (bad != null) throw new IllegalArgumentException("the gateway's service name " + bad);
+    gw.identity(service, tokens);
+    return this;
+  }
+
+  /** The gateway's service name. */
+  public String service() {
+    return gw.edge.service();
+  }
+
+  /**
+   * Replaces the access groups the gateway enforces at the edge, from the Service resources (other
+   * kinds are ignored). Compiled off the request path and swapped in whole.
+   */
+  public void accessGroups(Collection<Resource> services) {
+    List<Resource> copy = List.copyOf(services);
+    AccessRules rules = AccessRules.services(copy);
+    synchronized (updateLock) {
+      gw.access(rules);
+      lastServices = copy;
+    }
+    saveSnapshot();
+  }
+
+  /** Refusals and would-be refusals so far, by service and outcome (as {@code ooda_access_decisions_total} counts them). */
+  public Map<String, Map<String, Long>> accessDecisions() {
+    return gw.edge.decisions().counts();
+  }
+
   /** Replaces one service's instances; only those that {@link Instance#takesTraffic()} get requests. */
   public void instances(String service, List<Instance> instances) {
     List<Instance> copy = List.copyOf(instances);
@@ -264,6 +309,10 @@ public final class GatewayServer implements AutoCloseable {
           gw.routes(s.routes());
           lastRoutes = s.routes();
         }
+        if (lastServices == null && s.services() != null) {
+          gw.access(AccessRules.services(s.services()));
+          lastServices = s.services();
+        }
         s.instances().forEach((svc, list) -> {
           if (!lastInstances.containsKey(svc)) {
             gw.instances(svc, list);
@@ -283,7 +332,7 @@ public final class GatewayServer implements AutoCloseable {
       snapshotDirty.set(false);
       Snapshot s;
       synchronized (updateLock) {
-        s = Snapshot.of(lastRoutes == null ? List.of() : lastRoutes, Map.copyOf(lastInstances));
+        s = Snapshot.of(lastRoutes == null ? List.of() : lastRoutes, Map.copyOf(lastInstances), lastServices);
       }
       try {
         s.write(options.snapshotFile());

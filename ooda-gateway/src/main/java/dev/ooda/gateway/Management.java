@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The management port: /metrics (Prometheus text), /health and /routes, served by Armeria. */
+/**
+ * The management port: /metrics (Prometheus text, with the edge's access decisions as
+ * {@code ooda_access_decisions_total}), /health and /routes, served by Armeria.
+ */
 final class Management {
   private Management() {}
 
@@ -23,7 +26,8 @@ final class Management {
     Server server = Server.builder()
         .http(new InetSocketAddress(options.host(), options.managementPort()))
         .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
-            MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()))
+            MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+            registry.scrape() + gw.edge.decisions().prometheus()))
         .service(Health.PATH, (ctx, req) -> {
           Map<String, Object> details = new LinkedHashMap<>();
           details.put("routes", gw.table().size());

@@ -18,13 +18,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The last routes and instances a gateway was given, kept in one JSON file so that a restarted
+ * The last routes, instances and access groups (Service resources) a gateway was given, kept in one
+ * JSON file so that a restarted
  * gateway serves them while the control plane is out of reach. Written whole to a temporary file
  * and moved into place, so that a crash never leaves half a snapshot.
  *
- * <pre>{"routes": [Resource...], "instances": {"catalog": [Instance...]}}</pre>
+ * <pre>{"routes": [Resource...], "instances": {"catalog": [Instance...]}, "services": [Resource...]}</pre>
+ *
+ * <p>{@code services} is absent when no groups were pushed, so that an older snapshot leaves the
+ * groups alone.
  */
-record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances) {
+record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances, List<Resource> services) {
 
   static Snapshot read(Path file) throws IOException {
     JsonNode root = ResourceCodec.json().readTree(file.toFile());
@@ -36,7 +40,12 @@ record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances) {
       var e = it.next();
       instances.put(e.getKey(), Arrays.asList(ResourceCodec.json().treeToValue(e.getValue(), Instance[].class)));
     }
-    return new Snapshot(routes, instances);
+    List<Resource> services = null;
+    if (root.has("services")) {
+      services = new ArrayList<>();
+      for (JsonNode r : root.path("services")) services.add(ResourceCodec.readStored(ResourceCodec.toJsonBytes(r)));
+    }
+    return new Snapshot(routes, instances, services);
   }
 
   void write(Path file) throws IOException {
@@ -45,6 +54,10 @@ record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances) {
     for (Resource r : routes) rs.add(ResourceCodec.json().valueToTree(r));
     ObjectNode is = root.putObject("instances");
     new TreeMap<>(instances).forEach((k, v) -> is.set(k, ResourceCodec.json().valueToTree(v)));
+    if (services != null) {
+      ArrayNode ss = root.putArray("services");
+      for (Resource r : services) ss.add(ResourceCodec.json().valueToTree(r));
+    }
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
@@ -56,7 +69,7 @@ record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances) {
     }
   }
 
-  static Snapshot of(Collection<Resource> routes, Map<String, List<Instance>> instances) {
-    return new Snapshot(List.copyOf(routes), Map.copyOf(instances));
+  static Snapshot of(Collection<Resource> routes, Map<String, List<Instance>> instances, Collection<Resource> services) {
+    return new Snapshot(List.copyOf(routes), Map.copyOf(instances), services == null ? null : List.copyOf(services));
   }
 }

@@ -26,6 +26,7 @@ import java.util.TreeSet;
  * @param versionHeader the request header that pins a target version; default {@code X-Api-Version}
  * @param timeout       the whole exchange with the origin; default 30s
  * @param sampleRate    fraction of new traces sampled, 0 to 1; default: the gateway's own limit of new traces per second
+ * @param auth          end-user credentials the route requires (an API key or an external JWT); none by default
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record RouteSpec(
@@ -38,7 +39,8 @@ public record RouteSpec(
     Mirror mirror,
     Duration timeout,
     Retry retry,
-    Double sampleRate) implements Spec {
+    Double sampleRate,
+    Auth auth) implements Spec {
 
   public static final String DEFAULT_VERSION_HEADER = "X-Api-Version";
 
@@ -113,6 +115,44 @@ public record RouteSpec(
   /** Retries of safe requests; default 2 attempts after the first. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Retry(Integer attempts, Duration backoff) {}
+
+  /**
+   * End-user credentials a route requires: exactly one of {@code apiKeys} and {@code jwt}. The
+   * subject (the key's name, or the JWT's {@code sub}) reaches the origin in {@link Headers#SUBJECT}.
+   *
+   * <pre>
+   * auth: {apiKeys: [{name: partner-a, sha256: 9f86d0...}]}
+   * auth: {jwt: {jwks: "https://issuer.example/.well-known/jwks.json", issuer: "https://issuer.example/", audiences: [shop]}}
+   * </pre>
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Auth(List<ApiKey> apiKeys, Jwt jwt) {
+    public Auth {
+      apiKeys = apiKeys == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(apiKeys));
+    }
+  }
+
+  /**
+   * An API key the route accepts, stored as the hex SHA-256 of the key ({@code ooda apikey hash}),
+   * never the key itself. Sent as {@code x-api-key: KEY} or {@code Authorization: Bearer KEY}.
+   *
+   * @param name   who holds the key; becomes the request's subject
+   * @param sha256 64 hex digits
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ApiKey(String name, String sha256) {}
+
+  /**
+   * A JWT from an external issuer in {@code Authorization: Bearer}, signed RS256 or ES256 with a
+   * key from {@code jwks}; {@code iss} must equal {@code issuer} and {@code aud} name one of
+   * {@code audiences}.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Jwt(String jwks, String issuer, List<String> audiences) {
+    public Jwt {
+      audiences = audiences == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(audiences));
+    }
+  }
 
   /** What decides which route is more specific, and what two routes may not share. */
   public record MatchKey(String pathKind, String path, String host, TreeSet<String> methods,
@@ -219,6 +259,42 @@ public record RouteSpec(
       v.check(s.sampleRate() >= 0 && s.sampleRate() <= 1, "sampleRate", "must be between 0 and 1");
     if (s.versionHeader() != null)
       v.check(s.versionHeader().matches("[A-Za-z0-9-]+"), "versionHeader", "must be a header name");
+    if (s.auth() != null) checkAuth(s.auth(), v.at("auth"));
+  }
+
+  private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+
+  private static void checkAuth(Auth a, Violations v) {
+    boolean keys = !a.apiKeys().isEmpty();
+    if (keys == (a.jwt() != null)) {
+      v.add("", "needs exactly one of apiKeys, jwt");
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    java.util.Set<String> hashes = new java.util.HashSet<>();
+    for (int i = 0; i < a.apiKeys().size(); i++) {
+      ApiKey k = a.apiKeys().get(i);
+      Violations kv = v.at("apiKeys[" + i + "]");
+      if (k == null) { kv.add("", "is empty"); continue; }
+      String bad = Names.problem(k.name());
+      if (bad != null) kv.add("name", bad);
+      else kv.check(names.add(k.name()), "name", "'" + k.name() + "' is given twice");
+      if (k.sha256() == null) kv.add("sha256", "is required: the hex SHA-256 of the key (ooda apikey hash), never the key");
+      else if (!SHA256_HEX.matcher(k.sha256()).matches())
+        kv.add("sha256", "must be 64 hex digits (the SHA-256 of the key, from ooda apikey hash), has " + k.sha256().length() + " characters");
+      else kv.check(hashes.add(k.sha256().toLowerCase(java.util.Locale.ROOT)), "sha256", "the same key is listed twice");
+    }
+    if (a.jwt() != null) {
+      Jwt j = a.jwt();
+      Violations jv = v.at("jwt");
+      String bad = ServiceSpec.Urls.problem(j.jwks());
+      if (bad != null) jv.add("jwks", bad.equals("is required") ? "is required: the URL of the issuer's JWK set" : bad);
+      jv.check(j.issuer() != null && !j.issuer().isBlank(), "issuer", "is required: the exact iss of the tokens");
+      jv.check(!j.audiences().isEmpty(), "audiences", "needs at least one: tokens must name one of them in aud");
+      for (int i = 0; i < j.audiences().size(); i++) {
+        String aud = j.audiences().get(i);
+        jv.check(aud != null && !aud.isBlank(), "audiences[" + i + "]", "is empty");
+      }
+    }
   }
 
   private static void checkPath(Violations v, String field, String path) {

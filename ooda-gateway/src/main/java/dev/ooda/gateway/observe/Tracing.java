@@ -105,10 +105,11 @@ public final class Tracing implements AutoCloseable {
    * @param target           the target the route chose ({@code catalog@v2}, a URL), or null
    * @param endpoint         where the last attempt went, or null when none was made
    * @param originStartMicros when the first attempt began
+   * @param access           the access decision that refused or would have refused the request, or null
    */
   public void report(Context c, String method, String path, String route, String target,
                      dev.ooda.gateway.resilience.Endpoint endpoint, String clientIp, long startMicros, long durationMicros,
-                     long originStartMicros, int status, String error) {
+                     long originStartMicros, int status, String error, dev.ooda.access.Decision access) {
     if (reporter == null || !c.sampled()) return;
     String name = method + " " + route;
     String code = Integer.toString(status);
@@ -124,6 +125,11 @@ public final class Tracing implements AutoCloseable {
     if (route != null) b.putTag("ooda.route", route);
     if (target != null) b.putTag("ooda.target", target);
     if (err != null) b.putTag("error", err);
+    if (access != null) {
+      b.putTag("ooda.access.outcome", access.outcome().label());
+      b.putTag("ooda.access.decision", access.id());
+      b.putTag("ooda.access.service", access.service());
+    }
     reporter.report(b.build());
     if (endpoint == null) return;
     Origin o = endpoint.origin();

@@ -147,6 +147,18 @@ final class Exchange implements OriginUser, Runnable {
     h.set(Headers.X_FORWARDED_FOR, xff == null ? ip : xff + ", " + ip);
     if (!h.contains(Headers.X_FORWARDED_PROTO)) h.set(Headers.X_FORWARDED_PROTO, client.secure ? "https" : "http");
     if (host != null && !h.contains(Headers.X_FORWARDED_HOST)) h.set(Headers.X_FORWARDED_HOST, host);
+    // Identity headers come from the gateway only: whatever a client sent is dropped, never passed on.
+    h.remove(dev.ooda.model.Headers.TOKEN);
+    h.remove(dev.ooda.model.Headers.SUBJECT);
+    h.set(dev.ooda.model.Headers.CALLER, gw.edge.service());
+    if (in.target.service != null) {
+      String token = gw.edge.tokens().token(in.target.service);
+      if (token != null) h.set(dev.ooda.model.Headers.TOKEN, token);
+    }
+    if (in.subject != null) h.set(dev.ooda.model.Headers.SUBJECT, in.subject);
+    // An API key is the gateway's business: the origin never sees it.
+    if (route.apiKeys != null) h.remove(RouteAuthCheck.X_API_KEY);
+    if (in.apiKeyInAuthorization) h.remove(HttpHeaderNames.AUTHORIZATION);
     for (var name : route.removeHeaders) h.remove(name);
     for (int i = 0; i < route.setHeaderNames.length; i++) h.set(route.setHeaderNames[i], route.setHeaderValues[i]);
     Tracing.inject(h, in.trace);

@@ -49,6 +49,8 @@ public final class Gateway {
   final Counter mirrored;
   final TargetMeters unrouted;
   final Inbound inbound;
+  /** The gateway's identity towards origins and the groups it enforces. */
+  public final EdgeAccess edge = new EdgeAccess();
   final Outbound outbound;
   /** For {@code https} origins: the JDK's trusted CAs, host names checked. */
   private final SslContext originTls;
@@ -73,7 +75,7 @@ public final class Gateway {
     this.ejections = Counter.builder("ooda.gateway.ejections").description("Origins ejected after consecutive failures").register(registry);
     this.mirrored = Counter.builder("ooda.gateway.mirrored").description("Requests copied to a mirror target").register(registry);
     this.unrouted = resources.meters("", "", null);
-    this.inbound = new Inbound(options);
+    this.inbound = new Inbound(options, edge, System::nanoTime);
     this.outbound = new Outbound(accessLog, tracing, unrouted);
     Gauge.builder("ooda.gateway.in.flight", inFlight, AtomicInteger::get).description("Requests in flight").register(registry);
     Gauge.builder("ooda.gateway.routes", this, g -> g.table.size()).description("Routes in the route table").register(registry);
@@ -114,8 +116,37 @@ public final class Gateway {
       java.util.Set<String> names = new java.util.HashSet<>();
       t.routes().forEach(r -> names.add(r.name));
       resources.retainRoutes(names);
+      resources.retainVerifiers(t);
       pruneOrigins();
+      edge.tokens().want(calledServices(t));
     }
+  }
+
+  /** The services the routes send requests to (targets and mirrors): the audiences of the gateway's tokens. */
+  private static java.util.Set<String> calledServices(RouteTable t) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (CompiledRoute r : t.routes()) {
+      if (r.split != null) for (TargetRef ref : r.split.targets) if (ref.service != null) out.add(ref.service);
+      if (r.mirror != null && r.mirror.service != null) out.add(r.mirror.service);
+    }
+    return out;
+  }
+
+  /**
+   * The gateway's service name and where its tokens come from ({@code audience -> token}, may block;
+   * called off the request path only). A null supplier sends no tokens.
+   */
+  public void identity(String service, java.util.function.Function<String, String> tokens) {
+    synchronized (writeLock) {
+      OriginTokens t = tokens == null ? OriginTokens.NONE : new OriginTokens(tokens);
+      edge.identity(service, t);
+      t.want(calledServices(table));
+    }
+  }
+
+  /** Replaces the groups the gateway enforces. */
+  public void access(dev.ooda.access.AccessRules rules) {
+    edge.rules(rules);
   }
 
   public void instances(String service, List<Instance> instances) {
@@ -153,6 +184,8 @@ public final class Gateway {
   }
 
   public void close() {
+    edge.close();
+    resources.close();
     if (accessLog != null) accessLog.close();
     tracing.close();
   }

@@ -10,11 +10,16 @@ final class Inbound {
   private final InboundStage[] stages;
 
   Inbound(GatewayOptions options) {
-    this(options, System::nanoTime);
+    this(options, new EdgeAccess(), System::nanoTime);
   }
 
   /** @param nanoTime the sampler's ticker */
   Inbound(GatewayOptions options, LongSupplier nanoTime) {
+    this(options, new EdgeAccess(), nanoTime);
+  }
+
+  /** @param edge the gateway's identity and the groups it enforces */
+  Inbound(GatewayOptions options, EdgeAccess edge, LongSupplier nanoTime) {
     // In order: checks of the message itself, then routing decisions. A new check is one line here.
     this.stages = new InboundStage[] {
         new DecodeCheck(options.maxHeaderSize()),
@@ -25,6 +30,8 @@ final class Inbound {
         new RouteMatch(),
         new TraceDecision(new RateLimitingSampler(options.tracesPerSecond(), nanoTime)),
         new TargetChoice(),
+        new RouteAuthCheck(),
+        new AccessCheck(edge),
     };
   }
 

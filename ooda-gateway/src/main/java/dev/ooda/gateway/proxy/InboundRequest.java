@@ -51,6 +51,14 @@ final class InboundRequest implements RequestView {
   /** The gateway's bucket cookie, when it assigned the user a new bucket. */
   String setCookie;
   Tracing.Context trace;
+  /** The end user a route's API key or JWT proved, sent on as {@code ooda-subject}; null when the route asks for none. */
+  String subject;
+  /** The API key came in {@code Authorization}: it is removed before the request goes on. */
+  boolean apiKeyInAuthorization;
+  /** The access decision when it refused or would have refused; null when allowed or not checked. */
+  dev.ooda.access.Decision access;
+  /** What an inbound stage refused or flagged, for the access log's {@code error}: a problem slug. */
+  String error;
 
   InboundRequest(HttpRequest head, boolean h2, RouteTable table) {
     this.head = head;

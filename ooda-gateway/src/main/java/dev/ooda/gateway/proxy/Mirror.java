@@ -61,6 +61,10 @@ final class Mirror implements OriginUser {
     HttpUtil.setContentLength(copy, content.readableBytes());
     copy.headers().set(HttpHeaderNames.HOST, e.origin().authority);
     copy.headers().set(SHADOW, "true");
+    // The copy carries the gateway's token for the mirror's service, not the primary target's.
+    copy.headers().remove(dev.ooda.model.Headers.TOKEN);
+    String token = route.mirror.service == null ? null : gw.edge.tokens().token(route.mirror.service);
+    if (token != null) copy.headers().set(dev.ooda.model.Headers.TOKEN, token);
     new Mirror(gw, pool, e.origin(), copy, route.timeoutNanos).start();
     return true;
   }

@@ -29,6 +29,7 @@ final class Outbound {
   void finished(InboundRequest in, Endpoint endpoint, String clientIp, long startMillis, long nanos, long originNanos,
                 int status, long bytesIn, long bytesOut, String error) {
     (in.meters != null ? in.meters : unrouted).record(status, nanos);
+    if (error == null) error = in.error; // an inbound refusal or a would-deny: its problem slug
     CompiledRoute route = in.route;
     String routeName = route == null ? null : route.name;
     TargetRef target = in.target;
@@ -44,7 +45,7 @@ final class Outbound {
     if (trace != null && tracing.reporting()) {
       long startMicros = startMillis * 1000;
       tracing.report(trace, method, in.path(), routeName, target == null ? null : target.toString(), endpoint, clientIp,
-          startMicros, nanos / 1000, startMicros + originNanos / 1000, status, error);
+          startMicros, nanos / 1000, startMicros + originNanos / 1000, status, error, in.access);
     }
   }
 }

@@ -85,6 +85,10 @@ public final class CompiledRoute {
   public final TargetRef mirror;
   public final double mirrorPercent;
   public final RetryBudget budget;
+  /** The API keys the route requires ({@code auth.apiKeys}), or null. */
+  public final dev.ooda.access.ApiKeys apiKeys;
+  /** The verifier of the JWTs the route requires ({@code auth.jwt}), shared by routes with the same issuer settings; or null. */
+  public final dev.ooda.access.ExternalJwtVerifier jwt;
   public final TargetMeters stubMeters;
   private final RouteResources resources;
   private final ConcurrentHashMap<String, TargetMeters> pinnedMeters = new ConcurrentHashMap<>();
@@ -154,6 +158,9 @@ public final class CompiledRoute {
     this.mirror = mi == null ? null : target(mi.service(), mi.version(), mi.url(), 1, res);
     this.mirrorPercent = mi == null ? 0 : mi.percent() == null ? 100 : mi.percent();
     this.budget = res.budget(name);
+    RouteSpec.Auth auth = spec.auth();
+    this.apiKeys = auth == null || auth.apiKeys().isEmpty() ? null : dev.ooda.access.ApiKeys.of(auth.apiKeys());
+    this.jwt = auth == null || auth.jwt() == null ? null : res.jwt(auth.jwt());
   }
 
   private TargetRef target(String service, String version, String url, int weight, RouteResources res) {

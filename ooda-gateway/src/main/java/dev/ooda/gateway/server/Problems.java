@@ -55,6 +55,7 @@ public final class Problems {
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
     if (p.status() == 503) res.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+    if (p.status() == 401) res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
     return res;
   }
 }
