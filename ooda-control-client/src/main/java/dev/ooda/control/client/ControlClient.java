@@ -51,6 +51,35 @@ public final class ControlClient {
     return send(request("/api/v1/" + HttpAnswers.segment(kind) + "/" + HttpAnswers.segment(name)).DELETE());
   }
 
+  /** Issues a credential for {@code service}: {@code {client_id, client_secret, service, created}}, the secret shown only here. */
+  public JsonNode createCredential(String service) {
+    return send(request("/api/v1/credentials").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(ResourceCodec.json().createObjectNode().put("service", service).toString())));
+  }
+
+  /** The credentials (never their secrets), of one service or of all when {@code service} is null. */
+  public JsonNode credentials(String service) {
+    return send(request("/api/v1/credentials" + (service == null ? "" : "?service=" + HttpAnswers.segment(service))).GET());
+  }
+
+  public JsonNode revokeCredential(String clientId) {
+    return send(request("/api/v1/credentials/" + HttpAnswers.segment(clientId)).DELETE());
+  }
+
+  /** Creates a named admin token: {@code {name, scope, token, created}}, the token shown only here. */
+  public JsonNode createAdminToken(String name, String scope) {
+    return send(request("/api/v1/admin-tokens").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(ResourceCodec.json().createObjectNode().put("name", name).put("scope", scope).toString())));
+  }
+
+  public JsonNode adminTokens() {
+    return send(request("/api/v1/admin-tokens").GET());
+  }
+
+  public JsonNode revokeAdminToken(String name) {
+    return send(request("/api/v1/admin-tokens/" + HttpAnswers.segment(name)).DELETE());
+  }
+
   /**
    * Streams changes after {@code from} to {@code onChange} until it returns false or the stream
    * ends. Each change is {@code {revision, type, resource}}.

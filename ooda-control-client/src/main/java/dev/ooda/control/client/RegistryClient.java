@@ -3,6 +3,7 @@ package dev.ooda.control.client;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.ooda.model.Headers;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Problem;
 import dev.ooda.model.ProblemType;
@@ -34,6 +35,10 @@ public final class RegistryClient {
   public record Leased(Instance instance, Duration heartbeat, Duration expiry, boolean registered, URI server) {}
 
   private final List<URI> servers;
+  /** The service's own tokens, sent with registrations once the service has a credential; may be null. */
+  private final TokenSource tokens;
+  /** An admin token, for operators' changes such as draining; may be null. */
+  private final String adminToken;
   private final AtomicInteger current = new AtomicInteger();
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
@@ -51,6 +56,24 @@ public final class RegistryClient {
       s.add(URI.create(t.endsWith("/") ? t.substring(0, t.length() - 1) : t));
     }
     this.servers = List.copyOf(s);
+    this.tokens = null;
+    this.adminToken = null;
+  }
+
+  private RegistryClient(List<URI> servers, TokenSource tokens, String adminToken) {
+    this.servers = servers;
+    this.tokens = tokens;
+    this.adminToken = adminToken;
+  }
+
+  /** This client sending the service's token ({@code ooda-token}, audience {@code urn:ooda:control}) with every change. */
+  public RegistryClient withTokens(TokenSource tokens) {
+    return new RegistryClient(servers, tokens, adminToken);
+  }
+
+  /** This client sending an admin token ({@code Authorization: Bearer}) with every change. */
+  public RegistryClient withAdminToken(String token) {
+    return new RegistryClient(servers, tokens, token == null || token.isBlank() ? null : token);
   }
 
   /** Registers an instance and keeps its lease alive until {@link InstanceLease#close()}. */
@@ -98,6 +121,10 @@ public final class RegistryClient {
           .timeout(Duration.ofSeconds(10))
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
       if (body != null) b.header("Content-Type", "application/json");
+      if (!method.equals("GET")) {
+        if (tokens != null) b.header(Headers.TOKEN, tokens.token(TokenSource.CONTROL));
+        if (adminToken != null) b.header("Authorization", "Bearer " + adminToken);
+      }
       HttpResponse<String> r;
       try {
         r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -17,7 +17,11 @@ import java.io.IOException;
  * /changes/c-&lt;revision&gt;                 one change of the resource store, 19 digits
  * /meta/revision                        the store's revision counter
  * /meta/changes-trimmed-through         the newest revision whose change is no longer kept
- * /meta/admin-token-sha256              the admin token's hash
+ * /meta/admin-token-sha256              the admin token's hash, before named admin tokens (migrated to /admin-tokens/bootstrap)
+ * /admin-tokens/&lt;name&gt;                 a named admin token: {name, scope, sha256, created}
+ * /identity/credentials/&lt;client-id&gt;    a service credential: {clientId, service, sha256, created, revoked}
+ * /identity/keys/&lt;kid&gt;                 a token signing key: {kid, created, signsFrom, privateKey (sealed)}
+ * /identity/keys-lock                   the lock a control node holds while it rotates keys
  * /registry/instances/&lt;service&gt;/&lt;id&gt;  one registered instance: its JSON, an ephemeral node of the
  *                                       control node that holds its lease
  * /registry/removed/r-&lt;sequence&gt;        a removal note: {"service", "id"} deregistered or expired
@@ -33,6 +37,10 @@ public final class ZooKeeperLayout {
   public static final String REVISION = "/meta/revision";
   public static final String CHANGES_TRIMMED_THROUGH = "/meta/changes-trimmed-through";
   public static final String ADMIN_TOKEN_HASH = "/meta/admin-token-sha256";
+  public static final String ADMIN_TOKENS = "/admin-tokens";
+  public static final String CREDENTIALS = "/identity/credentials";
+  public static final String SIGNING_KEYS = "/identity/keys";
+  public static final String SIGNING_KEYS_LOCK = "/identity/keys-lock";
   public static final String INSTANCES = "/registry/instances";
   public static final String REMOVALS = "/registry/removed";
   public static final String CONTROL_NODES = "/registry/nodes";
@@ -60,6 +68,18 @@ public final class ZooKeeperLayout {
   /** The revision of a change znode, from its name. */
   public static long revisionOfChange(String child) {
     return Long.parseLong(child.substring(child.lastIndexOf('-') + 1));
+  }
+
+  public static String adminToken(String name) {
+    return ADMIN_TOKENS + "/" + name;
+  }
+
+  public static String credential(String clientId) {
+    return CREDENTIALS + "/" + clientId;
+  }
+
+  public static String signingKey(String kid) {
+    return SIGNING_KEYS + "/" + kid;
   }
 
   /** The directory of one service's instances. */
