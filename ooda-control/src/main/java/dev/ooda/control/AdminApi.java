@@ -16,6 +16,8 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.streaming.ServerSentEvents;
+import dev.ooda.control.identity.AdminGuard;
+import dev.ooda.control.identity.AdminScope;
 import dev.ooda.model.Health;
 import dev.ooda.model.Kind;
 import dev.ooda.model.Kinds;
@@ -31,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The admin HTTP API over the resource store (see docs/api.md). Reads are open; writes need the
- * admin token as a Bearer credential.
+ * The admin HTTP API over the resource store (see docs/api.md). Reads are open; writes need an
+ * admin token with scope write or more as a Bearer credential.
  */
 final class AdminApi {
   static final long MAX_BODY = 1024 * 1024;
@@ -40,12 +42,12 @@ final class AdminApi {
 
   private final ResourceStore store;
   private final ChangeFeed feed;
-  private final AdminToken token;
+  private final AdminGuard guard;
 
-  AdminApi(ResourceStore store, ChangeFeed feed, AdminToken token) {
+  AdminApi(ResourceStore store, ChangeFeed feed, AdminGuard guard) {
     this.store = store;
     this.feed = feed;
-    this.token = token;
+    this.guard = guard;
   }
 
   void mount(ServerBuilder sb) {
@@ -67,18 +69,9 @@ final class AdminApi {
         blocking(ctx, () -> delete(ctx.pathParam("plural"), ctx.pathParam("name"), ctx.queryParam("version")))));
   }
 
-  /** Requires the admin token. */
+  /** Requires an admin token with scope write or more. */
   HttpService writes(HttpService delegate) {
-    return (ctx, req) -> {
-      String auth = req.headers().get(com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION);
-      String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-      if (!token.matches(presented)) {
-        return Problems.response(Problem.unauthorized(presented == null
-            ? "this request changes the store and needs the admin token: Authorization: Bearer <token>"
-            : "the admin token is not valid"));
-      }
-      return delegate.serve(ctx, req);
-    };
+    return guard.require(AdminScope.WRITE, delegate);
   }
 
   private HttpResponse apply(ServiceRequestContext ctx, HttpRequest req) throws Exception {

@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.control.client.ZooKeeperClients;
+import dev.ooda.control.identity.Identity;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,18 +32,28 @@ public final class ControlPlane implements AutoCloseable {
    * @param dataDir   where the admin token file is written
    * @param extra     more routes on the admin server (other parts of the control plane); may be null
    * @param registry  registry settings (self-preservation, sweep); null for {@link Registry.Options#DEFAULTS}
+   * @param identity  key rotation, token lifetime, JWKS max-age, key sealing; null for {@link Identity.Options#DEFAULTS}
    */
-  public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry) {
+  public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry,
+                        Identity.Options identity) {
     public Options(int port, String zookeeper, Path dataDir) {
-      this(port, zookeeper, dataDir, null, null);
+      this(port, zookeeper, dataDir, null, null, null);
     }
 
     public Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra) {
-      this(port, zookeeper, dataDir, extra, null);
+      this(port, zookeeper, dataDir, extra, null, null);
+    }
+
+    public Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry) {
+      this(port, zookeeper, dataDir, extra, registry, null);
     }
 
     public Options withRegistry(Registry.Options r) {
-      return new Options(port, zookeeper, dataDir, extra, r);
+      return new Options(port, zookeeper, dataDir, extra, r, identity);
+    }
+
+    public Options withIdentity(Identity.Options i) {
+      return new Options(port, zookeeper, dataDir, extra, registry, i);
     }
   }
 
@@ -52,9 +63,11 @@ public final class ControlPlane implements AutoCloseable {
   private final Registry registry;
   private final Server server;
   private final ScheduledExecutorService housekeeping;
+  private final Identity identity;
 
   private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Registry registry, Server server,
-                       ScheduledExecutorService housekeeping) {
+                       ScheduledExecutorService housekeeping, Identity identity) {
+    this.identity = identity;
     this.zk = zk;
     this.store = store;
     this.feed = feed;
@@ -66,9 +79,10 @@ public final class ControlPlane implements AutoCloseable {
   public static ControlPlane start(Options o) throws Exception {
     CuratorFramework zk = ZooKeeperClients.connect(o.zookeeper());
     Registry registry = null;
+    Identity identity = null;
     try {
       ResourceStore store = new ResourceStore(zk);
-      AdminToken token = AdminToken.ensure(zk, o.dataDir());
+      identity = Identity.start(zk, o.dataDir(), o.identity());
       registry = Registry.start(zk, o.registry());
       ChangeFeed feed = new ChangeFeed(store);
       PrometheusMeterRegistry metrics = PrometheusMeterRegistries.newRegistry();
@@ -83,9 +97,10 @@ public final class ControlPlane implements AutoCloseable {
           .errorHandler(Problems.HANDLER)
           // In-flight requests finish; watches are closed by the feed first.
           .gracefulShutdownTimeout(Duration.ofMillis(100), Duration.ofSeconds(10));
-      new RegistryApi(registry).mount(sb);
+      new RegistryApi(registry, identity.registryGuard()).mount(sb);
       new AccessApi(store).mount(sb);
-      new AdminApi(store, feed, token).mount(sb);
+      new AdminApi(store, feed, identity.adminGuard()).mount(sb);
+      identity.mount(sb);
       if (o.extra() != null) o.extra().accept(sb);
       Server server = sb.build();
       server.start().join();
@@ -102,9 +117,10 @@ public final class ControlPlane implements AutoCloseable {
           log.debug("trimming the change log failed: {}", e.getMessage());
         }
       }, 30, 60, TimeUnit.SECONDS);
-      return new ControlPlane(zk, store, feed, registry, server, hk);
+      return new ControlPlane(zk, store, feed, registry, server, hk, identity);
     } catch (Exception e) {
       if (registry != null) registry.close();
+      if (identity != null) identity.close();
       zk.close();
       throw e;
     }
@@ -130,6 +146,11 @@ public final class ControlPlane implements AutoCloseable {
     return registry;
   }
 
+  /** Credentials, admin tokens, signing keys and the token issuer (also for roles in this JVM). */
+  public Identity identity() {
+    return identity;
+  }
+
   /**
    * Stops serving, then closes the ZooKeeper session. The session takes this node's instances
    * along; watchers keep them for one lease period while they re-register with another node.
@@ -140,6 +161,7 @@ public final class ControlPlane implements AutoCloseable {
     feed.close();
     server.stop().join();
     registry.close();
+    identity.close();
     zk.close();
   }
 }

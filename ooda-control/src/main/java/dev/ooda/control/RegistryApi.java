@@ -10,6 +10,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.control.client.RegistryClient;
+import dev.ooda.control.identity.RegistryGuard;
 import dev.ooda.model.Instance;
 import dev.ooda.model.InvalidResourceException;
 import dev.ooda.model.Problem;
@@ -28,9 +29,16 @@ final class RegistryApi {
   private static final String ONE = BASE + "/services/{service}/instances/{id}";
 
   private final Registry registry;
+  /** Who may change a service's instances; null lets anyone. */
+  private final RegistryGuard guard;
 
-  RegistryApi(Registry registry) {
+  RegistryApi(Registry registry, RegistryGuard guard) {
     this.registry = registry;
+    this.guard = guard;
+  }
+
+  private void check(ServiceRequestContext ctx, HttpRequest req) {
+    if (guard != null) guard.check(ctx.pathParam("service"), req.headers());
   }
 
   void mount(ServerBuilder sb) {
@@ -51,11 +59,11 @@ final class RegistryApi {
           .map(i -> AdminApi.json(HttpStatus.OK, i))
           .orElseThrow(() -> new ProblemException(Problem.notFound("service " + service + " has no instance " + id)));
     }));
-    sb.route().post(BASE + "/services/{service}/instances").build(safe((ctx, req) -> withBody(ctx, req, body -> {
+    sb.route().post(BASE + "/services/{service}/instances").build(safe((ctx, req) -> checked(ctx, req, body -> {
       InstanceRegistration r = InstanceRegistration.parse(body);
       return AdminApi.blocking(ctx, () -> leased(registry.register(ctx.pathParam("service"), r)));
     })));
-    sb.route().put(ONE).build(safe((ctx, req) -> withBody(ctx, req, body -> {
+    sb.route().put(ONE).build(safe((ctx, req) -> checked(ctx, req, body -> {
       String service = ctx.pathParam("service");
       String id = ctx.pathParam("id");
       InstanceRegistration r = InstanceRegistration.parse(body);
@@ -63,14 +71,17 @@ final class RegistryApi {
       if (fast != null) return leased(fast);
       return AdminApi.blocking(ctx, () -> leased(registry.put(service, id, r)));
     })));
-    sb.route().post(ONE + "/heartbeat").build(safe((ctx, req) ->
-        leased(registry.renew(ctx.pathParam("service"), ctx.pathParam("id")))));
-    sb.route().put(ONE + "/status").build(safe((ctx, req) -> withBody(ctx, req, body -> {
+    sb.route().post(ONE + "/heartbeat").build(safe((ctx, req) -> {
+      check(ctx, req);
+      return leased(registry.renew(ctx.pathParam("service"), ctx.pathParam("id")));
+    }));
+    sb.route().put(ONE + "/status").build(safe((ctx, req) -> checked(ctx, req, body -> {
       Instance.Status s = parseStatus(body);
       return AdminApi.blocking(ctx, () -> AdminApi.json(HttpStatus.OK,
           registry.setStatus(ctx.pathParam("service"), ctx.pathParam("id"), s)));
     })));
     sb.route().delete(ONE).build(safe((ctx, req) -> AdminApi.blocking(ctx, () -> {
+      check(ctx, req);
       Instance gone = registry.deregister(ctx.pathParam("service"), ctx.pathParam("id"));
       ObjectNode out = ResourceCodec.json().createObjectNode();
       if (gone != null) out.set("deregistered", ResourceCodec.json().valueToTree(gone));
@@ -142,6 +153,12 @@ final class RegistryApi {
         return Problems.response(Problems.toProblem(e));
       }
     }));
+  }
+
+  /** Like {@link #withBody}, once the request may change the service's instances. */
+  private HttpResponse checked(ServiceRequestContext ctx, HttpRequest req, BodyCall call) {
+    check(ctx, req);
+    return withBody(ctx, req, call);
   }
 
   /** A synchronous throw from a handler wedges an HTTP/1.1 connection: answer with a problem instead. */
