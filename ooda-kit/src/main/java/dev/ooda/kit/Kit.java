@@ -331,6 +331,18 @@ public final class Kit implements AutoCloseable {
   synchronized AccessGate accessGate() {
     if (accessGate != null) return accessGate;
     TokenVerifier verifier = keys == null ? null : new TokenVerifier(service, keys);
+    if (keys instanceof RemoteKeySource remote) {
+      // Fetched here and kept fresh in the background, so that a check on an event loop finds the
+      // keys at hand instead of fetching them there (the fetch is rate-limited; a failure keeps the last keys).
+      remote.keys();
+      java.util.concurrent.ScheduledExecutorService refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ooda-keys-" + service);
+        t.setDaemon(true);
+        return t;
+      });
+      refresher.scheduleWithFixedDelay(() -> remote.refreshForUnknownKey(null), KEY_REFRESH_SECONDS, KEY_REFRESH_SECONDS, TimeUnit.SECONDS);
+      owned.add(refresher::shutdownNow);
+    }
     AccessGate gate = new AccessGate(service, verifier, new DecisionLog(service), tracing.tracer());
     boolean ready = true;
     try {
@@ -353,6 +365,9 @@ public final class Kit implements AutoCloseable {
     accessGate = gate;
     return gate;
   }
+
+  /** How often a server fetches the control plane's keys: well within their usual max-age of 60 s. */
+  static final int KEY_REFRESH_SECONDS = 20;
 
   /** How long a starting server waits for its group before it serves. */
   static final int FIRST_GROUP_WAIT_SECONDS = 5;
