@@ -60,7 +60,8 @@ final class Up implements Callable<Integer> {
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir));
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
       TraceServer traces = Roles.traces(p, tracesStarting.get());
-      Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1");
+      Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1",
+          control.identity().keySource());
       Roles.gateway(p, control.zookeeper(), GatewayOptions.defaults().withHost("127.0.0.1")
           .withPort(gatewayPort).withManagementPort(gatewayManagementPort)
           .withSnapshotFile(dataDir.resolve("gateway-snapshot.json"))
