@@ -26,8 +26,11 @@ final class ClientOptions {
   }
 
   ControlClient client() {
-    String t = token;
-    if (t == null || t.isBlank()) t = AdminToken.read(dataDir);
-    return new ControlClient(server, t);
+    return new ControlClient(server, adminToken());
+  }
+
+  /** --token, OODA_TOKEN, or the bootstrap token of a local platform. */
+  String adminToken() {
+    return token == null || token.isBlank() ? AdminToken.read(dataDir) : token;
   }
 }

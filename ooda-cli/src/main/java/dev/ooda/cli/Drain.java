@@ -21,7 +21,7 @@ final class Drain implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Instance i = client.registry().setStatus(service, instance, undo ? Instance.Status.UP : Instance.Status.DRAINING);
+    Instance i = client.registry().withAdminToken(client.adminToken()).setStatus(service, instance, undo ? Instance.Status.UP : Instance.Status.DRAINING);
     spec.commandLine().getOut().printf("%s instance %s is %s%n", service, i.id(), i.status());
     return 0;
   }

@@ -28,6 +28,8 @@ public final class Main {
     COMMANDS.put("delete", Delete::new);
     COMMANDS.put("register", Register::new);
     COMMANDS.put("drain", Drain::new);
+    COMMANDS.put("credentials", Credentials::new);
+    COMMANDS.put("tokens", Tokens::new);
     COMMANDS.put("traces", TracesCommand::new);
     COMMANDS.put("access", AccessCommand::new);
     COMMANDS.put("serve", ServeCommand::new);

@@ -2,9 +2,13 @@ package dev.ooda.cli;
 
 import dev.ooda.control.client.InstanceLease;
 import dev.ooda.control.client.InstanceRegistration;
+import dev.ooda.control.client.RegistryClient;
+import dev.ooda.control.client.ServiceCredentials;
+import dev.ooda.control.client.TokenSource;
 import dev.ooda.model.Instance;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +50,11 @@ final class Register implements Callable<Integer> {
   @Option(names = "--starting", description = "Register it STARTING (no traffic) instead of UP.")
   boolean starting;
 
+  @Option(names = "--credentials", paramLabel = "FILE",
+      description = {"The service's credentials file (from `ooda credentials create SERVICE -o FILE`); without it, the",
+          "environment's OODA_CREDENTIALS, or OODA_CLIENT_ID and OODA_CLIENT_SECRET. Needed once SERVICE has a credential."})
+  Path credentials;
+
   @Mixin ClientOptions client;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -54,10 +63,28 @@ final class Register implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     InstanceRegistration r = new InstanceRegistration(version, host(), port(), zone, labels(), health, starting ? Instance.Status.STARTING : null);
-    InstanceLease lease = client.registry().register(service, r);
+    RegistryClient registry = client.registry();
+    ServiceCredentials creds = ServiceCredentials.find(credentials, System.getenv()).orElse(null);
+    TokenSource tokens = null;
+    if (creds != null) {
+      if (!creds.service().equals(service)) {
+        throw new ParameterException(spec.commandLine(), "the credentials are of service " + creds.service() + ", not " + service);
+      }
+      tokens = TokenSource.forCredentials(creds);
+      registry = registry.withTokens(tokens);
+    }
+    InstanceLease lease;
+    try {
+      lease = registry.register(service, r);
+    } catch (RuntimeException e) {
+      if (tokens != null) tokens.close();
+      throw e;
+    }
+    TokenSource held = tokens;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       lease.close();
+      if (held != null) held.close();
       out.printf("deregistered %s instance %s%n", service, lease.id());
       out.flush();
       stopped.countDown();

@@ -16,7 +16,8 @@ class HelpTest {
     collect(Main.commandLine(), new ArrayList<>(), paths);
     assertThat(paths).extracting(p -> String.join(" ", p))
         .contains("up", "serve control", "serve gateway", "serve traces", "serve data", "traces list", "traces show",
-            "traces deps", "get", "apply", "delete", "register", "drain", "control", "trace deps");
+            "traces deps", "get", "apply", "delete", "register", "drain", "control", "trace deps",
+            "credentials create", "credentials list", "credentials revoke", "tokens create", "tokens list", "tokens revoke");
     for (List<String> path : paths) {
       for (String flag : List.of("-h", "--help")) {
         List<String> args = new ArrayList<>(path);

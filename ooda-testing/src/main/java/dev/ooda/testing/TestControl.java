@@ -30,9 +30,15 @@ public final class TestControl implements AutoCloseable {
 
   /** With registry settings, e.g. a self-preservation threshold that a test can reach. */
   public static TestControl start(Registry.Options registry) throws Exception {
+    return start(registry, null);
+  }
+
+  /** With identity settings too, e.g. a key rotation period short enough for a test to see. */
+  public static TestControl start(Registry.Options registry, dev.ooda.control.identity.Identity.Options identity) throws Exception {
     TestingServer zk = new TestingServer(true);
     Path dir = Files.createTempDirectory("ooda-control");
-    return new TestControl(zk, ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), dir).withRegistry(registry)), dir);
+    return new TestControl(zk, ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), dir)
+        .withRegistry(registry).withIdentity(identity)), dir);
   }
 
   public String adminToken() {
