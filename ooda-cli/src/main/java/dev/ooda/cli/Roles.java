@@ -1,5 +1,7 @@
 package dev.ooda.cli;
 
+import dev.ooda.access.KeySource;
+import dev.ooda.access.RemoteKeySource;
 import dev.ooda.control.client.InstanceCache;
 import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.control.client.RegistryClient;
@@ -29,6 +31,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 
 /** Starts each role the same way for {@code ooda up} and for the role's own command. */
@@ -116,9 +121,23 @@ final class Roles {
     return t;
   }
 
-  /** The data service, fed with the control plane's Namespace resources as they change. */
+  /**
+   * The data service, fed with the control plane's Namespace and Service resources as they change;
+   * callers' tokens are checked against the control plane's published keys, kept fresh in the
+   * background so that no check on an event loop waits for them.
+   */
   static DataServer data(Platform p, CuratorFramework zk, int port, Path dataDir, URI control, String advertise) {
-    return data(p, zk, new DataServer(dataOptions(port, dataDir)).start(), dataDir, control, advertise);
+    RemoteKeySource keys = new RemoteKeySource(control);
+    keys.keys();
+    ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ooda-data-keys");
+      t.setDaemon(true);
+      return t;
+    });
+    // Forced fetches (rate-limited), well within the keys' usual max-age of 60 s.
+    refresher.scheduleWithFixedDelay(() -> keys.refreshForUnknownKey(null), 20, 20, TimeUnit.SECONDS);
+    p.add(refresher::shutdownNow);
+    return data(p, zk, new DataServer(dataOptions(port, dataDir)).start(), dataDir, control, advertise, keys);
   }
 
   static DataServer.Options dataOptions(int port, Path dataDir) {
@@ -134,12 +153,22 @@ final class Roles {
    * Also registers the data service as the service {@code data} at {@code advertise} (the address
    * its clients reach it by), so clients find it like any other.
    */
-  static DataServer data(Platform p, CuratorFramework zk, DataServer d, Path dataDir, URI control, String advertise) {
+  static DataServer data(Platform p, CuratorFramework zk, DataServer d, Path dataDir, URI control, String advertise,
+                         KeySource keys) {
+    d.keys(keys);
     // Added before its lease: the platform closes in reverse order, so the lease goes first and
     // gateways stop routing to the service before it stops serving.
     p.add("data", d, "http://" + advertise + ":" + d.port() + " (namespaces in " + dataDir.resolve("data") + ")");
     p.add(new RegistryClient(control).register("data",
         new InstanceRegistration(null, advertise, d.port(), null, Map.of(), Health.PATH, Instance.Status.UP)));
+    // Services first: a namespace never arrives without its owner's mode.
+    ResourceCache services = p.add(ResourceCache.open(zk, Kinds.SERVICE, snapshot -> d.services(snapshot.values())));
+    try {
+      if (!services.awaitReady(10, TimeUnit.SECONDS)) throw new IllegalStateException("the Service resources did not arrive within 10 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the Service resources", e);
+    }
     // A changed Secret pushes the namespaces again, so that one whose secret now holds another URL
     // reconnects (the data service compares what each secret held when its storage was opened).
     java.util.concurrent.atomic.AtomicReference<java.util.Collection<Resource>> last = new java.util.concurrent.atomic.AtomicReference<>();

@@ -62,7 +62,8 @@ final class Up implements Callable<Integer> {
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
       secrets.use(control.secrets());
       TraceServer traces = Roles.traces(p, tracesStarting.get());
-      Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1");
+      Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1",
+          control.identity().keySource());
       Roles.gateway(p, control.zookeeper(), GatewayOptions.builder().host("127.0.0.1")
           .port(gatewayPort).managementPort(gatewayManagementPort)
           .snapshotFile(dataDir.resolve("gateway-snapshot.json"))

@@ -102,7 +102,7 @@ class SecretsCliTest {
       ControlSecrets secrets = new ControlSecrets();
       secrets.use(t.control.secrets());
       DataServer d = new DataServer(Roles.dataOptions(0, Files.createTempDirectory("ooda-data"), secrets)).start();
-      Roles.data(p, t.control.zookeeper(), d, work, URI.create(t.control.url()), "127.0.0.1");
+      Roles.data(p, t.control.zookeeper(), d, work, URI.create(t.control.url()), "127.0.0.1", t.control.identity().keySource());
       t.client().apply("""
           kind: Namespace
           name: shop

@@ -30,18 +30,19 @@ final class AccessLog {
   /**
    * Logs one answered request.
    *
+   * @param caller    the caller a token proved, or null: then the {@code ooda-caller} header names it
    * @param route     the pattern of the route it matched, or its path when it matched none
    * @param namespace the namespace named in the path, or null
    * @param error     the problem's slug when it failed, or null
    */
-  void log(long startMillis, long nanos, HttpHeaders h, String method, String route, String namespace, int status,
+  void log(long startMillis, long nanos, HttpHeaders h, String caller, String method, String route, String namespace, int status,
            long bytesIn, long bytesOut, String error, int localPort) {
     // the caller's ids: this service starts no span of its own
     TraceHeaders trace = TraceHeaders.parse(h::get);
     String inst = named;
     if (inst == null) named = inst = addPort ? instance + ":" + localPort : instance;
     AccessLogLine line = new AccessLogLine(startMillis, SERVICE, inst, trace == null ? null : trace.traceId(),
-        trace == null ? null : trace.spanId(), h.get(CALLER_HEADER),
+        trace == null ? null : trace.spanId(), caller != null ? caller : h.get(CALLER_HEADER),
         method, route, status, nanos / 1e6, bytesIn, bytesOut, error);
     sink.accept(line);
     metrics.record(line, namespace, nanos);

@@ -1,5 +1,6 @@
 package dev.ooda.data;
 
+import dev.ooda.access.KeySource;
 import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Health;
 import dev.ooda.model.Resource;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -220,6 +222,7 @@ public final class DataServer implements AutoCloseable {
   private final Options options;
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Catalog catalog;
+  private final NamespaceAccess access = new NamespaceAccess();
   /** Read by health checks on the event loops; null until bound. */
   private volatile HttpServer server;
   private ScheduledExecutorService sweeper;
@@ -237,10 +240,10 @@ public final class DataServer implements AutoCloseable {
         .get(Health.PATH, req -> CompletableFuture.completedFuture(closing()
             ? Response.json(Health.DRAINING.httpStatus(), DRAINING) : Response.json(Health.UP.httpStatus(), UP)))
         .get("/metrics", req -> CompletableFuture.completedFuture(
-            new Response(200, PROMETHEUS_TEXT, meters.scrape().getBytes(StandardCharsets.UTF_8), List.of(), null)));
+            new Response(200, PROMETHEUS_TEXT, (meters.scrape() + decisions()).getBytes(StandardCharsets.UTF_8), List.of(), null)));
     AccessLog log = new AccessLog(instance, options.instance() == null, options.accessLog(), new RequestMetrics(meters, catalog::serves));
     server = new HttpServer(options.port(), (int) Math.min(Integer.MAX_VALUE, options.limits().maxRequestBytes()), IDLE_TIMEOUT,
-        router, log);
+        router, log, access);
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ooda-data-sweeper");
       t.setDaemon(true);
@@ -271,7 +274,33 @@ public final class DataServer implements AutoCloseable {
    * namespace's status, including which migration failed and why.
    */
   public List<NamespaceStatus> namespaces(Collection<Resource> resources) {
-    return catalog.apply(resources);
+    List<NamespaceStatus> statuses = catalog.apply(resources);
+    access.namespaces(resources);
+    return statuses;
+  }
+
+  /**
+   * Makes {@code resources} (the Service ones among them) the services whose access modes govern
+   * their namespaces: a namespace whose owner is in mode {@code enforce} or {@code audit} is used
+   * only by its owner and the services its grants name, each proving who it is with an
+   * {@code ooda-token} for the audience {@code data}. Applied at once, as one snapshot.
+   */
+  public void services(Collection<Resource> resources) {
+    access.services(resources);
+  }
+
+  /** Where the tokens of callers are checked against: the control plane's published keys. Without them, a namespace in force refuses every call. */
+  public void keys(KeySource keys) {
+    access.keys(keys);
+  }
+
+  /** Decisions of the namespace checks so far, by namespace and outcome ({@code allow}, {@code deny}, {@code would-deny}). */
+  public Map<String, Map<String, Long>> accessDecisions() {
+    return access.decisions().counts();
+  }
+
+  private String decisions() {
+    return access.decisions().counts().isEmpty() ? "" : access.decisions().prometheus();
   }
 
   /** The status of every namespace served. */

@@ -61,6 +61,7 @@ final class HttpServer implements AutoCloseable {
   private final Router router;
   private final int maxRequestBytes;
   private final AccessLog accessLog;
+  private final NamespaceAccess access;
   private final EventLoopGroup group;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -73,7 +74,13 @@ final class HttpServer implements AutoCloseable {
    * @param idleTimeout how long a connection with no request in flight stays open without traffic
    */
   HttpServer(int port, int maxRequestBytes, Duration idleTimeout, Router router, AccessLog accessLog) {
+    this(port, maxRequestBytes, idleTimeout, router, accessLog, new NamespaceAccess());
+  }
+
+  /** @param access who may use which namespace; checked once a request's route is known */
+  HttpServer(int port, int maxRequestBytes, Duration idleTimeout, Router router, AccessLog accessLog, NamespaceAccess access) {
     this.router = router;
+    this.access = access;
     this.maxRequestBytes = maxRequestBytes;
     this.accessLog = accessLog;
     boolean epoll = Epoll.isAvailable();
@@ -155,6 +162,8 @@ final class HttpServer implements AutoCloseable {
     final boolean http10;
     String route;
     String namespace;
+    /** The caller its token proved, when it sent one that was checked. */
+    String caller;
     Response response;
 
     Pending(HttpRequest req, long bytesIn, boolean keepAlive) {
@@ -227,6 +236,12 @@ final class HttpServer implements AutoCloseable {
         }
         p.route = m.route().pattern();
         p.namespace = m.params().get("ns");
+        NamespaceAccess.Verdict verdict = access.check(p.method, p.path, p.namespace, req.headers());
+        p.caller = verdict.caller();
+        if (verdict.problem() != null) {
+          answer(p, Response.of(verdict.problem()));
+          return;
+        }
         String uri = req.uri();
         int q = uri.indexOf('?');
         Request r = new Request(p.method, p.path, q < 0 ? null : uri.substring(q + 1), m.params(), req.headers(),
@@ -254,7 +269,7 @@ final class HttpServer implements AutoCloseable {
         boolean keepAlive = head.keepAlive && !closing;
         long bytesOut = write(head, keepAlive);
         wrote = true;
-        accessLog.log(head.startMillis, System.nanoTime() - head.startNanos, head.headers, head.method, head.route,
+        accessLog.log(head.startMillis, System.nanoTime() - head.startNanos, head.headers, head.caller, head.method, head.route,
             head.namespace, head.response.status(), head.bytesIn, bytesOut, head.response.problem(), localPort());
         done = !keepAlive;
       }

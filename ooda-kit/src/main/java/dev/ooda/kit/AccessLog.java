@@ -9,7 +9,6 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.model.AccessLogLine;
-import dev.ooda.model.Headers;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -43,7 +42,7 @@ final class AccessLog implements DecoratingHttpServiceFunction {
     if (error == null && log.responseCause() != null) error = log.responseCause().getClass().getSimpleName();
     return new AccessLogLine(log.requestStartTimeMillis(), service, instance.get(),
         span == null ? null : span.traceIdString(), span == null ? null : span.spanIdString(),
-        log.requestHeaders().get(Headers.CALLER), log.requestHeaders().method().name(),
+        AccessGate.caller(ctx, log.requestHeaders()), log.requestHeaders().method().name(),
         ctx.config().route().patternString(), log.responseHeaders().status().code(),
         log.totalDurationNanos() / 1e6, log.requestLength(), log.responseLength(), error);
   }

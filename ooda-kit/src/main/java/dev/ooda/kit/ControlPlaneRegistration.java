@@ -3,6 +3,7 @@ package dev.ooda.kit;
 import dev.ooda.control.client.InstanceLease;
 import dev.ooda.control.client.InstanceRegistration;
 import dev.ooda.control.client.RegistryClient;
+import dev.ooda.control.client.TokenSource;
 import dev.ooda.model.Instance;
 import dev.ooda.model.ProblemException;
 import java.net.URI;
@@ -18,12 +19,13 @@ public final class ControlPlaneRegistration implements Registration {
 
   /** {@code controlNodes}: base URLs of one or more control nodes, e.g. {@code http://127.0.0.1:9900}. */
   public ControlPlaneRegistration(List<URI> controlNodes) {
-    this.client = new RegistryClient(controlNodes);
+    this(controlNodes, null);
   }
 
-  /** Registering with the service's own tokens, as the registry requires once the service has a credential. */
-  public ControlPlaneRegistration(List<URI> controlNodes, dev.ooda.control.client.TokenSource tokens) {
-    this.client = new RegistryClient(controlNodes).withTokens(tokens);
+  /** Registering with the service's tokens ({@code tokens} may be null: a service without a credential). */
+  public ControlPlaneRegistration(List<URI> controlNodes, TokenSource tokens) {
+    RegistryClient c = new RegistryClient(controlNodes);
+    this.client = tokens == null ? c : c.withTokens(tokens);
   }
 
   @Override

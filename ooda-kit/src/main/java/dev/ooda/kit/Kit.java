@@ -9,13 +9,25 @@ import brave.sampler.Sampler;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.brave.RequestContextCurrentTraceContext;
 import com.linecorp.armeria.common.prometheus.PrometheusMeterRegistries;
+import dev.ooda.access.DecisionLog;
+import dev.ooda.access.KeySource;
+import dev.ooda.access.RemoteKeySource;
+import dev.ooda.access.TokenVerifier;
+import dev.ooda.control.client.ResourceCache;
+import dev.ooda.control.client.ResourceWatch;
+import dev.ooda.control.client.ServiceCredentials;
+import dev.ooda.control.client.TokenSource;
+import dev.ooda.model.Kinds;
 import dev.ooda.model.Names;
 import dev.ooda.model.SpanApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import zipkin2.reporter.brave.AsyncZipkinSpanHandler;
 import zipkin2.reporter.urlconnection.URLConnectionSender;
 
@@ -49,6 +61,10 @@ public final class Kit implements AutoCloseable {
     private float sampleRate = 1f;
     private Discovery discovery;
     private Registration registration;
+    private ServiceCredentials credentials;
+    private TokenSource tokens;
+    private KeySource keys;
+    private Map<String, String> environment = System.getenv();
 
     private Builder(String service) {
       String p = Names.problem(service);
@@ -108,6 +124,48 @@ public final class Kit implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The service's credential: every call to a service X then carries a token for X in
+     * {@code ooda-token}, and instances register with the service's token. Without it, the
+     * credential the environment names is used ({@code OODA_CREDENTIALS}, or
+     * {@code OODA_CLIENT_ID} + {@code OODA_CLIENT_SECRET}); without either, calls carry no token.
+     */
+    public Builder credentials(ServiceCredentials c) {
+      if (!c.service().equals(service)) {
+        throw new IllegalArgumentException("credential " + c.clientId() + " is service '" + c.service()
+            + "''s, not '" + service + "''s");
+      }
+      this.credentials = c;
+      return this;
+    }
+
+    /**
+     * Where this process's own tokens come from, instead of {@link #credentials}: e.g. the control
+     * plane's issuer, for a role in the control plane's JVM.
+     */
+    public Builder tokens(TokenSource tokens) {
+      if (!tokens.service().equals(service)) {
+        throw new IllegalArgumentException("the token source is service '" + tokens.service() + "''s, not '" + service + "''s");
+      }
+      this.tokens = tokens;
+      return this;
+    }
+
+    /**
+     * Where the server checks callers' tokens against, instead of the control plane's published
+     * keys ({@code GET /oauth/jwks} at {@link #controlPlane}, or at the credential's token URL).
+     */
+    public Builder keys(KeySource keys) {
+      this.keys = keys;
+      return this;
+    }
+
+    /** The environment credentials are looked up in; the process's by default. For tests. */
+    Builder environment(Map<String, String> env) {
+      this.environment = env;
+      return this;
+    }
+
     /** Discovery and registration from one registry, e.g. an {@link InMemoryRegistry}. */
     public <R extends Discovery & Registration> Builder registry(R registry) {
       return discovery(registry).registration(registry);
@@ -131,25 +189,60 @@ public final class Kit implements AutoCloseable {
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final Discovery discovery;
   private final Registration registration;
+  /** This process's tokens, one per called service; null when it has no credential. */
+  private final TokenSource tokens;
+  /** The control plane's published keys, for the server's checks; null when no control plane is known. */
+  private final KeySource keys;
+  private final List<URI> controlNodes;
+  private final ZooKeeperDiscovery zookeeper;
   private volatile OodaClient dataClient;
+  private AccessGate accessGate;
 
   private Kit(Builder o) {
     this.service = o.service;
     this.zone = o.zone;
+    this.controlNodes = o.controlPlane == null ? List.of() : Arrays.stream(o.controlPlane.split(","))
+        .map(String::trim).filter(x -> !x.isEmpty()).map(URI::create).toList();
+    ServiceCredentials credentials = o.credentials;
+    if (credentials == null && o.tokens == null) {
+      credentials = ServiceCredentials.fromEnvironment(o.environment).orElse(null);
+      if (credentials != null && !credentials.service().equals(service)) {
+        throw new IllegalArgumentException("the environment's credential " + credentials.clientId() + " is service '"
+            + credentials.service() + "''s, not '" + service + "''s");
+      }
+    }
+    if (o.tokens != null) {
+      tokens = o.tokens;
+    } else if (credentials != null) {
+      tokens = TokenSource.forCredentials(credentials);
+      owned.add(tokens);
+    } else {
+      tokens = null;
+    }
+    if (o.keys != null) {
+      keys = o.keys;
+    } else if (!controlNodes.isEmpty()) {
+      keys = new RemoteKeySource(controlNodes.get(0));
+    } else if (credentials != null) {
+      keys = new RemoteKeySource(controlOf(credentials.tokenUrl()));
+    } else {
+      keys = null;
+    }
     if (o.discovery != null) {
       discovery = o.discovery;
+      zookeeper = null;
     } else if (o.zookeeper != null) {
-      ZooKeeperDiscovery zk = ZooKeeperDiscovery.connect(o.zookeeper);
-      owned.add(zk);
-      discovery = zk;
+      zookeeper = ZooKeeperDiscovery.connect(o.zookeeper);
+      owned.add(zookeeper);
+      discovery = zookeeper;
     } else {
       discovery = null;
+      zookeeper = null;
     }
     if (o.registration != null) {
       registration = o.registration;
-    } else if (o.controlPlane != null) {
-      registration = new ControlPlaneRegistration(java.util.Arrays.stream(o.controlPlane.split(","))
-          .map(String::trim).filter(x -> !x.isEmpty()).map(java.net.URI::create).toList());
+    } else if (!controlNodes.isEmpty()) {
+      registration = new ControlPlaneRegistration(controlNodes, tokens);
     } else {
       registration = null;
     }
@@ -222,6 +315,67 @@ public final class Kit implements AutoCloseable {
       }
     }
     return dev.ooda.kit.data.OodaData.of(c, namespace);
+  }
+
+  /** This process's own tokens, or null when it has no credential. */
+  public TokenSource tokens() {
+    return tokens;
+  }
+
+  /**
+   * The access stage of this process's server, made on first use: it follows the service's own
+   * Service resource (through ZooKeeper when the kit has it, else the control plane's change
+   * watch) and waits up to {@link #FIRST_GROUP_WAIT_SECONDS} for the first copy, so that the first
+   * request is already checked.
+   */
+  synchronized AccessGate accessGate() {
+    if (accessGate != null) return accessGate;
+    TokenVerifier verifier = keys == null ? null : new TokenVerifier(service, keys);
+    if (keys instanceof RemoteKeySource remote) {
+      // Fetched here and kept fresh in the background, so that a check on an event loop finds the
+      // keys at hand instead of fetching them there (the fetch is rate-limited; a failure keeps the last keys).
+      remote.keys();
+      java.util.concurrent.ScheduledExecutorService refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ooda-keys-" + service);
+        t.setDaemon(true);
+        return t;
+      });
+      refresher.scheduleWithFixedDelay(() -> remote.refreshForUnknownKey(null), KEY_REFRESH_SECONDS, KEY_REFRESH_SECONDS, TimeUnit.SECONDS);
+      owned.add(refresher::shutdownNow);
+    }
+    AccessGate gate = new AccessGate(service, verifier, new DecisionLog(service), tracing.tracer());
+    boolean ready = true;
+    try {
+      if (zookeeper != null) {
+        ResourceCache c = ResourceCache.open(zookeeper.zookeeper(), Kinds.SERVICE, s -> gate.services(s.values()));
+        owned.add(c);
+        ready = c.awaitReady(FIRST_GROUP_WAIT_SECONDS, TimeUnit.SECONDS);
+      } else if (!controlNodes.isEmpty()) {
+        ResourceWatch w = ResourceWatch.open(controlNodes.get(0), Kinds.SERVICE, s -> gate.services(s.values()));
+        owned.add(w);
+        ready = w.awaitReady(FIRST_GROUP_WAIT_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!ready) {
+      org.slf4j.LoggerFactory.getLogger(Kit.class).warn("{}: the service's group did not arrive within {} s;"
+          + " calls are let through unchecked until it does", service, FIRST_GROUP_WAIT_SECONDS);
+    }
+    accessGate = gate;
+    return gate;
+  }
+
+  /** How often a server fetches the control plane's keys: well within their usual max-age of 60 s. */
+  static final int KEY_REFRESH_SECONDS = 20;
+
+  /** How long a starting server waits for its group before it serves. */
+  static final int FIRST_GROUP_WAIT_SECONDS = 5;
+
+  /** The control plane's base URL from its token endpoint's. */
+  private static URI controlOf(URI tokenUrl) {
+    String s = tokenUrl.toString();
+    return URI.create(s.endsWith("/oauth/token") ? s.substring(0, s.length() - "/oauth/token".length()) : s);
   }
 
   /** Starts building the server of this process's service, version {@code version}. */

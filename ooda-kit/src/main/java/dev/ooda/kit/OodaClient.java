@@ -1,6 +1,13 @@
 package dev.ooda.kit;
 
 import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.client.WebClientBuilder;
+import com.linecorp.armeria.common.CommonPools;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.util.SafeCloseable;
+import java.util.concurrent.CompletableFuture;
+import dev.ooda.control.client.TokenSource;
+import dev.ooda.model.ProblemException;
 import com.linecorp.armeria.client.brave.BraveClient;
 import com.linecorp.armeria.client.retry.Backoff;
 import com.linecorp.armeria.common.HttpMethod;
@@ -123,18 +130,49 @@ public final class OodaClient implements AutoCloseable {
     // Decorators run outermost last: the breaker and balancer bookkeeping around each attempt,
     // and one client span per attempt that is sent, as each goes to its own instance. Retries
     // are the Call's own loop, so that a call that succeeds at once pays nothing for them.
-    this.web = WebClient.builder(SessionProtocol.HTTP, endpoints)
+    WebClientBuilder b = WebClient.builder(SessionProtocol.HTTP, endpoints)
         .factory(kit.clientFactory())
         .responseTimeout(options.timeout())
         .maxResponseLength(options.maxResponseBytes())
         .setHeader(Headers.CALLER, kit.service())
         .decorator(BraveClient.newDecorator(kit.httpTracing().clientOf(service)))
-        .decorator(new Attempts(service, balancer, openNanos))
-        .build();
+        .decorator(new Attempts(service, balancer, openNanos));
+    TokenSource tokens = kit.tokens();
+    if (tokens != null) {
+      // Each attempt carries a token for the called service; the source hands out a cached one
+      // and refreshes it in the background, so this seldom waits.
+      b.decorator((delegate, ctx, req) -> {
+        String token = tokens.cached(service);
+        if (token != null) {
+          ctx.setAdditionalRequestHeader(Headers.TOKEN, token);
+          return delegate.execute(ctx, req);
+        }
+        // The first token (or one after a long idle spell) is fetched over HTTP: never on an
+        // event loop, which may be the very one the token endpoint's answer needs.
+        return HttpResponse.of(CompletableFuture.supplyAsync(() -> fetchToken(tokens), CommonPools.blockingTaskExecutor())
+            .thenApplyAsync(t -> {
+              ctx.setAdditionalRequestHeader(Headers.TOKEN, t);
+              try (SafeCloseable ignored = ctx.push()) {
+                return delegate.execute(ctx, req);
+              } catch (Exception e) {
+                return HttpResponse.ofFailure(e);
+              }
+            }, ctx.eventLoop()));
+      });
+    }
+    this.web = b.build();
   }
 
   public String service() {
     return service;
+  }
+
+  private String fetchToken(TokenSource tokens) {
+    try {
+      return tokens.token(service);
+    } catch (ProblemException e) {
+      throw new NetworkException(service, "no service token for calls to " + service + ": " + e.problem().detail(), e);
+    }
   }
 
   public Options options() {

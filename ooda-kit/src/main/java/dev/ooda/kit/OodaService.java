@@ -1,12 +1,11 @@
 package dev.ooda.kit;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
-import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
-import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -21,7 +20,6 @@ import dev.ooda.model.Headers;
 import dev.ooda.model.Health;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Names;
-import dev.ooda.model.Problem;
 import dev.ooda.model.ResourceCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * writes only its handlers. It registers with the registry and renews the lease, serves
  * {@code /health} and Prometheus {@code /metrics}, takes deadlines from callers, writes one
  * access-log line per request (logger {@code ooda.access}), reports a server span per request,
- * checks callers in one place ({@link CallerCheck}), answers every error as a problem document, and
- * on {@link #close()} (or SIGTERM) drains: leaves traffic, finishes what it has, then stops.
+ * checks callers in one place against the service's security group (the {@code access} of its
+ * Service resource: callers prove who they are with an {@code ooda-token}), answers every error as
+ * a problem document, and on {@link #close()} (or SIGTERM) drains: leaves traffic, finishes what it
+ * has, then stops.
  *
  * <pre>{@code
  * OodaService server = kit.server("v1").port(0).annotatedService(new CatalogApi()).start();
@@ -71,7 +71,6 @@ public final class OodaService implements AutoCloseable {
     private int maxRequestBytes = 10 << 20;
     private boolean blocking = true;
     private boolean closeOnJvmShutdown;
-    private CallerCheck callerCheck = CallerCheck.ALLOW_ALL;
     private Consumer<AccessLogLine> accessLog = line -> {
       if (ACCESS.isInfoEnabled()) ACCESS.info(line.toJson());
     };
@@ -137,11 +136,6 @@ public final class OodaService implements AutoCloseable {
       return this;
     }
 
-    public Builder callerCheck(CallerCheck c) {
-      this.callerCheck = c;
-      return this;
-    }
-
     /** Where access-log lines go; the logger {@code ooda.access} at INFO by default. */
     public Builder accessLog(Consumer<AccessLogLine> sink) {
       this.accessLog = sink;
@@ -197,11 +191,13 @@ public final class OodaService implements AutoCloseable {
   private final Registrar registrar;
   private final Instance instance;
   private final Duration drainDelay;
+  private final AccessGate gate;
   private volatile boolean closed;
 
   private OodaService(Builder b) {
     this.kit = b.kit;
     this.drainDelay = b.drainDelay;
+    this.gate = kit.accessGate();
     ServerBuilder sb = Server.builder()
         .http(new InetSocketAddress(b.host, b.port))
         .meterRegistry(kit.meters())
@@ -218,20 +214,19 @@ public final class OodaService implements AutoCloseable {
             .unhealthyResponse(AggregatedHttpResponse.of(HttpStatus.valueOf(Health.DRAINING.httpStatus()), MediaType.JSON_UTF_8,
                 ResourceCodec.toJsonBytes(Health.DRAINING)))
             .build())
-        .service(METRICS_PATH, PrometheusExpositionService.of(kit.meters().getPrometheusRegistry()));
+        .service(METRICS_PATH, metrics(kit, gate));
     b.routes.forEach(r -> r.accept(sb));
-    CallerCheck check = b.callerCheck;
     String service = kit.service();
     // Decorators run outermost last: metrics, then the server span, then the deadline, then the
-    // access log (which reads the span), then the caller check.
-    sb.decorator((DecoratingHttpServiceFunction) (delegate, ctx, req) -> checkCaller(check, delegate, ctx, req))
+    // access log (which reads the span), then the access check.
+    sb.decorator(gate)
         .decorator(new AccessLog(service, this::instanceName, kit.tracing(), b.accessLog))
         .decorator(Deadlines.SERVER)
         .decorator(BraveService.newDecorator(kit.httpTracing()))
         .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("ooda.server")
             .andThen((registry, rlog, id) -> {
               ServiceRequestContext ctx = (ServiceRequestContext) rlog.context();
-              String caller = rlog.requestHeaders().get(Headers.CALLER);
+              String caller = AccessGate.caller(ctx, rlog.requestHeaders());
               return id.withTags("route", ctx.config().route().patternString(),
                   "caller", caller == null ? "" : Names.isValid(caller) ? caller : "invalid");
             })));
@@ -252,16 +247,24 @@ public final class OodaService implements AutoCloseable {
     log.info("{} {} serving on {}", service, b.version, instance.authority());
   }
 
-  private static HttpResponse checkCaller(CallerCheck check, HttpService delegate, ServiceRequestContext ctx,
-                                          HttpRequest req) throws Exception {
-    if (check != CallerCheck.ALLOW_ALL && !isInternal(ctx)) {
-      Problem p = check.check(req.headers().get(Headers.CALLER), ctx);
-      if (p != null) {
-        ctx.setAttr(ServiceErrors.PROBLEM, p.slug());
-        return ServiceErrors.response(p);
-      }
-    }
-    return delegate.serve(ctx, req);
+  /** The kit's meters, and the access decisions ({@code ooda_access_decisions_total}) after them. */
+  private static HttpService metrics(Kit kit, AccessGate gate) {
+    HttpService prometheus = PrometheusExpositionService.of(kit.meters().getPrometheusRegistry());
+    return (ctx, req) -> HttpResponse.of(prometheus.serve(ctx, req).aggregate().thenApply(res -> {
+      String decisions = gate.decisions().counts().isEmpty() ? "" : gate.decisions().prometheus();
+      if (decisions.isEmpty() || res.status().isError()) return res.toHttpResponse();
+      return HttpResponse.of(res.headers(), HttpData.ofUtf8(res.contentUtf8() + decisions));
+    }));
+  }
+
+  /** The access mode this service is in now: {@code enforce}, {@code audit} or {@code off}. */
+  public String accessMode() {
+    return gate.mode();
+  }
+
+  /** Decisions of the access check so far, by outcome ({@code allow}, {@code deny}, {@code would-deny}). */
+  public Map<String, Long> accessDecisions() {
+    return gate.decisions().counts().getOrDefault(kit.service(), Map.of());
   }
 
   /** Health checks and scrapes: not logged, traced or checked. */

@@ -67,6 +67,11 @@ public final class ZooKeeperDiscovery implements Discovery {
     return () -> w.listeners.remove(listener);
   }
 
+  /** The ZooKeeper client underneath, for the kit's other watches. */
+  CuratorFramework zookeeper() {
+    return zk;
+  }
+
   @Override
   public List<Instance> instances(String service) {
     return cache.instances(service);

@@ -1,7 +1,6 @@
 package dev.ooda.kit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.client.WebClient;
@@ -11,7 +10,6 @@ import dev.ooda.model.Health;
 import dev.ooda.model.Instance;
 import dev.ooda.model.ResourceCodec;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What every service gets: registration, health, metrics, access log, caller check, drain. */
+/** What every service gets: registration, health, metrics, access log, drain (the access check: ServiceAccessTest). */
 class OodaServiceTest {
   TestPlatform platform;
   Kit kit;
@@ -37,8 +35,8 @@ class OodaServiceTest {
     platform.close();
   }
 
-  OodaService serve(CallerCheck check, Duration drainDelay) {
-    return platform.add(kit.server("v3").metadata("team", "shop").callerCheck(check).accessLog(accessLog::add)
+  OodaService serve(Duration drainDelay) {
+    return platform.add(kit.server("v3").metadata("team", "shop").accessLog(accessLog::add)
         .drainDelay(drainDelay)
         .service("/items/{id}", (ctx, req) -> HttpResponse.of("item " + ctx.pathParam("id")))
         .service("/slow", (ctx, req) -> {
@@ -54,7 +52,7 @@ class OodaServiceTest {
 
   @Test
   void registersItselfWithWhatItIs() {
-    OodaService s = serve(CallerCheck.ALLOW_ALL, Duration.ofMillis(50));
+    OodaService s = serve(Duration.ofMillis(50));
     Instance i = platform.registry.instances("catalog").get(0);
     assertThat(i.id()).isEqualTo(s.instanceId());
     assertThat(i.version()).isEqualTo("v3");
@@ -67,7 +65,7 @@ class OodaServiceTest {
 
   @Test
   void writesOneAccessLogLinePerRequestAndRedMetricsPerRouteAndCaller() throws Exception {
-    OodaService s = serve(CallerCheck.ALLOW_ALL, Duration.ofMillis(50));
+    OodaService s = serve(Duration.ofMillis(50));
     assertThat(platform.kit("checkout").client("catalog").get("/items/{id}", 9).as(String.class)).isEqualTo("item 9");
     AccessLogLine line = accessLog.poll(10, TimeUnit.SECONDS);
     assertThat(line.service()).isEqualTo("catalog");
@@ -92,25 +90,8 @@ class OodaServiceTest {
   }
 
   @Test
-  void callersAreCheckedBeforeAnyHandler() throws Exception {
-    serve(CallerCheck.only(Set.of("checkout")), Duration.ofMillis(50));
-    assertThat(platform.kit("checkout").client("catalog").get("/items/1").as(String.class)).isEqualTo("item 1");
-    assertThatThrownBy(() -> platform.kit("intruder").client("catalog").get("/items/1").as(String.class))
-        .isInstanceOfSatisfying(RemoteProblemException.class, e -> {
-          assertThat(e.status()).isEqualTo(403);
-          assertThat(e.type()).isEqualTo("urn:ooda:problem:forbidden");
-          assertThat(e.detail()).contains("intruder");
-        });
-    accessLog.poll(10, TimeUnit.SECONDS);
-    AccessLogLine refused = accessLog.poll(10, TimeUnit.SECONDS);
-    assertThat(refused.status()).isEqualTo(403);
-    assertThat(refused.caller()).isEqualTo("intruder");
-    assertThat(refused.error()).isEqualTo("forbidden");
-  }
-
-  @Test
   void closingDrainsLeavesTheRegistryAndFinishesRequestsInFlight() throws Exception {
-    OodaService s = serve(CallerCheck.ALLOW_ALL, Duration.ofMillis(400));
+    OodaService s = serve(Duration.ofMillis(400));
     CompletableFuture<String> inFlight = platform.kit("checkout").client("catalog").get("/slow").asAsync(String.class);
     slowArrived.get(10, TimeUnit.SECONDS);
     CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);

@@ -93,6 +93,17 @@ public final class TokenSource implements AutoCloseable {
     }
   }
 
+  /**
+   * The token for {@code audience} when one is at hand and fresh, else null, without waiting: for
+   * callers on an event loop, which fetch with {@link #token} elsewhere when this answers null.
+   */
+  public String cached(String audience) {
+    Token t = tokens.get(audience);
+    if (!fresh(t)) return null;
+    used.put(audience, Boolean.TRUE);
+    return t.value();
+  }
+
   private boolean fresh(Token t) {
     return t != null && t.expiresAt().isAfter(clock.instant().plus(MIN_REMAINING));
   }
