@@ -140,6 +140,9 @@ public final class SigningKeys implements AutoCloseable {
     if (!lock.acquire(10, TimeUnit.SECONDS)) return; // another node is at it
     try {
       Instant now = clock.instant();
+      // Published two max-ages ahead: one for every verifier's cache to expire, one of slack for a
+      // slow write or a slow fetch, so that no verifier meets a token signed by a key it never saw.
+      Duration ahead = options.jwksMaxAge().multipliedBy(2);
       List<Stored> keys = readAll();
       Stored active = null;
       Stored next = null;
@@ -150,8 +153,8 @@ public final class SigningKeys implements AutoCloseable {
       if (active == null && next == null) {
         create(now);
       } else if (active != null && next == null
-          && !now.isBefore(active.signsFrom().plus(options.rotation()).minus(options.jwksMaxAge()))) {
-        Instant at = later(now.plus(options.jwksMaxAge()), active.signsFrom().plus(options.rotation()));
+          && !now.isBefore(active.signsFrom().plus(options.rotation()).minus(ahead))) {
+        Instant at = later(now.plus(ahead), active.signsFrom().plus(options.rotation()));
         create(at);
       }
       // A key is withdrawn once the key after it has signed for a whole token lifetime (+ skew).
