@@ -107,8 +107,11 @@ class EdgeAccessTest extends GatewayTestSupport {
   void auditModeLetsTheCallThroughAndLogsWouldDeny() throws Exception {
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
+    // Decision lines and access-log lines go to loggers of their own; this test reads both.
     Logger log = (Logger) LoggerFactory.getLogger("ooda.decisions");
+    Logger accessLog = (Logger) LoggerFactory.getLogger("ooda.access");
     log.addAppender(lines);
+    accessLog.addAppender(lines);
     try {
       g.accessGroups(yaml("""
           kind: Service
@@ -128,6 +131,7 @@ class EdgeAccessTest extends GatewayTestSupport {
       assertThat(g.accessDecisions().get("catalog")).containsEntry("would-deny", 1L);
     } finally {
       log.detachAppender(lines);
+      accessLog.detachAppender(lines);
     }
   }
 
