@@ -1,6 +1,16 @@
 package dev.ooda.data;
 
 import dev.ooda.access.KeySource;
+import dev.ooda.data.access.NamespaceAccess;
+import dev.ooda.data.api.DataApi;
+import dev.ooda.data.api.Limits;
+import dev.ooda.data.http.AccessLog;
+import dev.ooda.data.http.HttpServer;
+import dev.ooda.data.http.RequestMetrics;
+import dev.ooda.data.http.Response;
+import dev.ooda.data.http.Router;
+import dev.ooda.data.storage.Catalog;
+import dev.ooda.data.storage.Namespace;
 import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Health;
 import dev.ooda.model.Resource;
@@ -14,8 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -229,7 +239,7 @@ public final class DataServer implements AutoCloseable {
 
   public DataServer(Options options) {
     this.options = options;
-    this.catalog = new Catalog(options.dataDir(), options.poolSize(), options.secrets(), meters);
+    this.catalog = new Catalog(options.dataDir(), options.poolSize(), options.secrets()::resolve, meters);
   }
 
   /** Binds the port and starts serving; namespaces may be pushed before or after. */
@@ -314,8 +324,7 @@ public final class DataServer implements AutoCloseable {
     for (Namespace n : catalog.all()) {
       if (n.storage() == null) continue;
       try {
-        Kv.sweep(n.storage().dsl(), now);
-        Writes.sweep(n.storage().dsl(), now);
+        DataApi.sweep(n.storage().dsl(), now);
       } catch (RuntimeException e) {
         LOG.warn("sweeping namespace {} failed", n.name(), e);
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.data.api.Limits;
 import dev.ooda.model.AccessLogLine;
 import dev.ooda.model.Headers;
 import dev.ooda.model.Problem;
