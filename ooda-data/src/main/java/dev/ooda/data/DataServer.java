@@ -284,7 +284,7 @@ public final class DataServer implements AutoCloseable {
    * namespace's status, including which migration failed and why.
    */
   public List<NamespaceStatus> namespaces(Collection<Resource> resources) {
-    List<NamespaceStatus> statuses = catalog.apply(resources);
+    List<NamespaceStatus> statuses = catalog.apply(resources).stream().map(DataServer::status).toList();
     access.namespaces(resources);
     return statuses;
   }
@@ -315,7 +315,11 @@ public final class DataServer implements AutoCloseable {
 
   /** The status of every namespace served. */
   public List<NamespaceStatus> statuses() {
-    return catalog.all().stream().map(Namespace::status).toList();
+    return catalog.all().stream().map(DataServer::status).toList();
+  }
+
+  private static NamespaceStatus status(Namespace n) {
+    return new NamespaceStatus(n.name(), n.state(), n.version(), n.declared(), n.error());
   }
 
   /** Deletes expired key-value items and idempotency keys past their time, in every namespace. */

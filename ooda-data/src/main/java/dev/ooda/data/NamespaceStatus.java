@@ -1,5 +1,7 @@
 package dev.ooda.data;
 
+import dev.ooda.data.storage.Namespace;
+
 /**
  * Where a namespace stands after a push.
  *
@@ -10,7 +12,7 @@ package dev.ooda.data;
  * @param error    what went wrong, naming the failed migration and statement; null when ready
  */
 public record NamespaceStatus(String name, String state, int version, int declared, String error) {
-  public static final String READY = "ready";
-  public static final String MIGRATION_FAILED = "migration-failed";
-  public static final String UNAVAILABLE = "unavailable";
+  public static final String READY = Namespace.READY;
+  public static final String MIGRATION_FAILED = Namespace.MIGRATION_FAILED;
+  public static final String UNAVAILABLE = Namespace.UNAVAILABLE;
 }

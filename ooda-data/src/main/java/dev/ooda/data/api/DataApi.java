@@ -2,7 +2,6 @@ package dev.ooda.data.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ooda.data.NamespaceStatus;
 import dev.ooda.data.http.Etags;
 import dev.ooda.data.http.Json;
 import dev.ooda.data.http.Problems;
@@ -99,14 +98,13 @@ public final class DataApi {
 
   /** Storage, database and tables, like Staash's metadata layer; never the connection. */
   private static void writeNamespace(JsonGenerator g, Namespace n) throws IOException {
-    NamespaceStatus s = n.status();
     g.writeStartObject();
     g.writeStringField("name", n.name());
     g.writeStringField("owner", n.spec().owner());
     g.writeStringField("backend", n.spec().effectiveBackend());
-    g.writeStringField("state", s.state());
-    g.writeNumberField("version", s.version());
-    g.writeNumberField("declared", s.declared());
+    g.writeStringField("state", n.state());
+    g.writeNumberField("version", n.version());
+    g.writeNumberField("declared", n.declared());
     if (n.storage() != null) {
       g.writeObjectFieldStart("storage");
       g.writeStringField("kind", n.storage().backend().storageKind());

@@ -1,6 +1,5 @@
 package dev.ooda.data.storage;
 
-import dev.ooda.data.NamespaceStatus;
 import dev.ooda.data.http.Problems;
 import dev.ooda.model.Names;
 import dev.ooda.model.NamespaceSpec;
@@ -79,7 +78,7 @@ public final class Catalog implements AutoCloseable {
    * namespaces are kept as they are; new and changed ones are opened and migrated; the rest are
    * closed (their data stays). Pushes are serialized.
    */
-  public synchronized List<NamespaceStatus> apply(Collection<Resource> resources) {
+  public synchronized List<Namespace> apply(Collection<Resource> resources) {
     Map<String, Namespace> before = current.get();
     Map<String, Namespace> next = new TreeMap<>();
     for (Resource r : resources) {
@@ -104,9 +103,7 @@ public final class Catalog implements AutoCloseable {
         n.storage().close();
       }
     }
-    List<NamespaceStatus> out = new ArrayList<>();
-    next.values().forEach(n -> out.add(n.status()));
-    return out;
+    return List.copyOf(next.values());
   }
 
   private Namespace prepare(String name, NamespaceSpec spec, Namespace old) {

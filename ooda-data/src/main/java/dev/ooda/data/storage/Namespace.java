@@ -1,6 +1,5 @@
 package dev.ooda.data.storage;
 
-import dev.ooda.data.NamespaceStatus;
 import dev.ooda.data.http.Problems;
 import dev.ooda.model.NamespaceSpec;
 
@@ -13,6 +12,8 @@ import dev.ooda.model.NamespaceSpec;
  */
 public record Namespace(String name, NamespaceSpec spec, Storage storage, Schema schema, int version,
                         Migrator.Failure failure, String unavailable) {
+  /** The states of {@link #state()}, as {@code NamespaceStatus} reports them. */
+  public static final String READY = "ready", MIGRATION_FAILED = "migration-failed", UNAVAILABLE = "unavailable";
 
   static Namespace unavailable(String name, NamespaceSpec spec, String why) {
     return new Namespace(name, spec, null, Schema.EMPTY, 0, null, why);
@@ -35,9 +36,13 @@ public record Namespace(String name, NamespaceSpec spec, Storage storage, Schema
     return spec.migrations().isEmpty() ? 0 : spec.migrations().get(spec.migrations().size() - 1).version();
   }
 
-  public NamespaceStatus status() {
-    if (storage == null) return new NamespaceStatus(name, NamespaceStatus.UNAVAILABLE, version, declared(), unavailable);
-    if (failure != null) return new NamespaceStatus(name, NamespaceStatus.MIGRATION_FAILED, version, declared(), failure.toString());
-    return new NamespaceStatus(name, NamespaceStatus.READY, version, declared(), null);
+  /** Ready; migration-failed (serving at {@code version}, the last good one); or unavailable. */
+  public String state() {
+    return storage == null ? UNAVAILABLE : failure != null ? MIGRATION_FAILED : READY;
+  }
+
+  /** What went wrong, naming the failed migration and statement; null when ready. */
+  public String error() {
+    return storage == null ? unavailable : failure != null ? failure.toString() : null;
   }
 }
