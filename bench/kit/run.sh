@@ -5,6 +5,7 @@
 #   bench/kit/run.sh                                   # full run: 30 s warm-up, 60 s measure
 #   bench/kit/run.sh --warmup 1 --duration 1           # smoke run
 #   bench/kit/run.sh --clients 16 --sample-rate 0
+#   bench/kit/run.sh --access                          # also a call whose token the callee checks
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/bench/kit/target"
