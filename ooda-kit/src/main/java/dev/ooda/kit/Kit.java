@@ -132,6 +132,8 @@ public final class Kit implements AutoCloseable {
   private final Discovery discovery;
   private final Registration registration;
   private volatile OodaClient dataClient;
+  private final List<java.net.URI> controlNodes;
+  private volatile dev.ooda.kit.flags.OodaFlags flags;
 
   private Kit(Builder o) {
     this.service = o.service;
@@ -145,6 +147,8 @@ public final class Kit implements AutoCloseable {
     } else {
       discovery = null;
     }
+    controlNodes = o.controlPlane == null ? List.of() : java.util.Arrays.stream(o.controlPlane.split(","))
+        .map(String::trim).filter(x -> !x.isEmpty()).map(java.net.URI::create).toList();
     if (o.registration != null) {
       registration = o.registration;
     } else if (o.controlPlane != null) {
@@ -222,6 +226,23 @@ public final class Kit implements AutoCloseable {
       }
     }
     return dev.ooda.kit.data.OodaData.of(c, namespace);
+  }
+
+  /**
+   * Feature flags, evaluated in this process from the set that the control plane pushes (followed
+   * from first use; see docs/flags.md). Needs {@link Builder#controlPlane}.
+   */
+  public dev.ooda.kit.flags.OodaFlags flags() {
+    dev.ooda.kit.flags.OodaFlags f = flags;
+    if (f != null) return f;
+    synchronized (this) {
+      if (flags == null) {
+        if (controlNodes.isEmpty()) throw new IllegalStateException("no control plane configured: set Kit.Builder.controlPlane to follow flags");
+        flags = dev.ooda.kit.flags.OodaFlags.follow(controlNodes, tracing);
+        owned.add(flags);
+      }
+      return flags;
+    }
   }
 
   /** Starts building the server of this process's service, version {@code version}. */
