@@ -33,6 +33,7 @@ public final class Main {
     COMMANDS.put("tokens", Tokens::new);
     COMMANDS.put("traces", TracesCommand::new);
     COMMANDS.put("access", AccessCommand::new);
+    COMMANDS.put("flags", FlagsCommand::new);
     COMMANDS.put("serve", ServeCommand::new);
     OLD_SPELLINGS.put("control", ControlCommand::new);
     OLD_SPELLINGS.put("gateway", GatewayCommand::new);
