@@ -15,9 +15,13 @@ public interface Context {
 
   Context EMPTY = a -> null;
 
+  /** A context of {@code attributes}, copied; null values count as absent. */
   static Context of(Map<String, String> attributes) {
-    Map<String, String> copy = Map.copyOf(attributes);
-    return copy::get;
+    Map<String, String> copy = new HashMap<>();
+    attributes.forEach((k, v) -> {
+      if (k != null && v != null) copy.put(k, v);
+    });
+    return Map.copyOf(copy)::get;
   }
 
   /** A context of name/value pairs: {@code Context.of("userId", "42", "country", "de")}. */

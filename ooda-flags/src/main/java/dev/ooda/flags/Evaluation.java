@@ -5,7 +5,8 @@ package dev.ooda.flags;
  *
  * @param flag      the flag's key
  * @param value     the variant's value: Boolean, String, Long or Double (whole numbers are Long),
- *                  or a Jackson {@code JsonNode} for json flags; null on error
+ *                  or a Jackson {@code JsonNode} for json flags (shared by every answer: read it,
+ *                  do not change it); null on error
  * @param variant   the variant's name; null on error
  * @param reason    why this variant
  * @param ruleId    the rule that matched, for TARGETING_MATCH and SPLIT; else null

@@ -32,6 +32,12 @@ public final class FlagCounters {
     return counters.computeIfAbsent(flag + '\u0000' + variant, k -> new Counter());
   }
 
+  /** The live count of one flag's variant (made on first use), for a metrics registry to read. */
+  public java.util.function.LongSupplier count(String flag, String variant) {
+    Counter c = counter(flag, variant);
+    return c.count::sum;
+  }
+
   /** Every count so far, by flag then variant. */
   public List<FlagUsage> usage() {
     List<FlagUsage> out = new ArrayList<>();

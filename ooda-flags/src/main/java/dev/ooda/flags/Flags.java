@@ -47,9 +47,13 @@ public final class Flags {
     }
   }
 
-  /** Calls {@code listener} with the keys of the flags whose answers may have changed, after each change. */
-  public void onChange(Consumer<Set<String>> listener) {
+  /**
+   * Calls {@code listener} with the keys of the flags whose answers may have changed, after each
+   * change, on the thread that applied it. Closing the returned handle stops the calls.
+   */
+  public AutoCloseable onChange(Consumer<Set<String>> listener) {
     listeners.add(listener);
+    return () -> listeners.remove(listener);
   }
 
   public FlagSet current() {

@@ -238,7 +238,7 @@ public final class Kit implements AutoCloseable {
     synchronized (this) {
       if (flags == null) {
         if (controlNodes.isEmpty()) throw new IllegalStateException("no control plane configured: set Kit.Builder.controlPlane to follow flags");
-        flags = dev.ooda.kit.flags.OodaFlags.follow(controlNodes, tracing);
+        flags = dev.ooda.kit.flags.OodaFlags.follow(controlNodes, tracing, meters);
         owned.add(flags);
       }
       return flags;

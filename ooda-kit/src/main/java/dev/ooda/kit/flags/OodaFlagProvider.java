@@ -36,11 +36,23 @@ public final class OodaFlagProvider extends EventProvider {
   private static final Metadata METADATA = () -> "ooda";
 
   private final OodaFlags flags;
+  private final AutoCloseable changes;
 
   public OodaFlagProvider(OodaFlags flags) {
     this.flags = flags;
-    flags.flags().onChange(keys -> emitProviderConfigurationChanged(ProviderEventDetails.builder()
+    this.changes = flags.flags().onChange(keys -> emitProviderConfigurationChanged(ProviderEventDetails.builder()
         .flagsChanged(List.copyOf(keys)).message("flags changed: " + String.join(", ", new java.util.TreeSet<>(keys))).build()));
+  }
+
+  /** Stops emitting changes; the flags themselves belong to the kit and stay open. */
+  @Override
+  public void shutdown() {
+    try {
+      changes.close();
+    } catch (Exception impossible) {
+      // removing a listener does not fail
+    }
+    super.shutdown();
   }
 
   @Override

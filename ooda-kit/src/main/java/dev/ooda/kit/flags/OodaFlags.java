@@ -2,6 +2,8 @@ package dev.ooda.kit.flags;
 
 import brave.Span;
 import brave.Tracing;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.flags.Context;
 import dev.ooda.flags.Evaluation;
@@ -40,10 +42,28 @@ public final class OodaFlags implements AutoCloseable {
     this.watch = watch;
   }
 
-  /** Flags followed from the control nodes at {@code nodes} (tried in turn). */
-  public static OodaFlags follow(List<URI> nodes, Tracing tracing) {
+  /**
+   * Flags followed from the control nodes at {@code nodes} (tried in turn), with the evaluation
+   * counts in {@code meters} (when not null) as {@code ooda_flag_evaluations_total{flag,variant}}.
+   */
+  public static OodaFlags follow(List<URI> nodes, Tracing tracing, MeterRegistry meters) {
     Flags f = new Flags();
+    if (meters != null) {
+      // Registered before the first set arrives, so that no change goes uncounted.
+      f.onChange(keys -> register(f, meters));
+    }
     return new OodaFlags(f, tracing, new FlagWatch(nodes, f));
+  }
+
+  /** A counter per variant of every flag in force; registering one twice finds the first. */
+  private static void register(Flags f, MeterRegistry meters) {
+    f.current().flags().forEach((key, spec) -> spec.variants().keySet().forEach(variant -> {
+      java.util.function.LongSupplier count = f.counters().count(key, variant);
+      FunctionCounter.builder("ooda.flag.evaluations", count, c -> c.getAsLong())
+          .description("Flag evaluations in this process, by flag and variant served")
+          .tags("flag", key, "variant", variant)
+          .register(meters);
+    }));
   }
 
   /** Flags from a source the caller keeps current (tests, or a process that pushes its own set). */

@@ -72,6 +72,7 @@ class KitFlagsTest {
       Eventually.within(Duration.ofSeconds(5), () -> assertThat(kit.flags()
           .evaluate("new-checkout", Context.of("userId", "u-1", "email", "ann@example.org")).ruleId()).isEqualTo("staff"));
       assertThat(kit.flags().usage()).anySatisfy(u -> assertThat(u.flag()).isEqualTo("new-checkout"));
+      assertThat(kit.meters().scrape()).containsPattern("ooda_flag_evaluations_total\\{flag=\"new-checkout\",variant=\"on\"\\} [1-9]");
     }
   }
 
