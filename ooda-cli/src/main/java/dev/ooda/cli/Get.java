@@ -34,6 +34,10 @@ final class Get implements Callable<Integer> {
       description = "Data service, for the storage and tables of namespaces (env OODA_DATA; default ${DEFAULT-VALUE}).")
   java.net.URI dataUrl;
 
+  @Option(names = "--stale-after", paramLabel = "DAYS", defaultValue = "30",
+      description = "For flags: stale when not evaluated for this many days, where counts are known (default ${DEFAULT-VALUE}).")
+  int staleAfterDays;
+
   @Mixin ClientOptions client;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -61,6 +65,8 @@ final class Get implements Callable<Integer> {
       case table -> {
         if (Kinds.find(kind).get() == NamespaceSpec.KIND) NamespaceTable.print(out, items, dataUrl);
         else if (Kinds.find(kind).get() == dev.ooda.model.SecretSpec.KIND) SecretCommand.table(out, items);
+        else if (Kinds.find(kind).get() == dev.ooda.model.FlagSpec.KIND)
+          FlagTable.print(out, items, client.client(), staleAfterDays, java.time.Clock.systemUTC());
         else Table.print(out, List.of("NAME", "VERSION", "SPEC"),
             items.stream().map(r -> List.of(r.name(), Long.toString(r.version()), Summary.of(r))).toList());
       }

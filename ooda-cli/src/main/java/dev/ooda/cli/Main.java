@@ -34,6 +34,7 @@ public final class Main {
     COMMANDS.put("traces", TracesCommand::new);
     COMMANDS.put("access", AccessCommand::new);
     COMMANDS.put("apikey", ApiKeyCommand::new);
+    COMMANDS.put("flags", FlagsCommand::new);
     COMMANDS.put("serve", ServeCommand::new);
     OLD_SPELLINGS.put("control", ControlCommand::new);
     OLD_SPELLINGS.put("gateway", GatewayCommand::new);

@@ -81,6 +81,7 @@ final class AdminApi {
     boolean yaml = type != null && type.subtype().contains("yaml");
     List<Resource> docs = yaml ? ResourceCodec.readYaml(text) : ResourceCodec.readJson(text);
     dev.ooda.control.secrets.SecretStore.refuseDocuments(docs);
+    dev.ooda.control.flags.SegmentReferences.check(docs, store);
     ApplyResult r = store.apply(docs);
     ObjectNode out = ResourceCodec.json().createObjectNode();
     out.put("revision", r.revision());
@@ -121,6 +122,7 @@ final class AdminApi {
         throw new IllegalArgumentException("query parameter version: '" + version + "' is not a whole number");
       }
     }
+    if (kind == dev.ooda.model.SegmentSpec.KIND) dev.ooda.control.flags.SegmentReferences.checkDelete(name, store);
     Change c = store.delete(kind, name, expected);
     ObjectNode out = ResourceCodec.json().createObjectNode();
     out.put("revision", c.revision());

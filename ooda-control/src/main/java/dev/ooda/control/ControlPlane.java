@@ -117,6 +117,7 @@ public final class ControlPlane implements AutoCloseable {
       new RegistryApi(registry, identity.registryGuard()).mount(sb);
       new AccessApi(store).mount(sb);
       new AdminApi(store, feed, identity.adminGuard()).mount(sb);
+      new dev.ooda.control.flags.OfrepApi(dev.ooda.control.flags.StoredFlags.start(store, feed).flags()).mount(sb);
       identity.mount(sb);
       new SecretsApi(secrets, identity.adminGuard(), serviceIdentities(identity)).mount(sb);
       if (o.extra() != null) o.extra().accept(sb);

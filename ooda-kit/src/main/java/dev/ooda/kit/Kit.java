@@ -197,6 +197,7 @@ public final class Kit implements AutoCloseable {
   private final ZooKeeperDiscovery zookeeper;
   private volatile OodaClient dataClient;
   private AccessGate accessGate;
+  private volatile dev.ooda.kit.flags.OodaFlags flags;
 
   private Kit(Builder o) {
     this.service = o.service;
@@ -376,6 +377,23 @@ public final class Kit implements AutoCloseable {
   private static URI controlOf(URI tokenUrl) {
     String s = tokenUrl.toString();
     return URI.create(s.endsWith("/oauth/token") ? s.substring(0, s.length() - "/oauth/token".length()) : s);
+  }
+
+  /**
+   * Feature flags, evaluated in this process from the set that the control plane pushes (followed
+   * from first use; see docs/flags.md). Needs {@link Builder#controlPlane}.
+   */
+  public dev.ooda.kit.flags.OodaFlags flags() {
+    dev.ooda.kit.flags.OodaFlags f = flags;
+    if (f != null) return f;
+    synchronized (this) {
+      if (flags == null) {
+        if (controlNodes.isEmpty()) throw new IllegalStateException("no control plane configured: set Kit.Builder.controlPlane to follow flags");
+        flags = dev.ooda.kit.flags.OodaFlags.follow(controlNodes, tracing, meters);
+        owned.add(flags);
+      }
+      return flags;
+    }
   }
 
   /** Starts building the server of this process's service, version {@code version}. */

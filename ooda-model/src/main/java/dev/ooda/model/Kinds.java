@@ -9,7 +9,8 @@ public final class Kinds {
   public static final Kind<ServiceSpec> SERVICE = ServiceSpec.KIND;
   public static final Kind<RouteSpec> ROUTE = RouteSpec.KIND;
 
-  private static final List<Kind<?>> ALL = List.of(SERVICE, ROUTE, NamespaceSpec.KIND, SecretSpec.KIND);
+  private static final List<Kind<?>> ALL = List.of(SERVICE, ROUTE, NamespaceSpec.KIND, SecretSpec.KIND,
+      FlagSpec.KIND, SegmentSpec.KIND);
 
   private Kinds() {}
 

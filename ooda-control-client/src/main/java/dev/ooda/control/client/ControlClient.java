@@ -133,6 +133,38 @@ public final class ControlClient {
     }
   }
 
+  /**
+   * Evaluates flag {@code key} for {@code context} at the control plane (OFREP). Answers the OFREP
+   * document: {@code {key, value, variant, reason, metadata}}, or {@code {key, errorCode, errorDetails}}
+   * for a flag that does not exist or a context that is refused.
+   */
+  public JsonNode evaluateFlag(String key, java.util.Map<String, String> context) {
+    var body = ResourceCodec.json().createObjectNode();
+    var ctx = body.putObject("context");
+    context.forEach(ctx::put);
+    HttpRequest.Builder b = request("/ofrep/v1/evaluate/flags/" + HttpAnswers.segment(key))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode n = ResourceCodec.json().readTree(r.body());
+      if (r.statusCode() >= 500 || !n.has("key")) throw new ProblemException(HttpAnswers.problem(r.statusCode(), r.body()));
+      return n;
+    } catch (ConnectException e) {
+      throw new ProblemException(Problem.of(ProblemType.UNREACHABLE,
+          "cannot reach the control plane at " + base + " (is `ooda up` running? set --server or OODA_SERVER)"));
+    } catch (IOException e) {
+      throw new ProblemException(Problem.of(ProblemType.UNREACHABLE, "talking to " + base + " failed: " + e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The control node's flag evaluation counts: {@code {usage: [{flag, variant, count, lastEvaluated}]}}. */
+  public JsonNode flagUsage() {
+    return send(request("/api/v1/flag-usage").GET());
+  }
+
   /** Whether {@code from} may call {@code to} with this method and path, by the groups in the store. */
   public JsonNode accessCheck(String from, String to, String method, String path) {
     String q = "from=" + enc(from) + "&to=" + enc(to) + "&method=" + enc(method) + "&path=" + enc(path);

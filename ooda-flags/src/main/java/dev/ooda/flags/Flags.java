@@ -1,0 +1,100 @@
+package dev.ooda.flags;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.model.FlagSpec;
+import dev.ooda.model.Resource;
+import dev.ooda.model.SegmentSpec;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The flags in force: a {@link FlagSet} swapped whole on each change, read without locks, plus
+ * the evaluation counts that survive the swaps. Typed reads give the caller's default on any
+ * error (no such flag, another type), as OpenFeature does.
+ */
+public final class Flags {
+  private final FlagCounters counters = new FlagCounters();
+  private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
+  private volatile FlagSet current = FlagSet.EMPTY;
+
+  /** Compiles {@code flags} and {@code segments} and puts them in force. */
+  public void update(Map<String, FlagSpec> flags, Map<String, SegmentSpec> segments) {
+    swap(FlagSet.compile(flags, segments, counters));
+  }
+
+  /** Compiles the Flag and Segment resources among {@code resources} and puts them in force. */
+  public void update(Collection<Resource> resources) {
+    swap(FlagSet.compile(resources, counters));
+  }
+
+  private void swap(FlagSet next) {
+    Set<String> changed;
+    synchronized (this) {
+      changed = next.changedSince(current);
+      current = next;
+    }
+    if (changed.isEmpty()) return;
+    for (Consumer<Set<String>> l : listeners) {
+      try {
+        l.accept(changed);
+      } catch (RuntimeException e) {
+        System.getLogger(Flags.class.getName()).log(System.Logger.Level.WARNING, "a flag change listener failed", e);
+      }
+    }
+  }
+
+  /**
+   * Calls {@code listener} with the keys of the flags whose answers may have changed, after each
+   * change, on the thread that applied it. Closing the returned handle stops the calls.
+   */
+  public AutoCloseable onChange(Consumer<Set<String>> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  public FlagSet current() {
+    return current;
+  }
+
+  public FlagCounters counters() {
+    return counters;
+  }
+
+  public Evaluation evaluate(String key, Context ctx) {
+    return current.evaluate(key, ctx);
+  }
+
+  public boolean booleanValue(String key, Context ctx, boolean defaultValue) {
+    return evaluate(key, ctx).value() instanceof Boolean b ? b : defaultValue;
+  }
+
+  public String stringValue(String key, Context ctx, String defaultValue) {
+    return evaluate(key, ctx).value() instanceof String s ? s : defaultValue;
+  }
+
+  public double numberValue(String key, Context ctx, double defaultValue) {
+    return evaluate(key, ctx).value() instanceof Number n ? n.doubleValue() : defaultValue;
+  }
+
+  public long longValue(String key, Context ctx, long defaultValue) {
+    return evaluate(key, ctx).value() instanceof Long n ? n : defaultValue;
+  }
+
+  public JsonNode jsonValue(String key, Context ctx, JsonNode defaultValue) {
+    return evaluate(key, ctx).value() instanceof JsonNode n ? n : defaultValue;
+  }
+
+  /**
+   * {@code e} when its value is of {@code type}, else a TYPE_MISMATCH error naming both types: what
+   * a typed read that needs the reason (OpenFeature's details) answers.
+   */
+  public static Evaluation typed(Evaluation e, Class<?> type) {
+    if (e.isError() || type.isInstance(e.value())) return e;
+    return Evaluation.error(e.flag(), ErrorCode.TYPE_MISMATCH, "flag '" + e.flag() + "' has "
+        + e.value().getClass().getSimpleName() + " values, not " + type.getSimpleName());
+  }
+}
