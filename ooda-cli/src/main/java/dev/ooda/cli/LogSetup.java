@@ -29,6 +29,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     stderr.setEncoder(encoder);
     stderr.start();
     ctx.getLogger("dev.ooda").setLevel(Level.INFO);
+    // Refusals by access checks, and admin writes with the token that made them: one JSON line each.
+    ctx.getLogger("ooda.decisions").setLevel(Level.INFO);
+    ctx.getLogger("ooda.audit").setLevel(Level.INFO);
     ctx.getLogger("org.apache.zookeeper").setLevel(Level.ERROR);
     ctx.getLogger("org.apache.curator").setLevel(Level.ERROR);
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);

@@ -73,7 +73,7 @@ class EndToEndTraceTest {
         for (JsonNode tr : ResourceCodec.json().readTree(traces)) {
           Set<String> services = new HashSet<>();
           tr.forEach(s -> services.add(s.path("localEndpoint").path("serviceName").asText()));
-          if (services.containsAll(Set.of("ooda-gateway", "front", "back"))) trace = tr;
+          if (services.containsAll(Set.of("gateway", "front", "back"))) trace = tr;
         }
       }
       assertThat(trace).as("a trace with spans of the gateway, front and back").isNotNull();
@@ -86,8 +86,8 @@ class EndToEndTraceTest {
       JsonNode backServer = null;
       for (JsonNode s : trace) {
         String svc = s.path("localEndpoint").path("serviceName").asText();
-        if (svc.equals("ooda-gateway") && s.path("kind").asText().equals("SERVER")) gatewaySpan = s;
-        if (svc.equals("ooda-gateway") && s.path("kind").asText().equals("CLIENT")) gatewayClient = s;
+        if (svc.equals("gateway") && s.path("kind").asText().equals("SERVER")) gatewaySpan = s;
+        if (svc.equals("gateway") && s.path("kind").asText().equals("CLIENT")) gatewayClient = s;
         if (svc.equals("front") && s.path("kind").asText().equals("SERVER")) frontServer = s;
         if (svc.equals("back") && s.path("kind").asText().equals("SERVER")) backServer = s;
       }

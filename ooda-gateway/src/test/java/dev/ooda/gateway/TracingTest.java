@@ -46,14 +46,14 @@ class TracingTest extends GatewayTestSupport {
     Span s = only(Span.Kind.SERVER);
     assertThat(s.traceId()).isEqualTo("463ac35c9f6413ad");
     assertThat(s.parentId()).isEqualTo("a2fb4a1d1a96d312");
-    assertThat(s.localServiceName()).isEqualTo("ooda-gateway");
+    assertThat(s.localServiceName()).isEqualTo("gateway");
     assertThat(s.tags()).containsEntry("http.status_code", "200").containsEntry("ooda.route", "catalog");
     // The call to the origin is a CLIENT span, child of the SERVER span, and the origin's parent.
     Span c = only(Span.Kind.CLIENT);
     assertThat(c.traceId()).isEqualTo("463ac35c9f6413ad");
     assertThat(c.parentId()).isEqualTo(s.id());
     assertThat(c.id()).isEqualTo(originsParent);
-    assertThat(c.localServiceName()).isEqualTo("ooda-gateway");
+    assertThat(c.localServiceName()).isEqualTo("gateway");
     assertThat(c.remoteEndpoint().ipv4()).isEqualTo("127.0.0.1");
     assertThat(c.remoteEndpoint().portAsInt()).isEqualTo(o.port());
     assertThat(c.tags()).containsEntry("http.status_code", "200");
@@ -85,7 +85,7 @@ class TracingTest extends GatewayTestSupport {
     get(g, "/orders");
     ObservabilityTest.waitFor(() -> spans.size() >= 2);
     assertThat(new DependencyLinker().putTrace(List.copyOf(spans)).link())
-        .containsExactly(DependencyLink.newBuilder().parent("ooda-gateway").child("monolith").callCount(1).build());
+        .containsExactly(DependencyLink.newBuilder().parent("gateway").child("monolith").callCount(1).build());
 
     // An instrumented service reports its own SERVER span, child of the gateway's CLIENT span.
     spans.clear();
@@ -97,7 +97,7 @@ class TracingTest extends GatewayTestSupport {
         .name("get /catalog/1").localEndpoint(zipkin2.Endpoint.newBuilder().serviceName("catalog").build())
         .timestamp(trace.get(0).timestampAsLong() + 10).duration(5).build());
     assertThat(new DependencyLinker().putTrace(trace).link())
-        .containsExactly(DependencyLink.newBuilder().parent("ooda-gateway").child("catalog").callCount(1).build());
+        .containsExactly(DependencyLink.newBuilder().parent("gateway").child("catalog").callCount(1).build());
   }
 
   @Test

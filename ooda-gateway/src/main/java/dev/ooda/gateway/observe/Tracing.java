@@ -51,6 +51,12 @@ public final class Tracing implements AutoCloseable {
     }
   }
 
+  /**
+   * The gateway's service name in spans: the same name it has as a caller in groups and tokens,
+   * so that the callers seen in traces ({@code ooda access suggest}) are the names groups list.
+   */
+  public static final String SERVICE = "gateway";
+
   private final AsyncReporter<Span> reporter;
   private final URLConnectionSender sender;
   private final Endpoint local;
@@ -58,7 +64,7 @@ public final class Tracing implements AutoCloseable {
   private Tracing(URLConnectionSender sender, AsyncReporter<Span> reporter) {
     this.sender = sender;
     this.reporter = reporter;
-    this.local = Endpoint.newBuilder().serviceName("ooda-gateway").build();
+    this.local = Endpoint.newBuilder().serviceName(SERVICE).build();
   }
 
   public static Tracing create(String zipkinUrl) {
@@ -97,7 +103,7 @@ public final class Tracing implements AutoCloseable {
   /**
    * Reports the request's SERVER span and, when it reached an origin, the CLIENT span of that call:
    * the CLIENT span names the target service as its remote service, so that the dependency linker
-   * draws {@code ooda-gateway -> service} even for a service that reports no spans. A service that
+   * draws {@code gateway -> service} even for a service that reports no spans. A service that
    * does trace reports a SERVER span child of the CLIENT span, and the linker counts the call once.
    *
    * @param c                the request's place in the trace

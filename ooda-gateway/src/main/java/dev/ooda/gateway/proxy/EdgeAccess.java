@@ -10,7 +10,7 @@ import dev.ooda.access.DecisionLog;
  */
 public final class EdgeAccess {
   /** The gateway's service name when none is given. */
-  public static final String DEFAULT_SERVICE = "gateway";
+  public static final String DEFAULT_SERVICE = dev.ooda.gateway.observe.Tracing.SERVICE;
 
   private volatile String service = DEFAULT_SERVICE;
   private volatile OriginTokens tokens = OriginTokens.NONE;
