@@ -57,13 +57,13 @@ public final class OodaFlags implements AutoCloseable {
 
   /** A counter per variant of every flag in force; registering one twice finds the first. */
   private static void register(Flags f, MeterRegistry meters) {
-    f.current().flags().forEach((key, spec) -> spec.variants().keySet().forEach(variant -> {
-      java.util.function.LongSupplier count = f.counters().count(key, variant);
-      FunctionCounter.builder("ooda.flag.evaluations", count, c -> c.getAsLong())
-          .description("Flag evaluations in this process, by flag and variant served")
-          .tags("flag", key, "variant", variant)
-          .register(meters);
-    }));
+    f.current().flags().forEach((key, spec) -> spec.variants().keySet().forEach(variant ->
+        // The state is the counters, which the flags hold: Micrometer keeps its state only weakly,
+        // and a supplier made here for it alone would be collected and read as 0.
+        FunctionCounter.builder("ooda.flag.evaluations", f.counters(), c -> c.count(key, variant).getAsLong())
+            .description("Flag evaluations in this process, by flag and variant served")
+            .tags("flag", key, "variant", variant)
+            .register(meters)));
   }
 
   /** Flags from a source the caller keeps current (tests, or a process that pushes its own set). */
