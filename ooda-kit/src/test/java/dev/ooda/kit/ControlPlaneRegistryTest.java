@@ -37,6 +37,16 @@ class ControlPlaneRegistryTest {
         .service("/items", (ctx, req) -> HttpResponse.of("items")).start());
   }
 
+  /**
+   * A client of catalog once its watch has seen the instance: registration is acknowledged before
+   * the ZooKeeper watch of a client that has just started delivers it.
+   */
+  OodaClient catalogClient() {
+    OodaClient client = platform.kit("checkout").client("catalog");
+    Eventually.until("the client's watch sees catalog", () -> client.instances().stream().anyMatch(Instance::takesTraffic));
+    return client;
+  }
+
   @Test
   void registersOverHttpAndIsFoundThroughZooKeeper() {
     OodaService s = catalog(Duration.ofMillis(50));
@@ -50,7 +60,7 @@ class ControlPlaneRegistryTest {
       assertThat(i.metadata()).containsEntry("team", "shop");
       assertThat(i.status()).isEqualTo(Instance.Status.UP);
     });
-    OodaClient client = platform.kit("checkout").client("catalog");
+    OodaClient client = catalogClient();
     assertThat(client.get("/items").as(String.class)).isEqualTo("items");
     assertThat(client.instances()).extracting(Instance::id).containsExactly(s.instanceId());
   }
@@ -58,7 +68,7 @@ class ControlPlaneRegistryTest {
   @Test
   void closingMarksTheInstanceDrainingThenDeregistersIt() throws Exception {
     OodaService s = catalog(Duration.ofMillis(500));
-    OodaClient client = platform.kit("checkout").client("catalog");
+    OodaClient client = catalogClient();
     client.get("/items").send();
     CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
     Eventually.until("the registry shows the instance draining", () ->
@@ -74,7 +84,7 @@ class ControlPlaneRegistryTest {
   @Test
   void callsGoOnWithTheLastListWhileZooKeeperIsAway() throws Exception {
     catalog(Duration.ofMillis(50));
-    OodaClient client = platform.kit("checkout").client("catalog");
+    OodaClient client = catalogClient();
     assertThat(client.get("/items").as(String.class)).isEqualTo("items");
     platform.control.zookeeper.stop();
     try {
