@@ -1,6 +1,5 @@
 package dev.ooda.flags;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.model.FlagSpec;
 import dev.ooda.model.Resource;
 import dev.ooda.model.SegmentSpec;
@@ -16,7 +15,7 @@ import java.util.function.Consumer;
  * the evaluation counts that survive the swaps. Typed reads give the caller's default on any
  * error (no such flag, another type), as OpenFeature does.
  */
-public final class Flags {
+public final class Flags implements FlagReader {
   private final FlagCounters counters = new FlagCounters();
   private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
   private volatile FlagSet current = FlagSet.EMPTY;
@@ -64,28 +63,9 @@ public final class Flags {
     return counters;
   }
 
+  @Override
   public Evaluation evaluate(String key, Context ctx) {
     return current.evaluate(key, ctx);
-  }
-
-  public boolean booleanValue(String key, Context ctx, boolean defaultValue) {
-    return evaluate(key, ctx).value() instanceof Boolean b ? b : defaultValue;
-  }
-
-  public String stringValue(String key, Context ctx, String defaultValue) {
-    return evaluate(key, ctx).value() instanceof String s ? s : defaultValue;
-  }
-
-  public double numberValue(String key, Context ctx, double defaultValue) {
-    return evaluate(key, ctx).value() instanceof Number n ? n.doubleValue() : defaultValue;
-  }
-
-  public long longValue(String key, Context ctx, long defaultValue) {
-    return evaluate(key, ctx).value() instanceof Long n ? n : defaultValue;
-  }
-
-  public JsonNode jsonValue(String key, Context ctx, JsonNode defaultValue) {
-    return evaluate(key, ctx).value() instanceof JsonNode n ? n : defaultValue;
   }
 
   /**

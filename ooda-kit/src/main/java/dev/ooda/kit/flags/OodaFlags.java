@@ -4,10 +4,10 @@ import brave.Span;
 import brave.Tracing;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.flags.Context;
 import dev.ooda.flags.Evaluation;
 import dev.ooda.flags.FlagUsage;
+import dev.ooda.flags.FlagReader;
 import dev.ooda.flags.Flags;
 import java.net.URI;
 import java.util.List;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * Typed reads answer the caller's default when the flag does not exist or has another type;
  * {@link #evaluate} tells why.
  */
-public final class OodaFlags implements AutoCloseable {
+public final class OodaFlags implements FlagReader, AutoCloseable {
   private static final String TAG_PREFIX = "ooda.flag.";
 
   private final Flags flags;
@@ -77,30 +77,11 @@ public final class OodaFlags implements AutoCloseable {
   }
 
   /** The answer with its variant, reason and rule id. */
+  @Override
   public Evaluation evaluate(String key, Context ctx) {
     Evaluation e = flags.evaluate(key, ctx);
     tag(e);
     return e;
-  }
-
-  public boolean booleanValue(String key, Context ctx, boolean defaultValue) {
-    return evaluate(key, ctx).value() instanceof Boolean b ? b : defaultValue;
-  }
-
-  public String stringValue(String key, Context ctx, String defaultValue) {
-    return evaluate(key, ctx).value() instanceof String s ? s : defaultValue;
-  }
-
-  public double numberValue(String key, Context ctx, double defaultValue) {
-    return evaluate(key, ctx).value() instanceof Number n ? n.doubleValue() : defaultValue;
-  }
-
-  public long longValue(String key, Context ctx, long defaultValue) {
-    return evaluate(key, ctx).value() instanceof Long n ? n : defaultValue;
-  }
-
-  public JsonNode jsonValue(String key, Context ctx, JsonNode defaultValue) {
-    return evaluate(key, ctx).value() instanceof JsonNode n ? n : defaultValue;
   }
 
   /** The flag set in force and its change notifications. */
