@@ -16,6 +16,7 @@ import dev.ooda.control.identity.Identity;
 import dev.ooda.control.identity.KeySealer;
 import dev.ooda.control.secrets.MasterKeySealer;
 import dev.ooda.control.secrets.ServiceIdentities;
+import dev.ooda.model.ServerStop;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,7 +196,7 @@ public final class ControlPlane implements AutoCloseable {
   public void close() {
     housekeeping.shutdownNow();
     feed.close();
-    server.stop().join();
+    ServerStop.await(server.stop(), () -> server.activePorts().isEmpty() && server.numConnections() == 0);
     registry.close();
     identity.close();
     zk.close();

@@ -50,6 +50,7 @@ import java.util.function.Function;
 import dev.ooda.access.AccessRules;
 import dev.ooda.gateway.proxy.EdgeAccess;
 import dev.ooda.model.Names;
+import dev.ooda.model.ServerStop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -346,7 +347,7 @@ public final class GatewayServer implements AutoCloseable {
   public void close() {
     if (serverChannel != null) serverChannel.close().syncUninterruptibly();
     if (tlsChannel != null) tlsChannel.close().syncUninterruptibly();
-    if (management != null) management.stop().join();
+    if (management != null) ServerStop.await(management.stop(), () -> management.activePorts().isEmpty() && management.numConnections() == 0);
     if (group != null) group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     gw.resolvers.close();
     if (snapshots != null) {

@@ -21,6 +21,7 @@ import dev.ooda.model.Health;
 import dev.ooda.model.Instance;
 import dev.ooda.model.Names;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.ServerStop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -309,7 +310,7 @@ public final class OodaService implements AutoCloseable {
       closed = true;
     }
     timer.shutdownNow();
-    server.stop().join();
+    ServerStop.await(server.stop(), () -> server.activePorts().isEmpty() && server.numConnections() == 0);
   }
 
   /**
@@ -332,7 +333,7 @@ public final class OodaService implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    server.stop().join();
+    ServerStop.await(server.stop(), () -> server.activePorts().isEmpty() && server.numConnections() == 0);
     if (registrar != null) registrar.stop();
     timer.shutdownNow();
     log.info("{} at {} stopped", kit.service(), instance.authority());

@@ -13,6 +13,7 @@ import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.model.Health;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.model.ServerStop;
 import dev.ooda.model.SpanApi;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -105,7 +106,7 @@ public final class TraceServer implements AutoCloseable {
   /** Stops serving, then sends what is queued for the forward server. */
   @Override
   public void close() {
-    server.stop().join();
+    ServerStop.await(server.stop(), () -> server.activePorts().isEmpty() && server.numConnections() == 0);
     if (forwarder != null) forwarder.close();
     registry.close();
   }
