@@ -10,6 +10,7 @@ import dev.ooda.control.client.TokenSource;
 import dev.ooda.data.DataServer;
 import dev.ooda.gateway.ActiveHealthChecks;
 import dev.ooda.gateway.GatewayOptions;
+import dev.ooda.model.FlagSpec;
 import dev.ooda.model.Health;
 import java.time.Duration;
 import dev.ooda.gateway.GatewayServer;
@@ -19,6 +20,7 @@ import dev.ooda.model.NamespaceSpec;
 import dev.ooda.model.Resource;
 import dev.ooda.model.RouteSpec;
 import dev.ooda.model.SecretSpec;
+import dev.ooda.model.SegmentSpec;
 import dev.ooda.trace.TraceOptions;
 import dev.ooda.trace.TraceServer;
 import java.net.URI;
@@ -65,11 +67,41 @@ final class Roles {
     InstanceCache instances = p.add(InstanceCache.open(zk, Set.of(), checks::instances));
     RouteServices used = new RouteServices(instances, checks);
     p.add(ResourceCache.open(zk, Kinds.SERVICE, snapshot -> g.accessGroups(snapshot.values())));
+    FlagsAndSegments flags = new FlagsAndSegments(g);
+    p.add(ResourceCache.open(zk, FlagSpec.KIND, flags::flags));
+    p.add(ResourceCache.open(zk, SegmentSpec.KIND, flags::segments));
     p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
       g.routes(snapshot.values());
       used.follow(snapshot.values());
     }));
     return g;
+  }
+
+  /** Pushes the gateway the Flag and Segment resources together, each time either kind changes. */
+  private static final class FlagsAndSegments {
+    private final GatewayServer gateway;
+    private Map<String, Resource> flags = Map.of();
+    private Map<String, Resource> segments = Map.of();
+
+    FlagsAndSegments(GatewayServer gateway) {
+      this.gateway = gateway;
+    }
+
+    synchronized void flags(Map<String, Resource> snapshot) {
+      flags = snapshot;
+      push();
+    }
+
+    synchronized void segments(Map<String, Resource> snapshot) {
+      segments = snapshot;
+      push();
+    }
+
+    private void push() {
+      List<Resource> all = new java.util.ArrayList<>(flags.values());
+      all.addAll(segments.values());
+      gateway.flags(all);
+    }
   }
 
   /** Keeps the gateway's instance watches to the services its routes name. */

@@ -38,6 +38,19 @@ public final class FlagCounters {
     return c.count::sum;
   }
 
+  /**
+   * The counts in Prometheus text, as {@code ooda_flag_evaluations_total{flag,variant}}: for a
+   * process that serves its metrics without a Micrometer registry of flags (the gateway).
+   */
+  public String prometheus() {
+    StringBuilder sb = new StringBuilder("# TYPE ooda_flag_evaluations_total counter\n");
+    for (FlagUsage u : usage()) {
+      sb.append("ooda_flag_evaluations_total{flag=\"").append(u.flag()).append("\",variant=\"").append(u.variant())
+          .append("\"} ").append(u.count()).append('\n');
+    }
+    return sb.toString();
+  }
+
   /** Every count so far, by flag then variant. */
   public List<FlagUsage> usage() {
     List<FlagUsage> out = new ArrayList<>();

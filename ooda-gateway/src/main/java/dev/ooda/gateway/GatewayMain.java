@@ -72,6 +72,7 @@ public final class GatewayMain {
       List<Resource> all = ResourceCodec.readYaml(Files.readString(routes));
       server.routes(all);
       server.accessGroups(all); // the Services' access groups, enforced at the edge
+      server.flags(all); // the Flags and Segments that routes evaluate
       for (Resource r : all) {
         if (Kinds.SERVICE.name().equals(r.kind())) server.instances(r.name(), endpoints(r.name(), r.spec(ServiceSpec.class)));
       }

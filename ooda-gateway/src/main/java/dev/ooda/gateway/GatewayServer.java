@@ -84,6 +84,7 @@ public final class GatewayServer implements AutoCloseable {
   private final Object updateLock = new Object();
   private volatile List<Resource> lastRoutes;
   private volatile List<Resource> lastServices;
+  private volatile List<Resource> lastFlags;
   private final Map<String, List<Instance>> lastInstances = new ConcurrentHashMap<>();
   private EventLoopGroup group;
   private Channel serverChannel;
@@ -268,6 +269,19 @@ public final class GatewayServer implements AutoCloseable {
     saveSnapshot();
   }
 
+  /**
+   * Replaces the flags routes evaluate, from the Flag and Segment resources (other kinds are
+   * ignored). Compiled off the request path and swapped in whole.
+   */
+  public void flags(Collection<Resource> flagsAndSegments) {
+    List<Resource> copy = List.copyOf(flagsAndSegments);
+    synchronized (updateLock) {
+      gw.flags.update(copy);
+      lastFlags = copy;
+    }
+    saveSnapshot();
+  }
+
   /** Refusals and would-be refusals so far, by service and outcome (as {@code ooda_access_decisions_total} counts them). */
   public Map<String, Map<String, Long>> accessDecisions() {
     return gw.edge.decisions().counts();
@@ -314,6 +328,10 @@ public final class GatewayServer implements AutoCloseable {
           gw.access(AccessRules.services(s.services()));
           lastServices = s.services();
         }
+        if (lastFlags == null && s.flags() != null) {
+          gw.flags.update(s.flags());
+          lastFlags = s.flags();
+        }
         s.instances().forEach((svc, list) -> {
           if (!lastInstances.containsKey(svc)) {
             gw.instances(svc, list);
@@ -333,7 +351,7 @@ public final class GatewayServer implements AutoCloseable {
       snapshotDirty.set(false);
       Snapshot s;
       synchronized (updateLock) {
-        s = Snapshot.of(lastRoutes == null ? List.of() : lastRoutes, Map.copyOf(lastInstances), lastServices);
+        s = Snapshot.of(lastRoutes == null ? List.of() : lastRoutes, Map.copyOf(lastInstances), lastServices, lastFlags);
       }
       try {
         s.write(options.snapshotFile());

@@ -27,7 +27,7 @@ final class Management {
         .http(new InetSocketAddress(options.host(), options.managementPort()))
         .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
             MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
-            registry.scrape() + gw.edge.decisions().prometheus()))
+            registry.scrape() + gw.edge.decisions().prometheus() + gw.flags.counters().prometheus()))
         .service(Health.PATH, (ctx, req) -> {
           Map<String, Object> details = new LinkedHashMap<>();
           details.put("routes", gw.table().size());

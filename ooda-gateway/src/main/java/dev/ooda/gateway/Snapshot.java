@@ -23,12 +23,12 @@ import java.util.TreeMap;
  * gateway serves them while the control plane is out of reach. Written whole to a temporary file
  * and moved into place, so that a crash never leaves half a snapshot.
  *
- * <pre>{"routes": [Resource...], "instances": {"catalog": [Instance...]}, "services": [Resource...]}</pre>
+ * <pre>{"routes": [Resource...], "instances": {"catalog": [Instance...]}, "services": [Resource...], "flags": [Resource...]}</pre>
  *
- * <p>{@code services} is absent when no groups were pushed, so that an older snapshot leaves the
- * groups alone.
+ * <p>{@code services} ({@code flags}) is absent when no groups (flags) were pushed, so that an
+ * older snapshot leaves them alone.
  */
-record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances, List<Resource> services) {
+record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances, List<Resource> services, List<Resource> flags) {
 
   static Snapshot read(Path file) throws IOException {
     JsonNode root = ResourceCodec.json().readTree(file.toFile());
@@ -40,12 +40,14 @@ record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances, Li
       var e = it.next();
       instances.put(e.getKey(), Arrays.asList(ResourceCodec.json().treeToValue(e.getValue(), Instance[].class)));
     }
-    List<Resource> services = null;
-    if (root.has("services")) {
-      services = new ArrayList<>();
-      for (JsonNode r : root.path("services")) services.add(ResourceCodec.readStored(ResourceCodec.toJsonBytes(r)));
-    }
-    return new Snapshot(routes, instances, services);
+    return new Snapshot(routes, instances, resources(root, "services"), resources(root, "flags"));
+  }
+
+  private static List<Resource> resources(JsonNode root, String field) throws IOException {
+    if (!root.has(field)) return null;
+    List<Resource> out = new ArrayList<>();
+    for (JsonNode r : root.path(field)) out.add(ResourceCodec.readStored(ResourceCodec.toJsonBytes(r)));
+    return out;
   }
 
   void write(Path file) throws IOException {
@@ -54,10 +56,8 @@ record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances, Li
     for (Resource r : routes) rs.add(ResourceCodec.json().valueToTree(r));
     ObjectNode is = root.putObject("instances");
     new TreeMap<>(instances).forEach((k, v) -> is.set(k, ResourceCodec.json().valueToTree(v)));
-    if (services != null) {
-      ArrayNode ss = root.putArray("services");
-      for (Resource r : services) ss.add(ResourceCodec.json().valueToTree(r));
-    }
+    put(root, "services", services);
+    put(root, "flags", flags);
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
@@ -69,7 +69,15 @@ record Snapshot(List<Resource> routes, Map<String, List<Instance>> instances, Li
     }
   }
 
-  static Snapshot of(Collection<Resource> routes, Map<String, List<Instance>> instances, Collection<Resource> services) {
-    return new Snapshot(List.copyOf(routes), Map.copyOf(instances), services == null ? null : List.copyOf(services));
+  private static void put(ObjectNode root, String field, List<Resource> resources) {
+    if (resources == null) return;
+    ArrayNode a = root.putArray(field);
+    for (Resource r : resources) a.add(ResourceCodec.json().valueToTree(r));
+  }
+
+  static Snapshot of(Collection<Resource> routes, Map<String, List<Instance>> instances, Collection<Resource> services,
+                     Collection<Resource> flags) {
+    return new Snapshot(List.copyOf(routes), Map.copyOf(instances), services == null ? null : List.copyOf(services),
+        flags == null ? null : List.copyOf(flags));
   }
 }

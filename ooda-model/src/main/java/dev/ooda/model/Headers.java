@@ -18,5 +18,11 @@ public final class Headers {
   /** The end user's subject, set by the gateway once a route's API key or JWT checked out. */
   public static final String SUBJECT = "ooda-subject";
 
+  /**
+   * The flags a gateway route evaluated for a request, sent to the origin as {@code key=variant}
+   * pairs separated by commas. Set only by the gateway: one that comes from outside is dropped.
+   */
+  public static final String FLAGS = "ooda-flags";
+
   private Headers() {}
 }

@@ -21,12 +21,15 @@ import java.util.TreeSet;
  *     - {service: catalog, version: v2, weight: 10}
  *     - {url: "http://127.0.0.1:3000", weight: 90}
  *   sticky: {cookie: uid}
+ *   flags: [new-checkout]
  * </pre>
  *
  * @param versionHeader the request header that pins a target version; default {@code X-Api-Version}
  * @param timeout       the whole exchange with the origin; default 30s
  * @param sampleRate    fraction of new traces sampled, 0 to 1; default: the gateway's own limit of new traces per second
  * @param auth          end-user credentials the route requires (an API key or an external JWT); none by default
+ * @param flags         flags the gateway evaluates for each request of the route and sends to the origin, with
+ *                      those of {@code match.flags}, in the {@code ooda-flags} header ({@code key=variant,...})
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record RouteSpec(
@@ -40,7 +43,8 @@ public record RouteSpec(
     Duration timeout,
     Retry retry,
     Double sampleRate,
-    Auth auth) implements Spec {
+    Auth auth,
+    List<String> flags) implements Spec {
 
   public static final String DEFAULT_VERSION_HEADER = "X-Api-Version";
 
@@ -49,11 +53,16 @@ public record RouteSpec(
 
   public RouteSpec {
     to = to == null ? List.of() : List.copyOf(to);
+    flags = flags == null ? List.of() : List.copyOf(flags);
   }
 
   /**
    * Which requests the route takes. Exactly one of {@code path} (exact), {@code pathTemplate}
    * ({@code /items/{id}}) and {@code pathPrefix}; the other conditions must all hold too.
+   *
+   * @param flags flag key to variant: the route takes a request only when the flag gives it that variant
+   *              (evaluated on the request's method, path, host and {@code header.}, {@code cookie.},
+   *              {@code query.} attributes)
    */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record Match(
@@ -64,12 +73,14 @@ public record RouteSpec(
       List<String> methods,
       Map<String, String> headers,
       Map<String, String> query,
-      Map<String, String> cookies) {
+      Map<String, String> cookies,
+      Map<String, String> flags) {
     public Match {
       methods = methods == null ? List.of() : List.copyOf(methods);
       headers = headers == null ? Map.of() : Map.copyOf(headers);
       query = query == null ? Map.of() : Map.copyOf(query);
       cookies = cookies == null ? Map.of() : Map.copyOf(cookies);
+      flags = flags == null ? Map.of() : Map.copyOf(flags);
     }
   }
 
@@ -157,7 +168,7 @@ public record RouteSpec(
   /** What decides which route is more specific, and what two routes may not share. */
   public record MatchKey(String pathKind, String path, String host, TreeSet<String> methods,
                          TreeMap<String, String> headers, TreeMap<String, String> query,
-                         TreeMap<String, String> cookies) {
+                         TreeMap<String, String> cookies, TreeMap<String, String> flags) {
     @Override
     public String toString() {
       StringBuilder b = new StringBuilder(pathKind).append(' ').append(path);
@@ -166,6 +177,7 @@ public record RouteSpec(
       if (!headers.isEmpty()) b.append(" headers ").append(headers);
       if (!query.isEmpty()) b.append(" query ").append(query);
       if (!cookies.isEmpty()) b.append(" cookies ").append(cookies);
+      if (!flags.isEmpty()) b.append(" flags ").append(flags);
       return b.toString();
     }
   }
@@ -184,7 +196,7 @@ public record RouteSpec(
     TreeMap<String, String> headers = new TreeMap<>();
     m.headers().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
     return new MatchKey(kind, path, m.host() == null ? null : m.host().toLowerCase(java.util.Locale.ROOT),
-        methods, headers, new TreeMap<>(m.query()), new TreeMap<>(m.cookies()));
+        methods, headers, new TreeMap<>(m.query()), new TreeMap<>(m.cookies()), new TreeMap<>(m.flags()));
   }
 
   /** {@code /items/{id}} and {@code /items/{sku}} match the same requests. */
@@ -215,6 +227,11 @@ public record RouteSpec(
         mv.check(meth != null && METHODS.contains(meth.toUpperCase(java.util.Locale.ROOT)), "methods[" + i + "]",
             "'" + meth + "' is not an HTTP method");
       }
+      m.flags().forEach((key, variant) -> {
+        String bad = Names.problem(key);
+        if (bad != null) mv.add("flags", bad);
+        else mv.check(variant != null && !variant.isBlank(), "flags." + key, "needs the variant the route takes");
+      });
     }
     boolean proxies = !s.to().isEmpty();
     v.check(proxies != (s.respond() != null), "", "needs either 'to' (targets) or 'respond' (a static answer), not both");
@@ -260,6 +277,10 @@ public record RouteSpec(
     if (s.versionHeader() != null)
       v.check(s.versionHeader().matches("[A-Za-z0-9-]+"), "versionHeader", "must be a header name");
     if (s.auth() != null) checkAuth(s.auth(), v.at("auth"));
+    for (int i = 0; i < s.flags().size(); i++) {
+      String bad = Names.problem(s.flags().get(i));
+      if (bad != null) v.add("flags[" + i + "]", bad);
+    }
   }
 
   private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");

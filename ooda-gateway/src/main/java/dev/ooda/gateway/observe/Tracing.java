@@ -112,10 +112,12 @@ public final class Tracing implements AutoCloseable {
    * @param endpoint         where the last attempt went, or null when none was made
    * @param originStartMicros when the first attempt began
    * @param access           the access decision that refused or would have refused the request, or null
+   * @param flags            the variants the route's flags gave the request ({@code key=variant,...}), or null;
+   *                         each becomes the tag {@code ooda.flag.KEY}
    */
   public void report(Context c, String method, String path, String route, String target,
                      dev.ooda.gateway.resilience.Endpoint endpoint, String clientIp, long startMicros, long durationMicros,
-                     long originStartMicros, int status, String error, dev.ooda.access.Decision access) {
+                     long originStartMicros, int status, String error, dev.ooda.access.Decision access, String flags) {
     if (reporter == null || !c.sampled()) return;
     String name = method + " " + route;
     String code = Integer.toString(status);
@@ -135,6 +137,12 @@ public final class Tracing implements AutoCloseable {
       b.putTag("ooda.access.outcome", access.outcome().label());
       b.putTag("ooda.access.decision", access.id());
       b.putTag("ooda.access.service", access.service());
+    }
+    if (flags != null) {
+      for (String pair : flags.split(",")) {
+        int eq = pair.indexOf('=');
+        b.putTag("ooda.flag." + pair.substring(0, eq), pair.substring(eq + 1));
+      }
     }
     reporter.report(b.build());
     if (endpoint == null) return;

@@ -89,7 +89,7 @@ final class Exchange implements OriginUser, Runnable {
     this.client = client;
     this.clientCh = client.channel();
     this.request = request;
-    this.in = new InboundRequest(request, client.h2, gw.table());
+    this.in = new InboundRequest(request, client.h2, gw.table(), gw.flags.current());
     this.keepAlive = client.h2 || HttpUtil.isKeepAlive(request);
     this.upgrade = !client.h2 && Headers.isUpgrade(request.headers());
   }

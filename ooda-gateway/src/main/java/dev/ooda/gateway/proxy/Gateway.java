@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
+import dev.ooda.flags.Flags;
 
 /**
  * The state every request reads: the route table and the instance table, each one immutable
@@ -51,6 +52,8 @@ public final class Gateway {
   final Inbound inbound;
   /** The gateway's identity towards origins and the groups it enforces. */
   public final EdgeAccess edge = new EdgeAccess();
+  /** The flags routes evaluate (conditions, {@code ooda-flags}), swapped whole on each change. */
+  public final Flags flags = new Flags();
   final Outbound outbound;
   /** For {@code https} origins: the JDK's trusted CAs, host names checked. */
   private final SslContext originTls;

@@ -28,6 +28,7 @@ final class Inbound {
         new HostCheck(),
         new BodyLengthCheck(options.maxBodySize()),
         new RouteMatch(),
+        new FlagHeader(),
         new TraceDecision(new RateLimitingSampler(options.tracesPerSecond(), nanoTime)),
         new TargetChoice(),
         new RouteAuthCheck(),

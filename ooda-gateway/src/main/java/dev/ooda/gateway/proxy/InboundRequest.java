@@ -1,5 +1,7 @@
 package dev.ooda.gateway.proxy;
 
+import dev.ooda.flags.Evaluation;
+import dev.ooda.flags.FlagSet;
 import dev.ooda.gateway.observe.TargetMeters;
 import dev.ooda.gateway.observe.Tracing;
 import dev.ooda.gateway.routing.CompiledRoute;
@@ -31,6 +33,8 @@ final class InboundRequest implements RequestView {
   final boolean http10;
   /** The route table the request is matched against, read once so that one table answers it. */
   final RouteTable table;
+  /** The flags the request is evaluated against, read once with the table. */
+  final FlagSet flags;
 
   private String uri;
   private String path;
@@ -59,8 +63,18 @@ final class InboundRequest implements RequestView {
   dev.ooda.access.Decision access;
   /** What an inbound stage refused or flagged, for the access log's {@code error}: a problem slug. */
   String error;
+  /** The flags' answers so far, each evaluated once per request (conditions of several routes may ask). */
+  private Evaluation[] evaluations;
+  private int evaluated;
+  /** The variants sent to the origin in {@code ooda-flags}, {@code key=variant,...}; null when none. */
+  String flagHeader;
 
   InboundRequest(HttpRequest head, boolean h2, RouteTable table) {
+    this(head, h2, table, FlagSet.EMPTY);
+  }
+
+  InboundRequest(HttpRequest head, boolean h2, RouteTable table, FlagSet flags) {
+    this.flags = flags;
     this.head = head;
     this.headers = head.headers();
     this.h2 = h2;
@@ -131,5 +145,36 @@ final class InboundRequest implements RequestView {
       }
     }
     return cookies.get(name);
+  }
+
+  @Override
+  public String flagVariant(String key) {
+    return flag(key).variant();
+  }
+
+  /** Flag {@code key}'s answer for this request, evaluated on its first use. */
+  Evaluation flag(String key) {
+    for (int i = 0; i < evaluated; i++) if (evaluations[i].flag().equals(key)) return evaluations[i];
+    Evaluation e = flags.evaluate(key, this::attribute);
+    if (evaluations == null) evaluations = new Evaluation[4];
+    else if (evaluated == evaluations.length) evaluations = java.util.Arrays.copyOf(evaluations, evaluated * 2);
+    evaluations[evaluated++] = e;
+    return e;
+  }
+
+  /**
+   * What a flag's rules read from the request: {@code method}, {@code path}, {@code host}, and
+   * {@code header.NAME}, {@code cookie.NAME}, {@code query.NAME}.
+   */
+  String attribute(String name) {
+    return switch (name) {
+      case "method" -> method();
+      case "path" -> path;
+      case "host" -> host();
+      default -> name.startsWith("header.") ? header(name.substring(7))
+          : name.startsWith("cookie.") ? cookie(name.substring(7))
+          : name.startsWith("query.") ? query(name.substring(6))
+          : null;
+    };
   }
 }

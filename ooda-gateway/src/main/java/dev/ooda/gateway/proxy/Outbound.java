@@ -45,7 +45,7 @@ final class Outbound {
     if (trace != null && tracing.reporting()) {
       long startMicros = startMillis * 1000;
       tracing.report(trace, method, in.path(), routeName, target == null ? null : target.toString(), endpoint, clientIp,
-          startMicros, nanos / 1000, startMicros + originNanos / 1000, status, error, in.access);
+          startMicros, nanos / 1000, startMicros + originNanos / 1000, status, error, in.access, in.flagHeader);
     }
   }
 }

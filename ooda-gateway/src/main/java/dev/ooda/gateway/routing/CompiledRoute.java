@@ -34,13 +34,14 @@ public final class CompiledRoute {
   static final int DEFAULT_RETRIES = 2;
   static final Duration DEFAULT_BACKOFF = Duration.ofMillis(25);
 
-  /** Orders routes that share a path: host first, then methods, then more header, query, cookie conditions; then name. */
+  /** Orders routes that share a path: host first, then methods, then more header, query, cookie, flag conditions; then name. */
   static final Comparator<CompiledRoute> SPECIFICITY = Comparator
       .comparing((CompiledRoute r) -> r.host == null)
       .thenComparing(r -> r.methods == null)
       .thenComparing(r -> -r.headerNames.length)
       .thenComparing(r -> -r.queryNames.length)
       .thenComparing(r -> -r.cookieNames.length)
+      .thenComparing(r -> -r.flagKeys.length)
       .thenComparing(r -> r.name);
 
   public final String name;
@@ -57,6 +58,11 @@ public final class CompiledRoute {
   private final String[] queryValues;
   private final String[] cookieNames;
   private final String[] cookieValues;
+  private final String[] flagKeys;
+  /** Per flag condition, the variant names it accepts (YAML reads a bare {@code on} as true). */
+  private final Set<String>[] flagVariants;
+  /** The flags whose variants go to the origin in {@code ooda-flags}: the route's own and those of its conditions, sorted. */
+  public final String[] sentFlags;
 
   // What to do.
   public final Stub stub;
@@ -115,6 +121,14 @@ public final class CompiledRoute {
     TreeMap<String, String> cs = new TreeMap<>(m.cookies());
     this.cookieNames = cs.keySet().toArray(String[]::new);
     this.cookieValues = cs.values().toArray(String[]::new);
+    TreeMap<String, String> fs = new TreeMap<>(m.flags());
+    this.flagKeys = fs.keySet().toArray(String[]::new);
+    @SuppressWarnings("unchecked")
+    Set<String>[] variants = fs.values().stream().map(CompiledRoute::variantNames).toArray(Set[]::new);
+    this.flagVariants = variants;
+    java.util.TreeSet<String> sent = new java.util.TreeSet<>(spec.flags());
+    sent.addAll(fs.keySet());
+    this.sentFlags = sent.toArray(String[]::new);
 
     this.stub = spec.respond() == null ? null : new Stub(spec.respond());
     this.stubMeters = stub == null ? null : res.meters(name, "stub", null);
@@ -195,7 +209,20 @@ public final class CompiledRoute {
     for (int i = 0; i < headerNames.length; i++) if (!holds(headerValues[i], r.header(headerNames[i]))) return false;
     for (int i = 0; i < queryNames.length; i++) if (!holds(queryValues[i], r.query(queryNames[i]))) return false;
     for (int i = 0; i < cookieNames.length; i++) if (!holds(cookieValues[i], r.cookie(cookieNames[i]))) return false;
+    for (int i = 0; i < flagKeys.length; i++) {
+      String v = r.flagVariant(flagKeys[i]);
+      if (v == null || !flagVariants[i].contains(v)) return false;
+    }
     return true;
+  }
+
+  /** A YAML 1.1 boolean stands for the variants such a word names: {@code on} arrives as "true". */
+  private static Set<String> variantNames(String v) {
+    return switch (v) {
+      case "true" -> Set.of("true", "on", "yes", "y");
+      case "false" -> Set.of("false", "off", "no", "n");
+      default -> Set.of(v);
+    };
   }
 
   /** A condition's value {@code *} asks only that the header, parameter or cookie be present. */

@@ -16,4 +16,9 @@ public interface RequestView {
   String query(String name);
 
   String cookie(String name);
+
+  /** The variant flag {@code key} gives this request, or null when it gives none (no such flag, an error). */
+  default String flagVariant(String key) {
+    return null;
+  }
 }
