@@ -3,9 +3,12 @@ package dev.ooda.examples.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ooda.model.Instance;
+import dev.ooda.testing.Eventually;
 import dev.ooda.testing.TestControl;
 import dev.ooda.kit.Kit;
 import dev.ooda.kit.RemoteProblemException;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,9 @@ class CatalogClientTest {
     server = CatalogServer.start(new CatalogServer.Options(0, control.control.url(), zk, null, null));
     checkout = Kit.builder("checkout").zookeeper(zk).start();
     catalog = new CatalogClient(checkout);
+    // The registration is acknowledged before the watch of a client that has just started delivers it.
+    Eventually.within(Duration.ofSeconds(10), () ->
+        assertThat(checkout.client("catalog").instances()).as("checkout sees catalog").anyMatch(Instance::takesTraffic));
   }
 
   @AfterEach

@@ -12,9 +12,11 @@ import dev.ooda.kit.RemoteProblemException;
 import dev.ooda.kit.data.NamespaceInfo;
 import dev.ooda.model.Instance;
 import dev.ooda.model.NamespaceSpec;
+import dev.ooda.testing.Eventually;
 import dev.ooda.testing.TestControl;
 import java.math.BigDecimal;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,11 @@ class OrdersTest {
     server = add(OrdersServer.start(new OrdersServer.Options(0, control.control.url(), zk, control.adminToken(), s[0], s[1])));
     caller = add(Kit.builder("checkout").zookeeper(zk).start());
     orders = new OrdersClient(caller);
+    // Registrations are acknowledged before the watch of a client that has just started delivers them.
+    for (String service : List.of("orders", "data")) {
+      Eventually.within(Duration.ofSeconds(10), () ->
+          assertThat(caller.client(service).instances()).as("checkout sees " + service).anyMatch(Instance::takesTraffic));
+    }
   }
 
   <T extends AutoCloseable> T add(T c) {
