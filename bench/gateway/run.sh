@@ -188,7 +188,7 @@ CONF
 java -Xms1g -Xmx1g -Dlogback.configurationFile="$OUT/logback.xml" \
   -cp "ooda-gateway/target/ooda-gateway-0.1.0-SNAPSHOT.jar:$(cat "$OUT/cp.txt")" dev.ooda.gateway.GatewayMain \
   --host 127.0.0.1 --port "$OODA_PORT" --management-port "$OODA_MGMT_PORT" --routes "$OUT/routes.yaml" \
-  --no-access-log --io-threads 2 > "$OUT/ooda.log" 2>&1 &
+  --no-access-log > "$OUT/ooda.log" 2>&1 &
 PIDS+=($!)
 wait_port "$OODA_PORT"
 

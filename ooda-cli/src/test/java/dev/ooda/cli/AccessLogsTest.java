@@ -61,6 +61,19 @@ class AccessLogsTest {
   }
 
   @Test
+  void aLineWrittenWhileTrafficIsLightIsOnDiskAtOnce() throws Exception {
+    Path live = AccessLogs.writeTo(dataDir, AccessLogs.Limits.DEFAULTS);
+    try {
+      LoggerFactory.getLogger("ooda.access").info("{\"route\":\"lonely\"}");
+      // Buffered for bursts, but flushed when the queue has nothing more: no waiting for 8 KB.
+      dev.ooda.testing.Eventually.within(java.time.Duration.ofSeconds(5), () ->
+          assertThat(Files.readString(live)).isEqualTo("{\"route\":\"lonely\"}\n"));
+    } finally {
+      stop();
+    }
+  }
+
+  @Test
   void limitsLeaveRoomForTheLiveAndTheCompressingFile() {
     assertThatThrownBy(() -> new AccessLogs.Limits(FileSize.valueOf("100MB"), 7, FileSize.valueOf("200MB")))
         .isInstanceOf(IllegalArgumentException.class);
