@@ -80,6 +80,26 @@ final class ExperimentsCommand {
       }
       Table.print(out, List.of("CELL", "UNITS", rate ? "RATE" : "MEAN", "DIFF", "95% CI", "RELATIVE", "95% CI", "P"), rows);
     }
+    if (r.has("requests")) {
+      out.println();
+      out.println("requests (served by the services to each cell's units; error = 5xx)");
+      List<List<String>> rows = new ArrayList<>();
+      for (JsonNode c : r.path("requests")) {
+        boolean compared = c.has("errorRateDifference");
+        rows.add(List.of(
+            c.path("cell").asText() + (c.path("cell").asText().equals(r.path("control").asText()) ? " (control)" : ""),
+            Long.toString(c.path("requests").asLong()),
+            c.has("errorRate") ? value(c.path("errorRate").asDouble(), true) : "-",
+            compared ? diff(c.path("errorRateDifference").asDouble(), true) + " [" + diff(c.path("errorRateLow").asDouble(), true) + ", "
+                + diff(c.path("errorRateHigh").asDouble(), true) + "]" : "-",
+            compared ? p(c.path("errorRateP").asDouble()) : "-",
+            c.has("latencyMs") ? num(c.path("latencyMs").asDouble()) : "-",
+            compared ? diff(c.path("latencyDifference").asDouble(), false) + " [" + diff(c.path("latencyLow").asDouble(), false) + ", "
+                + diff(c.path("latencyHigh").asDouble(), false) + "]" : "-",
+            compared ? p(c.path("latencyP").asDouble()) : "-"));
+      }
+      Table.print(out, List.of("CELL", "REQUESTS", "ERRORS", "DIFF, 95% CI", "P", "MEAN MS", "DIFF, 95% CI", "P"), rows);
+    }
     out.println();
     out.println("verdict: " + r.path("verdict").asText() + ("fixed-horizon".equals(method) ? "" : " (always-valid)"));
   }

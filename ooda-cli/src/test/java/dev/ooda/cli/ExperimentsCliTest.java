@@ -72,6 +72,12 @@ class ExperimentsCliTest {
         events.addObject().put("unit", user).put("name", "revenue").put("value", 20 + random.nextInt(60));
       }
     }
+    // what the services' kits counted for the requests they served to each cell
+    var requests = batch.putArray("requests");
+    requests.addObject().put("experiment", "green-button").put("cell", "control").put("requests", 9000).put("errors", 45)
+        .put("latencyMsSum", 9000 * 42.0).put("latencyMsSumOfSquares", 9000 * (42.0 * 42 + 100));
+    requests.addObject().put("experiment", "green-button").put("cell", "green").put("requests", 9100).put("errors", 48)
+        .put("latencyMsSum", 9100 * 43.0).put("latencyMsSumOfSquares", 9100 * (43.0 * 43 + 100));
     c.sendExperimentEvents(ResourceCodec.toJsonBytes(batch));
     dev.ooda.testing.Eventually.within(java.time.Duration.ofSeconds(10),
         () -> assertThat(t.control.experiments().exposures("green-button")).isEqualTo(4000));
@@ -87,7 +93,9 @@ class ExperimentsCliTest {
     UpTest.Result results = ooda("experiments", "results", "green-button");
     assertThat(results.code()).as(results.err()).isZero();
     assertThat(results.out()).contains("experiment green-button  (flag checkout-button)  RUNNING  HEALTHY", "conversion (rate, primary)",
-            "revenue (mean)", "verdict: green wins on conversion")
+            "revenue (mean)", "requests (served by the services to each cell's units; error = 5xx)", "verdict: green wins on conversion")
+        .containsPattern("CELL +REQUESTS +ERRORS +DIFF, 95% CI +P +MEAN MS +DIFF, 95% CI +P")
+        .containsPattern("green +9100 +0\\.53% +\\+0\\.03 pts \\[")
         .containsPattern("CELL +UNITS +RATE +DIFF +95% CI +RELATIVE +95% CI +P")
         .containsPattern("green +\\d+ +\\d+\\.\\d\\d% +\\+\\d\\.\\d\\d pts +\\[\\+");
     UpTest.Result seq = ooda("experiments", "results", "green-button", "--sequential");

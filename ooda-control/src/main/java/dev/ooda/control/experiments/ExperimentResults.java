@@ -30,13 +30,15 @@ import java.util.Map;
  * @param winner           the winning cell, or null
  * @param verdict          one sentence for people
  * @param metrics          per metric, per cell
+ * @param requests         per cell, the requests services served to its units, their error rate and
+ *                         mean latency against control; absent when no service counted any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"experiment", "flag", "status", "health", "control", "primaryMetric", "method", "mixingSdFraction", "srm",
-    "winner", "verdict", "metrics"})
+    "winner", "verdict", "metrics", "requests"})
 public record ExperimentResults(String experiment, String flag, String status, String health, String control, String primaryMetric,
                                 String method, Double mixingSdFraction, Srm srm, String winner, String verdict,
-                                List<MetricResult> metrics) {
+                                List<MetricResult> metrics, List<RequestResult> requests) {
   /** Below this sample-ratio p-value the experiment is UNHEALTHY. */
   public static final double SRM_THRESHOLD = 0.001;
 
@@ -57,6 +59,18 @@ public record ExperimentResults(String experiment, String flag, String status, S
   public record CellResult(String cell, String variant, BigDecimal weight, long units, Double value, Double difference, Double low,
                            Double high, Double relative, Double relativeLow, Double relativeHigh, Double p, Boolean significant) {}
 
+  /**
+   * Requests served to one cell's units. Error rates compare as proportions of requests, latency as
+   * Welch means over requests (fixed-horizon); requests of one unit are not independent, so these
+   * intervals are narrower than they should be: read them as a guard against harm, not as proof.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"cell", "requests", "errorRate", "errorRateDifference", "errorRateLow", "errorRateHigh", "errorRateP",
+      "latencyMs", "latencyDifference", "latencyLow", "latencyHigh", "latencyP"})
+  public record RequestResult(String cell, long requests, Double errorRate, Double errorRateDifference, Double errorRateLow,
+                              Double errorRateHigh, Double errorRateP, Double latencyMs, Double latencyDifference, Double latencyLow,
+                              Double latencyHigh, Double latencyP) {}
+
   /** Reads the figures of {@code name} from {@code store} and judges them. */
   public static ExperimentResults of(String name, ExperimentSpec spec, ExperimentStore store, boolean sequential, long nowMillis)
       throws java.sql.SQLException {
@@ -66,7 +80,35 @@ public record ExperimentResults(String experiment, String flag, String status, S
       for (CellFigures f : store.figures(name, m.name(), spec.stopMillis())) cells.put(f.cell(), f);
       byMetric.put(m.name(), cells);
     }
-    return judge(name, spec, byMetric, sequential, nowMillis);
+    ExperimentResults r = judge(name, spec, byMetric, sequential, nowMillis);
+    List<ExperimentStore.Requests> requests = store.requests(name);
+    if (requests.isEmpty()) return r;
+    return new ExperimentResults(r.experiment(), r.flag(), r.status(), r.health(), r.control(), r.primaryMetric(), r.method(),
+        r.mixingSdFraction(), r.srm(), r.winner(), r.verdict(), r.metrics(), requests(spec, requests));
+  }
+
+  /** Error rate and latency per cell, against control. */
+  static List<RequestResult> requests(ExperimentSpec spec, List<ExperimentStore.Requests> totals) {
+    Map<String, ExperimentStore.Requests> by = new HashMap<>();
+    totals.forEach(t -> by.put(t.cell(), t));
+    String control = spec.controlCell().name();
+    ExperimentStore.Requests c = by.getOrDefault(control, new ExperimentStore.Requests(spec.flag(), control, 0, 0, 0, 0));
+    List<RequestResult> out = new ArrayList<>();
+    for (ExperimentSpec.Cell cell : spec.cells()) {
+      ExperimentStore.Requests t = by.getOrDefault(cell.name(), new ExperimentStore.Requests(spec.flag(), cell.name(), 0, 0, 0, 0));
+      Double rate = t.requests() == 0 ? null : (double) t.errors() / t.requests();
+      Double latency = t.requests() == 0 ? null : t.latencyMsSum() / t.requests();
+      if (cell.name().equals(control) || t.requests() < 2 || c.requests() < 2) {
+        out.add(new RequestResult(cell.name(), t.requests(), rate, null, null, null, null, latency, null, null, null, null));
+        continue;
+      }
+      Statistics.Comparison e = Statistics.twoProportions(c.errors(), c.requests(), t.errors(), t.requests());
+      Statistics.Comparison l = Statistics.welch(c.latencyMsSum() / c.requests(), variance(c.requests(), c.latencyMsSum(), c.latencyMsSumOfSquares()),
+          c.requests(), latency, variance(t.requests(), t.latencyMsSum(), t.latencyMsSumOfSquares()), t.requests());
+      out.add(new RequestResult(cell.name(), t.requests(), rate, e.difference(), e.low(), e.high(), finite(e.p()), latency,
+          l.difference(), l.low(), l.high(), finite(l.p())));
+    }
+    return out;
   }
 
   /** Judges figures per metric and cell (cells without figures have no units). */
@@ -136,7 +178,7 @@ public record ExperimentResults(String experiment, String flag, String status, S
           : winner + " wins on " + primary + (winner.equals(control.name()) ? " (every treatment is worse)" : "");
     }
     return new ExperimentResults(name, spec.flag(), status, health, control.name(), primary, sequential ? "mSPRT" : "fixed-horizon",
-        sequential ? Statistics.MIXING_SD_FRACTION : null, srm, winner, verdict, metrics);
+        sequential ? Statistics.MIXING_SD_FRACTION : null, srm, winner, verdict, metrics, null);
   }
 
   private static Statistics.Comparison compare(ExperimentSpec.Metric m, CellFigures c, CellFigures t, boolean sequential) {
@@ -157,8 +199,11 @@ public record ExperimentResults(String experiment, String flag, String status, S
 
   /** Sample variance of the per-unit totals. */
   private static double variance(CellFigures f) {
-    double n = f.units();
-    return Math.max(0, (f.sumOfSquares() - f.sum() * f.sum() / n) / (n - 1));
+    return variance(f.units(), f.sum(), f.sumOfSquares());
+  }
+
+  private static double variance(long n, double sum, double sumOfSquares) {
+    return Math.max(0, (sumOfSquares - sum * sum / n) / (n - 1));
   }
 
   private static Double finite(double d) {

@@ -41,6 +41,12 @@ public final class ExperimentStore implements AutoCloseable {
    */
   public record CellFigures(String cell, long units, long unitsWithEvents, double sum, double sumOfSquares) {}
 
+  /**
+   * Requests served to units of {@code cell} (counted by the services that served them), how many
+   * failed (5xx), and the sum and sum of squares of their latency in milliseconds.
+   */
+  public record Requests(String experiment, String cell, long requests, long errors, double latencyMsSum, double latencyMsSumOfSquares) {}
+
   private final Connection db;
 
   private ExperimentStore(Connection db) {
@@ -62,6 +68,8 @@ public final class ExperimentStore implements AutoCloseable {
           + " at INTEGER NOT NULL, PRIMARY KEY (experiment, unit)) WITHOUT ROWID");
       s.execute("CREATE TABLE IF NOT EXISTS events (unit TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, at INTEGER NOT NULL)");
       s.execute("CREATE INDEX IF NOT EXISTS events_by_unit ON events (unit, name)");
+      s.execute("CREATE TABLE IF NOT EXISTS requests (experiment TEXT NOT NULL, cell TEXT NOT NULL, requests INTEGER NOT NULL,"
+          + " errors INTEGER NOT NULL, latency_sum REAL NOT NULL, latency_sum_squares REAL NOT NULL, PRIMARY KEY (experiment, cell))");
     } catch (SQLException e) {
       c.close();
       throw e;
@@ -107,11 +115,53 @@ public final class ExperimentStore implements AutoCloseable {
 
   /** Both kinds in one transaction: a batch from a kit is kept whole or not at all. */
   public synchronized int add(List<Exposure> exposures, List<Event> events) throws SQLException {
+    return add(exposures, events, List.of());
+  }
+
+  /** Exposures, events and request counts in one transaction. */
+  public synchronized int add(List<Exposure> exposures, List<Event> events, List<Requests> requests) throws SQLException {
     return inTransaction(() -> {
       int n = addExposures(exposures);
       addEvents(events);
+      addRequests(requests);
       return n;
     });
+  }
+
+  /** Adds request counts to each cell's totals. */
+  public synchronized void addRequests(List<Requests> requests) throws SQLException {
+    if (requests.isEmpty()) return;
+    inTransaction(() -> {
+      try (PreparedStatement p = db.prepareStatement("INSERT INTO requests (experiment, cell, requests, errors, latency_sum, latency_sum_squares)"
+          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (experiment, cell) DO UPDATE SET requests = requests + excluded.requests,"
+          + " errors = errors + excluded.errors, latency_sum = latency_sum + excluded.latency_sum,"
+          + " latency_sum_squares = latency_sum_squares + excluded.latency_sum_squares")) {
+        for (Requests r : requests) {
+          p.setString(1, r.experiment());
+          p.setString(2, r.cell());
+          p.setLong(3, r.requests());
+          p.setLong(4, r.errors());
+          p.setDouble(5, r.latencyMsSum());
+          p.setDouble(6, r.latencyMsSumOfSquares());
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  /** Request totals per cell of {@code experiment}. */
+  public synchronized List<Requests> requests(String experiment) throws SQLException {
+    List<Requests> out = new ArrayList<>();
+    try (PreparedStatement p = db.prepareStatement(
+        "SELECT cell, requests, errors, latency_sum, latency_sum_squares FROM requests WHERE experiment = ?")) {
+      p.setString(1, experiment);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) out.add(new Requests(experiment, rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5)));
+      }
+    }
+    return out;
   }
 
   /**

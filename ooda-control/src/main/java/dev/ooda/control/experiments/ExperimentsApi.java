@@ -78,9 +78,11 @@ public final class ExperimentsApi {
     List<ExperimentStore.Event> events = new ArrayList<>();
     JsonNode xs = root.path("exposures");
     JsonNode es = root.path("events");
+    JsonNode rs = root.path("requests");
     if (!xs.isMissingNode() && !xs.isArray()) bad.add(Violation.of("exposures", "must be a list"));
     if (!es.isMissingNode() && !es.isArray()) bad.add(Violation.of("events", "must be a list"));
-    if (xs.size() + es.size() > MAX_ITEMS) bad.add(Violation.of("", "at most " + MAX_ITEMS + " exposures and events in one batch"));
+    if (!rs.isMissingNode() && !rs.isArray()) bad.add(Violation.of("requests", "must be a list"));
+    if (xs.size() + es.size() + rs.size() > MAX_ITEMS) bad.add(Violation.of("", "at most " + MAX_ITEMS + " exposures and events in one batch"));
     if (!bad.isEmpty()) throw new InvalidResourceException(bad);
     for (int i = 0; i < xs.size(); i++) {
       JsonNode n = xs.get(i);
@@ -115,10 +117,35 @@ public final class ExperimentsApi {
       Long t = time(n, at, now, bad);
       if (unit != null && nameProblem == null && t != null) events.add(new ExperimentStore.Event(unit, name, value, t));
     }
+    List<ExperimentStore.Requests> requests = new ArrayList<>();
+    for (int i = 0; i < rs.size(); i++) {
+      JsonNode n = rs.get(i);
+      String at = "requests[" + i + "]";
+      String experiment = text(n, "experiment");
+      String cell = text(n, "cell");
+      ExperimentSpec spec = experiment == null ? null : experiments.apply(experiment);
+      if (experiment == null) bad.add(Violation.of(at + ".experiment", "is required"));
+      else if (spec == null) bad.add(Violation.of(at + ".experiment", "unknown experiment '" + experiment + "'"));
+      if (cell == null) bad.add(Violation.of(at + ".cell", "is required"));
+      else if (spec != null && spec.cells().stream().noneMatch(c -> c.name().equals(cell)))
+        bad.add(Violation.of(at + ".cell", "unknown cell '" + cell + "' of Experiment/" + experiment));
+      long count = n.path("requests").asLong(-1);
+      long errors = n.path("errors").asLong(0);
+      double sum = n.path("latencyMsSum").asDouble(-1);
+      double squares = n.path("latencyMsSumOfSquares").asDouble(-1);
+      if (!n.path("requests").isIntegralNumber() || count < 0) bad.add(Violation.of(at + ".requests", "must be a whole number, 0 or more"));
+      if (!n.path("errors").isMissingNode() && (!n.path("errors").isIntegralNumber() || errors < 0 || errors > count))
+        bad.add(Violation.of(at + ".errors", "must be a whole number from 0 to requests"));
+      if (!n.path("latencyMsSum").isNumber() || !(sum >= 0) || Double.isInfinite(sum))
+        bad.add(Violation.of(at + ".latencyMsSum", "must be a number, 0 or more"));
+      if (!n.path("latencyMsSumOfSquares").isNumber() || !(squares >= 0) || Double.isInfinite(squares))
+        bad.add(Violation.of(at + ".latencyMsSumOfSquares", "must be a number, 0 or more"));
+      if (bad.isEmpty()) requests.add(new ExperimentStore.Requests(experiment, cell, count, errors, sum, squares));
+    }
     if (!bad.isEmpty()) throw new InvalidResourceException(bad);
-    int added = store.add(exposures, events);
+    int added = store.add(exposures, events, requests);
     return json(HttpStatus.OK, ResourceCodec.json().createObjectNode()
-        .put("exposures", exposures.size()).put("newExposures", added).put("events", events.size()));
+        .put("exposures", exposures.size()).put("newExposures", added).put("events", events.size()).put("requests", requests.size()));
   }
 
   private HttpResponse results(String name, boolean sequential) throws Exception {

@@ -159,12 +159,13 @@ class ExperimentsApiTest {
     HttpResponse<String> r = post("/api/v1/experiments/events", """
         {"exposures": [{"experiment": "green-button", "cell": "purple", "unit": "u1"}, {"experiment": "nope", "cell": "a", "unit": "u2"}],
          "events": [{"unit": "u1", "name": "conversion"}, {"unit": "u1", "name": "revenue", "value": "ten"}, {"name": "x"},
-                    {"unit": "u1", "name": "x", "at": "yesterday"}]}
+                    {"unit": "u1", "name": "x", "at": "yesterday"}],
+         "requests": [{"experiment": "green-button", "cell": "green", "requests": 3, "errors": 4, "latencyMsSum": 1, "latencyMsSumOfSquares": 1}]}
         """);
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
     assertThat(r.body()).contains("exposures[0].cell", "unknown cell 'purple'", "exposures[1].experiment", "unknown experiment 'nope'",
-        "events[1].value", "events[2].unit", "events[3].at");
+        "events[1].value", "events[2].unit", "events[3].at", "requests[0].errors");
     assertThat(t.control.experiments().events()).isEqualTo(before);
     assertThat(post("/api/v1/experiments/events", "not json").statusCode()).isEqualTo(400);
     assertThatThrownBy(() -> t.client().experimentResults("nope", false)).hasMessageContaining("Experiment/nope does not exist");

@@ -9,7 +9,9 @@ import dev.ooda.model.ResourceCodec;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +37,16 @@ public final class OodaEvents implements ExposureSink, AutoCloseable {
   private static final long PERIOD_MS = 1_000;
 
   private record Item(String experiment, String cell, String unit, String name, double value, long at) {}
+
+  /** Requests of one experiment cell since the last send. */
+  private static final class Outcomes {
+    long requests;
+    long errors;
+    double latencySum;
+    double latencySumOfSquares;
+  }
+
+  private final Map<List<String>, Outcomes> outcomes = new ConcurrentHashMap<>();
 
   private final List<URI> nodes;
   private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(CAPACITY);
@@ -77,6 +89,20 @@ public final class OodaEvents implements ExposureSink, AutoCloseable {
     offer(new Item(experiment, cell, unit, null, 0, System.currentTimeMillis()));
   }
 
+  /**
+   * Counts a request served to a unit in {@code cell} of {@code experiment}: whether it failed
+   * (5xx) and how long it took. Summed here and sent with the next batch.
+   */
+  public void request(String experiment, String cell, boolean error, double latencyMs) {
+    Outcomes o = outcomes.computeIfAbsent(List.of(experiment, cell), k -> new Outcomes());
+    synchronized (o) {
+      o.requests++;
+      if (error) o.errors++;
+      o.latencySum += latencyMs;
+      o.latencySumOfSquares += latencyMs * latencyMs;
+    }
+  }
+
   private void offer(Item i) {
     if (!queue.offer(i)) dropped.incrementAndGet();
   }
@@ -94,11 +120,30 @@ public final class OodaEvents implements ExposureSink, AutoCloseable {
   /** Sends everything queued now; true when it all went. */
   public boolean flush() {
     synchronized (flushLock) {
+      takeOutcomes();
       while (true) {
         if (pending.size() < BATCH) queue.drainTo(pending, BATCH - pending.size());
-        if (pending.isEmpty()) return true;
+        if (pending.isEmpty() && pendingOutcomes.isEmpty()) return true;
         if (!send(pending)) return false;
         pending = new ArrayList<>();
+        pendingOutcomes.clear();
+      }
+    }
+  }
+
+  // Request counts taken from `outcomes` and not yet acknowledged; guarded by flushLock.
+  private final Map<List<String>, Outcomes> pendingOutcomes = new java.util.HashMap<>();
+
+  private void takeOutcomes() {
+    for (List<String> k : outcomes.keySet()) {
+      Outcomes o = outcomes.remove(k);
+      if (o == null) continue;
+      Outcomes p = pendingOutcomes.computeIfAbsent(k, x -> new Outcomes());
+      synchronized (o) { // a request counted while it was being removed lands in o, which is taken here
+        p.requests += o.requests;
+        p.errors += o.errors;
+        p.latencySum += o.latencySum;
+        p.latencySumOfSquares += o.latencySumOfSquares;
       }
     }
   }
@@ -107,6 +152,9 @@ public final class OodaEvents implements ExposureSink, AutoCloseable {
     ObjectNode body = ResourceCodec.json().createObjectNode();
     ArrayNode xs = body.putArray("exposures");
     ArrayNode es = body.putArray("events");
+    ArrayNode rs = body.putArray("requests");
+    pendingOutcomes.forEach((k, o) -> rs.addObject().put("experiment", k.get(0)).put("cell", k.get(1)).put("requests", o.requests)
+        .put("errors", o.errors).put("latencyMsSum", o.latencySum).put("latencyMsSumOfSquares", o.latencySumOfSquares));
     for (Item i : batch) {
       if (i.experiment() != null) xs.addObject().put("experiment", i.experiment()).put("cell", i.cell()).put("unit", i.unit()).put("at", i.at());
       else es.addObject().put("unit", i.unit()).put("name", i.name()).put("value", i.value()).put("at", i.at());
@@ -141,8 +189,8 @@ public final class OodaEvents implements ExposureSink, AutoCloseable {
           synchronized (flushLock) {
             pending.add(first);
           }
-          if (!flush()) Thread.sleep(PERIOD_MS);
         }
+        if ((first != null || !outcomes.isEmpty()) && !flush()) Thread.sleep(PERIOD_MS);
       } catch (InterruptedException e) {
         if (closed) return;
       }

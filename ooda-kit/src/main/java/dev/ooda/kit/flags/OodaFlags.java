@@ -89,6 +89,7 @@ public final class OodaFlags implements FlagReader, AutoCloseable {
   public Evaluation evaluate(String key, Context ctx) {
     Evaluation e = flags.evaluate(key, ctx);
     tag(e);
+    if (e.experiment() != null) RequestCells.seen(e.experiment(), e.cell());
     return e;
   }
 

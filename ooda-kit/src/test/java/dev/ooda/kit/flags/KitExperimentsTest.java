@@ -37,12 +37,57 @@ class KitExperimentsTest {
           unit: userId
           cells: [{name: control, variant: off, weight: 50}, {name: one-page, variant: on, weight: 50}]
           metrics: [conversion, revenue]
+        ---
+        kind: Flag
+        name: search-engine
+        spec: {variants: {old: "old", new: "new"}, defaultVariant: old}
+        ---
+        kind: Experiment
+        name: new-search
+        spec:
+          flag: search-engine
+          unit: userId
+          cells: [{name: control, variant: old, weight: 50}, {name: new, variant: new, weight: 50}]
+          metrics: [conversion]
         """);
   }
 
   @AfterAll
   static void stop() throws Exception {
     t.close();
+  }
+
+  @Test
+  void requestsErrorsAndLatencyPerCellFromTheServerSide() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    Map<String, Integer> perCell = new HashMap<>();
+    try (Kit kit = Kit.builder("search").controlPlane(t.control.url()).start()) {
+      assertThat(kit.flags().awaitReady(10, TimeUnit.SECONDS)).isTrue();
+      // the new engine fails every request: the service answers 500 for its cell
+      dev.ooda.kit.OodaService server = kit.server("v1").service("/search", (ctx, req) -> {
+        Evaluation e = kit.flags().evaluate("search-engine", Context.of("userId", req.headers().get("x-user")));
+        return com.linecorp.armeria.common.HttpResponse.of(e.cell().equals("new") ? 500 : 200);
+      }).start();
+      try (server) {
+        for (int i = 0; i < 200; i++) {
+          var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/search"))
+              .header("x-user", "s-" + (i % 100)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+          perCell.merge(r.statusCode() == 500 ? "new" : "control", 1, Integer::sum);
+        }
+      }
+      Eventually.within(Duration.ofSeconds(10), () -> {
+        assertThat(kit.events().flush()).isTrue();
+        JsonNode r = t.client().experimentResults("new-search", false);
+        JsonNode control = r.at("/requests/0");
+        JsonNode fresh = r.at("/requests/1");
+        assertThat(control.get("requests").asInt()).isEqualTo(perCell.get("control"));
+        assertThat(fresh.get("requests").asInt()).isEqualTo(perCell.get("new"));
+        assertThat(control.get("errorRate").asDouble()).isZero();
+        assertThat(fresh.get("errorRate").asDouble()).isEqualTo(1.0);
+        assertThat(fresh.get("errorRateP").asDouble()).isLessThan(0.001);
+        assertThat(fresh.get("latencyMs").asDouble()).isPositive();
+      });
+    }
   }
 
   @Test
