@@ -58,6 +58,8 @@ final class FlagsCommand {
         out.println("variant: " + r.path("variant").asText());
         out.println("reason:  " + r.path("reason").asText());
         out.println("rule:    " + (r.path("metadata").has("ruleId") ? r.path("metadata").path("ruleId").asText() : "-"));
+        if (r.path("metadata").has("experiment"))
+          out.println("experiment: " + r.path("metadata").path("experiment").asText() + " (cell " + r.path("metadata").path("cell").asText() + ")");
       }
       out.flush();
       return error ? 1 : 0;

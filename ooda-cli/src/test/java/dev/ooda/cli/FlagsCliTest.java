@@ -30,6 +30,11 @@ class FlagsCliTest {
   }
 
   static UpTest.Result ooda(String... args) {
+    return oodaAt(t, args);
+  }
+
+  /** Runs {@code ooda ARGS} against {@code t}'s control plane with its admin token. */
+  static UpTest.Result oodaAt(TestControl t, String... args) {
     String[] all = new String[args.length + 2];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--server=" + t.control.url();

@@ -82,6 +82,7 @@ final class AdminApi {
     List<Resource> docs = yaml ? ResourceCodec.readYaml(text) : ResourceCodec.readJson(text);
     dev.ooda.control.secrets.SecretStore.refuseDocuments(docs);
     dev.ooda.control.flags.SegmentReferences.check(docs, store);
+    docs = dev.ooda.control.experiments.ExperimentChecks.prepare(docs, store, System.currentTimeMillis());
     ApplyResult r = store.apply(docs);
     ObjectNode out = ResourceCodec.json().createObjectNode();
     out.put("revision", r.revision());
@@ -123,6 +124,8 @@ final class AdminApi {
       }
     }
     if (kind == dev.ooda.model.SegmentSpec.KIND) dev.ooda.control.flags.SegmentReferences.checkDelete(name, store);
+    if (kind == dev.ooda.model.FlagSpec.KIND)
+      dev.ooda.control.experiments.ExperimentChecks.checkDelete(name, store, System.currentTimeMillis());
     Change c = store.delete(kind, name, expected);
     ObjectNode out = ResourceCodec.json().createObjectNode();
     out.put("revision", c.revision());

@@ -75,9 +75,14 @@ public final class ControlPlane implements AutoCloseable {
   private final Server server;
   private final ScheduledExecutorService housekeeping;
   private final Identity identity;
+  private final dev.ooda.control.experiments.ExperimentStore experiments;
+  private final dev.ooda.control.experiments.QueuedExposures exposures;
 
   private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Registry registry, SecretStore secrets,
-                       Server server, ScheduledExecutorService housekeeping, Identity identity) {
+                       Server server, ScheduledExecutorService housekeeping, Identity identity,
+                       dev.ooda.control.experiments.ExperimentStore experiments, dev.ooda.control.experiments.QueuedExposures exposures) {
+    this.experiments = experiments;
+    this.exposures = exposures;
     this.identity = identity;
     this.zk = zk;
     this.store = store;
@@ -92,6 +97,8 @@ public final class ControlPlane implements AutoCloseable {
     CuratorFramework zk = ZooKeeperClients.connect(o.zookeeper());
     Registry registry = null;
     Identity identity = null;
+    dev.ooda.control.experiments.ExperimentStore experiments = null;
+    dev.ooda.control.experiments.QueuedExposures exposures = null;
     try {
       ResourceStore store = new ResourceStore(zk);
       MasterKey master = MasterKey.load(o.dataDir(), System.getenv());
@@ -118,7 +125,12 @@ public final class ControlPlane implements AutoCloseable {
       new RegistryApi(registry, identity.registryGuard()).mount(sb);
       new AccessApi(store).mount(sb);
       new AdminApi(store, feed, identity.adminGuard()).mount(sb);
-      new dev.ooda.control.flags.OfrepApi(dev.ooda.control.flags.StoredFlags.start(store, feed).flags()).mount(sb);
+      experiments = dev.ooda.control.experiments.ExperimentStore.open(o.dataDir());
+      exposures = new dev.ooda.control.experiments.QueuedExposures(experiments);
+      var storedFlags = dev.ooda.control.flags.StoredFlags.start(store, feed,
+          dev.ooda.flags.ExposureSink.firstOnly(exposures, 1_000_000));
+      new dev.ooda.control.flags.OfrepApi(storedFlags.flags()).mount(sb);
+      new dev.ooda.control.experiments.ExperimentsApi(experiments, store, storedFlags::experiment).mount(sb);
       identity.mount(sb);
       new SecretsApi(secrets, identity.adminGuard(), serviceIdentities(identity)).mount(sb);
       if (o.extra() != null) o.extra().accept(sb);
@@ -137,8 +149,10 @@ public final class ControlPlane implements AutoCloseable {
           log.debug("trimming the change log failed: {}", e.getMessage());
         }
       }, 30, 60, TimeUnit.SECONDS);
-      return new ControlPlane(zk, store, feed, registry, secrets, server, hk, identity);
+      return new ControlPlane(zk, store, feed, registry, secrets, server, hk, identity, experiments, exposures);
     } catch (Exception e) {
+      if (exposures != null) exposures.close();
+      if (experiments != null) experiments.close();
       if (registry != null) registry.close();
       if (identity != null) identity.close();
       zk.close();
@@ -188,6 +202,11 @@ public final class ControlPlane implements AutoCloseable {
     return identity;
   }
 
+  /** Exposures and events of experiments, in {@code <data-dir>/experiments.db}. */
+  public dev.ooda.control.experiments.ExperimentStore experiments() {
+    return experiments;
+  }
+
   /**
    * Stops serving, then closes the ZooKeeper session. The session takes this node's instances
    * along; watchers keep them for one lease period while they re-register with another node.
@@ -197,6 +216,8 @@ public final class ControlPlane implements AutoCloseable {
     housekeeping.shutdownNow();
     feed.close();
     ServerStop.await(server.stop(), () -> server.activePorts().isEmpty() && server.numConnections() == 0);
+    exposures.close();
+    experiments.close();
     registry.close();
     identity.close();
     zk.close();

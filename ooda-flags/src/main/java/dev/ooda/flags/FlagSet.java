@@ -3,6 +3,7 @@ package dev.ooda.flags;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.flags.Conditions.Condition;
 import dev.ooda.flags.FlagCounters.Counter;
+import dev.ooda.model.ExperimentSpec;
 import dev.ooda.model.FlagSpec;
 import dev.ooda.model.Resource;
 import dev.ooda.model.SegmentSpec;
@@ -41,13 +42,23 @@ public final class FlagSet {
 
   /** Compiles the Flag and Segment resources among {@code resources}; others are ignored. */
   public static FlagSet compile(Collection<Resource> resources, FlagCounters counters) {
+    return compile(resources, counters, ExposureSink.NONE);
+  }
+
+  /**
+   * Compiles the Flag, Segment and Experiment resources among {@code resources}; others are
+   * ignored. Exposures to experiments go to {@code exposures}.
+   */
+  public static FlagSet compile(Collection<Resource> resources, FlagCounters counters, ExposureSink exposures) {
     Map<String, FlagSpec> f = new HashMap<>();
     Map<String, SegmentSpec> s = new HashMap<>();
+    Map<String, ExperimentSpec> x = new HashMap<>();
     for (Resource r : resources) {
       if (r.spec() instanceof FlagSpec fs) f.put(r.name(), fs);
       else if (r.spec() instanceof SegmentSpec ss) s.put(r.name(), ss);
+      else if (r.spec() instanceof ExperimentSpec es) x.put(r.name(), es);
     }
-    return compile(f, s, counters);
+    return compile(f, s, x, counters, exposures);
   }
 
   /**
@@ -55,10 +66,39 @@ public final class FlagSet {
    * matches, and is listed in {@link #problems()}.
    */
   public static FlagSet compile(Map<String, FlagSpec> flagSpecs, Map<String, SegmentSpec> segmentSpecs, FlagCounters counters) {
+    return compile(flagSpecs, segmentSpecs, Map.of(), counters, ExposureSink.NONE);
+  }
+
+  /**
+   * Compiles flags by key, segments and experiments by name. An experiment decides its flag's
+   * variant while it runs (see {@link ExperimentRule}); one that cannot (its flag lacks a cell's
+   * variant, its layer slice is not allocated, another experiment owns the flag) is left out and
+   * listed in {@link #problems()}.
+   */
+  public static FlagSet compile(Map<String, FlagSpec> flagSpecs, Map<String, SegmentSpec> segmentSpecs,
+                                Map<String, ExperimentSpec> experimentSpecs, FlagCounters counters, ExposureSink exposures) {
     Map<String, Compiled> out = new HashMap<>();
     List<String> problems = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    Map<String, ExperimentRule> owners = new HashMap<>();
+    for (Map.Entry<String, ExperimentSpec> e : new TreeMap<>(experimentSpecs).entrySet()) {
+      ExperimentSpec x = e.getValue();
+      if (x.ended(now)) continue;
+      FlagSpec flag = flagSpecs.get(x.flag());
+      if (flag == null) {
+        problems.add("Experiment/" + e.getKey() + ": no Flag/" + x.flag() + ", so it assigns nobody");
+        continue;
+      }
+      if (owners.containsKey(x.flag())) {
+        problems.add("Experiment/" + e.getKey() + ": Flag/" + x.flag() + " is owned by Experiment/"
+            + owners.get(x.flag()).name + ", so it assigns nobody");
+        continue;
+      }
+      ExperimentRule rule = ExperimentRule.compile(e.getKey(), x, flag, segmentSpecs, counters, exposures, problems);
+      if (rule != null) owners.put(x.flag(), rule);
+    }
     for (Map.Entry<String, FlagSpec> e : new TreeMap<>(flagSpecs).entrySet()) {
-      out.put(e.getKey(), new Compiled(e.getKey(), e.getValue(), segmentSpecs, counters, problems));
+      out.put(e.getKey(), new Compiled(e.getKey(), e.getValue(), segmentSpecs, owners.get(e.getKey()), counters, problems));
     }
     return new FlagSet(Map.copyOf(out), Collections.unmodifiableMap(new TreeMap<>(flagSpecs)),
         Collections.unmodifiableMap(new TreeMap<>(segmentSpecs)), List.copyOf(problems));
@@ -121,8 +161,12 @@ public final class FlagSet {
     final Evaluation fallback;
     final Counter fallbackCounter;
     final Rule[] rules;
+    /** The experiment that owns this flag, tried before the rules; null when none runs. */
+    final ExperimentRule experiment;
 
-    Compiled(String key, FlagSpec spec, Map<String, SegmentSpec> segments, FlagCounters counters, List<String> problems) {
+    Compiled(String key, FlagSpec spec, Map<String, SegmentSpec> segments, ExperimentRule experiment, FlagCounters counters,
+             List<String> problems) {
+      this.experiment = experiment;
       type = spec.effectiveType();
       killed = spec.killed();
       Map<String, Object> values = new HashMap<>();
@@ -150,11 +194,16 @@ public final class FlagSet {
         rs.add(new Rule(key, spec, r, Conditions.all(cs), values, counters));
       }
       rules = rs.toArray(new Rule[0]);
+      if (experiment != null) src.add(experiment.source);
       source = List.copyOf(src);
     }
 
     Evaluation evaluate(Context ctx) {
       if (!killed) {
+        if (experiment != null) {
+          Evaluation e = experiment.assign(ctx);
+          if (e != null) return e;
+        }
         for (Rule r : rules) {
           if (!r.when.test(ctx)) continue;
           if (r.bounds == null) {
@@ -218,7 +267,7 @@ public final class FlagSet {
     }
   }
 
-  private static Object valueOf(String type, JsonNode node) {
+  static Object valueOf(String type, JsonNode node) {
     return switch (type) {
       case "boolean" -> node.booleanValue();
       case "string" -> node.textValue();

@@ -1,5 +1,6 @@
 package dev.ooda.flags;
 
+import dev.ooda.model.ExperimentSpec;
 import dev.ooda.model.FlagSpec;
 import dev.ooda.model.Resource;
 import dev.ooda.model.SegmentSpec;
@@ -18,16 +19,32 @@ import java.util.function.Consumer;
 public final class Flags implements FlagReader {
   private final FlagCounters counters = new FlagCounters();
   private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
+  private final ExposureSink exposures;
   private volatile FlagSet current = FlagSet.EMPTY;
+
+  /** Flags whose experiments report exposures nowhere. */
+  public Flags() {
+    this(ExposureSink.NONE);
+  }
+
+  /** Flags whose experiments report each unit they assign to {@code exposures}. */
+  public Flags(ExposureSink exposures) {
+    this.exposures = exposures;
+  }
 
   /** Compiles {@code flags} and {@code segments} and puts them in force. */
   public void update(Map<String, FlagSpec> flags, Map<String, SegmentSpec> segments) {
-    swap(FlagSet.compile(flags, segments, counters));
+    update(flags, segments, Map.of());
   }
 
-  /** Compiles the Flag and Segment resources among {@code resources} and puts them in force. */
+  /** Compiles {@code flags}, {@code segments} and {@code experiments} and puts them in force. */
+  public void update(Map<String, FlagSpec> flags, Map<String, SegmentSpec> segments, Map<String, ExperimentSpec> experiments) {
+    swap(FlagSet.compile(flags, segments, experiments, counters, exposures));
+  }
+
+  /** Compiles the Flag, Segment and Experiment resources among {@code resources} and puts them in force. */
   public void update(Collection<Resource> resources) {
-    swap(FlagSet.compile(resources, counters));
+    swap(FlagSet.compile(resources, counters, exposures));
   }
 
   private void swap(FlagSet next) {

@@ -198,6 +198,7 @@ public final class Kit implements AutoCloseable {
   private volatile OodaClient dataClient;
   private AccessGate accessGate;
   private volatile dev.ooda.kit.flags.OodaFlags flags;
+  private volatile dev.ooda.kit.flags.OodaEvents events;
 
   private Kit(Builder o) {
     this.service = o.service;
@@ -389,10 +390,28 @@ public final class Kit implements AutoCloseable {
     synchronized (this) {
       if (flags == null) {
         if (controlNodes.isEmpty()) throw new IllegalStateException("no control plane configured: set Kit.Builder.controlPlane to follow flags");
-        flags = dev.ooda.kit.flags.OodaFlags.follow(controlNodes, tracing, meters);
+        flags = dev.ooda.kit.flags.OodaFlags.follow(controlNodes, tracing, meters, events());
         owned.add(flags);
       }
       return flags;
+    }
+  }
+
+  /**
+   * Experiment exposures (reported by {@link #flags()} on its own) and business events
+   * ({@code kit.events().track(userId, "conversion")}), batched to the control plane in the
+   * background; see docs/flags.md, "Experiments". Needs {@link Builder#controlPlane}.
+   */
+  public dev.ooda.kit.flags.OodaEvents events() {
+    dev.ooda.kit.flags.OodaEvents e = events;
+    if (e != null) return e;
+    synchronized (this) {
+      if (events == null) {
+        if (controlNodes.isEmpty()) throw new IllegalStateException("no control plane configured: set Kit.Builder.controlPlane to send events");
+        events = new dev.ooda.kit.flags.OodaEvents(controlNodes);
+        owned.add(events);
+      }
+      return events;
     }
   }
 

@@ -221,6 +221,7 @@ public final class OodaService implements AutoCloseable {
     // Decorators run outermost last: metrics, then the server span, then the deadline, then the
     // access log (which reads the span), then the access check.
     sb.decorator(gate)
+        .decorator(new dev.ooda.kit.flags.RequestCells(kit::events))
         .decorator(new AccessLog(service, this::instanceName, kit.tracing(), b.accessLog))
         .decorator(Deadlines.SERVER)
         .decorator(BraveService.newDecorator(kit.httpTracing()))

@@ -89,6 +89,14 @@ public record FlagSpec(String owner, String description, String expires, String 
     return "json";
   }
 
+  /**
+   * The variant {@code ref} names, reading YAML's bare on/off/yes/no as the variant of that spelling
+   * (as {@code defaultVariant} is read); {@code ref} itself when no variant has it.
+   */
+  public String variantNamed(String ref) {
+    return yamlVariant(ref, variants.keySet());
+  }
+
   public boolean killed() {
     return Boolean.TRUE.equals(killSwitch);
   }

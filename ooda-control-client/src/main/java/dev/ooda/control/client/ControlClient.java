@@ -92,6 +92,17 @@ public final class ControlClient {
         .PUT(HttpRequest.BodyPublishers.ofByteArray(value)));
   }
 
+  /** The results of experiment {@code name}; {@code sequential} for the always-valid (mSPRT) figures. */
+  public JsonNode experimentResults(String name, boolean sequential) {
+    return send(request("/api/v1/experiments/" + HttpAnswers.segment(name) + "/results" + (sequential ? "?sequential=true" : "")).GET());
+  }
+
+  /** Sends a batch of exposures and events, {@code {"exposures": [...], "events": [...]}}; answers the counts kept. */
+  public JsonNode sendExperimentEvents(byte[] batch) {
+    return send(request("/api/v1/experiments/events").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(batch)));
+  }
+
   /** Rotates the master key of secrets; answers {@code {primary, rewrapped, disabled}}. */
   public JsonNode rotateMasterKey(boolean keepOld) {
     return send(request("/api/v1/master-key/rotate" + (keepOld ? "?keepOld=true" : ""))

@@ -99,6 +99,7 @@ public final class OfrepApi {
     n.put("variant", e.variant());
     ObjectNode meta = n.putObject("metadata");
     if (e.ruleId() != null) meta.put("ruleId", e.ruleId());
+    if (e.experiment() != null) meta.put("experiment", e.experiment()).put("cell", e.cell());
     return n;
   }
 

@@ -4,7 +4,9 @@ import dev.ooda.control.Change;
 import dev.ooda.control.ChangeFeed;
 import dev.ooda.control.GoneException;
 import dev.ooda.control.ResourceStore;
+import dev.ooda.flags.ExposureSink;
 import dev.ooda.flags.Flags;
+import dev.ooda.model.ExperimentSpec;
 import dev.ooda.model.FlagSpec;
 import dev.ooda.model.Resource;
 import dev.ooda.model.SegmentSpec;
@@ -14,27 +16,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's flags and segments as a {@link Flags}, recompiled on every change of either kind that
- * the change feed delivers, so OFREP answers from memory with what was last applied.
+ * The store's flags, segments and experiments as a {@link Flags}, recompiled on every change of
+ * those kinds that the change feed delivers, so OFREP answers from memory with what was last applied.
  */
 public final class StoredFlags {
   private static final Logger log = LoggerFactory.getLogger(StoredFlags.class);
 
   private final ResourceStore store;
   private final ChangeFeed feed;
-  private final Flags flags = new Flags();
+  private final Flags flags;
   // Touched by start() and then only by the feed's one thread.
   private final Map<String, FlagSpec> flagSpecs = new HashMap<>();
   private final Map<String, SegmentSpec> segmentSpecs = new HashMap<>();
+  private final Map<String, ExperimentSpec> experimentSpecs = new HashMap<>();
+  private volatile Map<String, ExperimentSpec> experiments = Map.of();
 
-  private StoredFlags(ResourceStore store, ChangeFeed feed) {
+  private StoredFlags(ResourceStore store, ChangeFeed feed, ExposureSink exposures) {
     this.store = store;
     this.feed = feed;
+    this.flags = new Flags(exposures);
   }
 
   /** Reads the store's flags and segments, then follows their changes. */
   public static StoredFlags start(ResourceStore store, ChangeFeed feed) {
-    StoredFlags s = new StoredFlags(store, feed);
+    return start(store, feed, ExposureSink.NONE);
+  }
+
+  /** The same, reporting the experiments' exposures of OFREP evaluations to {@code exposures}. */
+  public static StoredFlags start(ResourceStore store, ChangeFeed feed, ExposureSink exposures) {
+    StoredFlags s = new StoredFlags(store, feed, exposures);
     s.load();
     return s;
   }
@@ -43,14 +53,26 @@ public final class StoredFlags {
     return flags;
   }
 
+  /** The experiment named {@code name} as last applied, or null. */
+  public ExperimentSpec experiment(String name) {
+    return experiments.get(name);
+  }
+
+  private void compile() {
+    experiments = Map.copyOf(experimentSpecs);
+    flags.update(flagSpecs, segmentSpecs, experimentSpecs);
+  }
+
   private synchronized void load() {
     // Changes after `from` are delivered again if the lists below already hold them: applying one twice is harmless.
     long from = store.revision();
     flagSpecs.clear();
     segmentSpecs.clear();
+    experimentSpecs.clear();
     for (Resource r : store.list(FlagSpec.KIND)) flagSpecs.put(r.name(), r.spec(FlagSpec.class));
     for (Resource r : store.list(SegmentSpec.KIND)) segmentSpecs.put(r.name(), r.spec(SegmentSpec.class));
-    flags.update(flagSpecs, segmentSpecs);
+    for (Resource r : store.list(ExperimentSpec.KIND)) experimentSpecs.put(r.name(), r.spec(ExperimentSpec.class));
+    compile();
     feed.subscribe(from, new ChangeFeed.Sink() {
       @Override
       public boolean offer(Change c) {
@@ -75,9 +97,12 @@ public final class StoredFlags {
     } else if (r.spec() instanceof SegmentSpec s) {
       if (deleted) segmentSpecs.remove(r.name());
       else segmentSpecs.put(r.name(), s);
+    } else if (r.spec() instanceof ExperimentSpec x) {
+      if (deleted) experimentSpecs.remove(r.name());
+      else experimentSpecs.put(r.name(), x);
     } else {
       return;
     }
-    flags.update(flagSpecs, segmentSpecs);
+    compile();
   }
 }

@@ -3,6 +3,7 @@ package dev.ooda.kit.flags;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.control.client.ControlClient;
 import dev.ooda.flags.Flags;
+import dev.ooda.model.ExperimentSpec;
 import dev.ooda.model.FlagSpec;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.ProblemType;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the control plane's Flag and Segment resources into a {@link Flags}: one full read,
+ * Follows the control plane's Flag, Segment and Experiment resources into a {@link Flags}: one full read,
  * then the change watch (server-sent events, so a change arrives in milliseconds), resumed from
  * the last revision seen after a break. While no control node answers, the last set stays in force.
  */
@@ -33,6 +34,7 @@ final class FlagWatch implements AutoCloseable {
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final Map<String, FlagSpec> flagSpecs = new HashMap<>();
   private final Map<String, SegmentSpec> segmentSpecs = new HashMap<>();
+  private final Map<String, ExperimentSpec> experimentSpecs = new HashMap<>();
   private volatile boolean closed;
   private long revision = -1;
 
@@ -83,13 +85,16 @@ final class FlagWatch implements AutoCloseable {
   private void load(ControlClient client) {
     JsonNode f = client.list(FlagSpec.KIND.plural());
     JsonNode s = client.list(SegmentSpec.KIND.plural());
+    JsonNode x = client.list(ExperimentSpec.KIND.plural());
     flagSpecs.clear();
     segmentSpecs.clear();
+    experimentSpecs.clear();
     for (JsonNode n : f.path("items")) flagSpecs.put(n.path("name").asText(), read(n).spec(FlagSpec.class));
     for (JsonNode n : s.path("items")) segmentSpecs.put(n.path("name").asText(), read(n).spec(SegmentSpec.class));
-    // Changes after the older of the two reads come again from the watch; applying one twice is harmless.
-    revision = Math.min(f.path("revision").asLong(), s.path("revision").asLong());
-    flags.update(flagSpecs, segmentSpecs);
+    for (JsonNode n : x.path("items")) experimentSpecs.put(n.path("name").asText(), read(n).spec(ExperimentSpec.class));
+    // Changes after the oldest of the reads come again from the watch; applying one twice is harmless.
+    revision = Math.min(Math.min(f.path("revision").asLong(), s.path("revision").asLong()), x.path("revision").asLong());
+    flags.update(flagSpecs, segmentSpecs, experimentSpecs);
     loaded.countDown();
   }
 
@@ -103,10 +108,13 @@ final class FlagWatch implements AutoCloseable {
     } else if (r.spec() instanceof SegmentSpec s) {
       if (deleted) segmentSpecs.remove(r.name());
       else segmentSpecs.put(r.name(), s);
+    } else if (r.spec() instanceof ExperimentSpec x) {
+      if (deleted) experimentSpecs.remove(r.name());
+      else experimentSpecs.put(r.name(), x);
     } else {
       return;
     }
-    flags.update(flagSpecs, segmentSpecs);
+    flags.update(flagSpecs, segmentSpecs, experimentSpecs);
   }
 
   private static Resource read(JsonNode n) {

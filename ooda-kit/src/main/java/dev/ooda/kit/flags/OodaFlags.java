@@ -47,7 +47,15 @@ public final class OodaFlags implements FlagReader, AutoCloseable {
    * counts in {@code meters} (when not null) as {@code ooda_flag_evaluations_total{flag,variant}}.
    */
   public static OodaFlags follow(List<URI> nodes, Tracing tracing, MeterRegistry meters) {
-    Flags f = new Flags();
+    return follow(nodes, tracing, meters, dev.ooda.flags.ExposureSink.NONE);
+  }
+
+  /**
+   * The same, reporting each unit that an experiment assigns to {@code exposures}, once per
+   * experiment and unit as far as this process remembers (up to 100,000 of them).
+   */
+  public static OodaFlags follow(List<URI> nodes, Tracing tracing, MeterRegistry meters, dev.ooda.flags.ExposureSink exposures) {
+    Flags f = new Flags(dev.ooda.flags.ExposureSink.firstOnly(exposures, 100_000));
     if (meters != null) {
       // Registered before the first set arrives, so that no change goes uncounted.
       f.onChange(keys -> register(f, meters));
@@ -81,6 +89,7 @@ public final class OodaFlags implements FlagReader, AutoCloseable {
   public Evaluation evaluate(String key, Context ctx) {
     Evaluation e = flags.evaluate(key, ctx);
     tag(e);
+    if (e.experiment() != null) RequestCells.seen(e.experiment(), e.cell());
     return e;
   }
 
