@@ -37,6 +37,10 @@ final class GatewayCommand implements Callable<Integer> {
           + "OODA_CLIENT_ID and OODA_CLIENT_SECRET. Without any, the gateway sends origins no service token.")
   Path credentials;
 
+  @Option(names = "--control", paramLabel = "URL", defaultValue = "${env:OODA_SERVER}",
+      description = "Control plane to report experiments' exposures to (env OODA_SERVER); without it they are not reported.")
+  java.net.URI control;
+
   @picocli.CommandLine.Mixin AccessLogs.Options accessLog;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -56,8 +60,9 @@ final class GatewayCommand implements Callable<Integer> {
       AccessLogs.writeTo(dataDir, accessLog.limits());
       // The gateway starts from its snapshot first, so it serves even if ZooKeeper is away.
       CuratorFramework zk = p.add(ZooKeeperClients.start(zookeeper));
-      Roles.gateway(p, zk, GatewayOptions.builder().host(host).port(port).managementPort(managementPort)
+      var g = Roles.gateway(p, zk, GatewayOptions.builder().host(host).port(port).managementPort(managementPort)
           .snapshotFile(dataDir.resolve("gateway-snapshot.json")).zipkinUrl(zipkin).build(), tokens);
+      if (control != null) g.exposures(p.add(new dev.ooda.kit.flags.OodaEvents(java.util.List.of(control))));
       p.runUntilStopped("gateway");
     }
     return 0;

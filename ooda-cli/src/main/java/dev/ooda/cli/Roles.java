@@ -10,11 +10,13 @@ import dev.ooda.control.client.TokenSource;
 import dev.ooda.data.DataServer;
 import dev.ooda.gateway.ActiveHealthChecks;
 import dev.ooda.gateway.GatewayOptions;
+import dev.ooda.model.ExperimentSpec;
 import dev.ooda.model.FlagSpec;
 import dev.ooda.model.Health;
 import java.time.Duration;
 import dev.ooda.gateway.GatewayServer;
 import dev.ooda.model.Instance;
+import dev.ooda.model.Kind;
 import dev.ooda.model.Kinds;
 import dev.ooda.model.NamespaceSpec;
 import dev.ooda.model.Resource;
@@ -67,9 +69,10 @@ final class Roles {
     InstanceCache instances = p.add(InstanceCache.open(zk, Set.of(), checks::instances));
     RouteServices used = new RouteServices(instances, checks);
     p.add(ResourceCache.open(zk, Kinds.SERVICE, snapshot -> g.accessGroups(snapshot.values())));
-    FlagsAndSegments flags = new FlagsAndSegments(g);
-    p.add(ResourceCache.open(zk, FlagSpec.KIND, flags::flags));
-    p.add(ResourceCache.open(zk, SegmentSpec.KIND, flags::segments));
+    FlagResources flags = new FlagResources(g);
+    for (Kind<?> kind : List.of(FlagSpec.KIND, SegmentSpec.KIND, ExperimentSpec.KIND)) {
+      p.add(ResourceCache.open(zk, kind, snapshot -> flags.update(kind, snapshot)));
+    }
     p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
       g.routes(snapshot.values());
       used.follow(snapshot.values());
@@ -77,29 +80,19 @@ final class Roles {
     return g;
   }
 
-  /** Pushes the gateway the Flag and Segment resources together, each time either kind changes. */
-  private static final class FlagsAndSegments {
+  /** Pushes the gateway its Flag, Segment and Experiment resources together, each time one kind changes. */
+  private static final class FlagResources {
     private final GatewayServer gateway;
-    private Map<String, Resource> flags = Map.of();
-    private Map<String, Resource> segments = Map.of();
+    private final Map<Kind<?>, Map<String, Resource>> byKind = new java.util.HashMap<>();
 
-    FlagsAndSegments(GatewayServer gateway) {
+    FlagResources(GatewayServer gateway) {
       this.gateway = gateway;
     }
 
-    synchronized void flags(Map<String, Resource> snapshot) {
-      flags = snapshot;
-      push();
-    }
-
-    synchronized void segments(Map<String, Resource> snapshot) {
-      segments = snapshot;
-      push();
-    }
-
-    private void push() {
-      List<Resource> all = new java.util.ArrayList<>(flags.values());
-      all.addAll(segments.values());
+    synchronized void update(Kind<?> kind, Map<String, Resource> snapshot) {
+      byKind.put(kind, snapshot);
+      List<Resource> all = new java.util.ArrayList<>();
+      byKind.values().forEach(m -> all.addAll(m.values()));
       gateway.flags(all);
     }
   }

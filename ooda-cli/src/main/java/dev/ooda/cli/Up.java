@@ -67,7 +67,8 @@ final class Up implements Callable<Integer> {
       Roles.gateway(p, control.zookeeper(), GatewayOptions.builder().host("127.0.0.1")
           .port(gatewayPort).managementPort(gatewayManagementPort)
           .snapshotFile(dataDir.resolve("gateway-snapshot.json"))
-          .zipkinUrl("http://127.0.0.1:" + traces.port()).build(), control.identity().tokensOf("gateway"));
+          .zipkinUrl("http://127.0.0.1:" + traces.port()).build(), control.identity().tokensOf("gateway"))
+          .exposures(p.add(new dev.ooda.kit.flags.OodaEvents(java.util.List.of(java.net.URI.create(control.url())))));
       p.runUntilStopped("platform");
     }
     return 0;

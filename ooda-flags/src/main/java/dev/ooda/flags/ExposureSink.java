@@ -14,6 +14,12 @@ public interface ExposureSink {
   /** {@code unit} was evaluated into {@code cell} of {@code experiment}. */
   void exposed(String experiment, String cell, String unit);
 
+  /**
+   * A request of a unit in {@code cell} of {@code experiment} was answered: whether it failed (5xx)
+   * and how long it took, for the experiment's per-cell requests, errors and latency. Must not block.
+   */
+  default void request(String experiment, String cell, boolean error, double latencyMs) {}
+
   ExposureSink NONE = (experiment, cell, unit) -> {};
 
   /**

@@ -270,8 +270,8 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /**
-   * Replaces the flags routes evaluate, from the Flag and Segment resources (other kinds are
-   * ignored). Compiled off the request path and swapped in whole.
+   * Replaces the flags routes evaluate, from the Flag, Segment and Experiment resources (other
+   * kinds are ignored). Compiled off the request path and swapped in whole.
    */
   public void flags(Collection<Resource> flagsAndSegments) {
     List<Resource> copy = List.copyOf(flagsAndSegments);
@@ -280,6 +280,15 @@ public final class GatewayServer implements AutoCloseable {
       lastFlags = copy;
     }
     saveSnapshot();
+  }
+
+  /**
+   * Where experiments' exposures (each unit once, when a route's flag put it in a cell) and the
+   * outcome of each such request go, e.g. the control plane's events endpoint. None by default.
+   */
+  public GatewayServer exposures(dev.ooda.flags.ExposureSink sink) {
+    gw.exposures(sink);
+    return this;
   }
 
   /** Refusals and would-be refusals so far, by service and outcome (as {@code ooda_access_decisions_total} counts them). */

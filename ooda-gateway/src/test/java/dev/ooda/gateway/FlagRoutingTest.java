@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.ooda.flags.ExposureSink;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +94,54 @@ class FlagRoutingTest extends GatewayTestSupport {
     // 10% and 50% of 400 users: a stable hash is not far off on this many.
     assertThat(at10.size()).isBetween(20, 60);
     assertThat(at50.size()).isBetween(160, 240);
+  }
+
+  @Test
+  void anExperimentOnARoutesFlagReportsEachUnitOnceAndEveryRequestsOutcome() throws Exception {
+    TestOrigin v1 = origin("v1");
+    TestOrigin v2 = origin("v2");
+    GatewayServer g = gateway();
+    g.routes(yaml(ROUTES.formatted(v2.url(), v1.url())));
+    g.flags(yaml(flag(false, 0) + """
+        ---
+        kind: Experiment
+        name: one-page
+        spec:
+          owner: team-checkout
+          flag: new-checkout
+          unit: header.x-user-id
+          cells: [{name: control, variant: off, weight: 50}, {name: treatment, variant: on, weight: 50}]
+          layer: {name: checkout, share: 100, offset: 0}   # as the control plane allocates it on apply
+          metrics: [conversion]
+        """));
+    Map<String, String> exposed = new ConcurrentHashMap<>();
+    AtomicInteger exposures = new AtomicInteger();
+    Map<String, Integer> requests = new ConcurrentHashMap<>();
+    g.exposures(new ExposureSink() {
+      @Override
+      public void exposed(String experiment, String cell, String unit) {
+        exposures.incrementAndGet();
+        exposed.put(unit, cell);
+      }
+
+      @Override
+      public void request(String experiment, String cell, boolean error, double latencyMs) {
+        requests.merge(cell, 1, Integer::sum);
+      }
+    });
+    for (int round = 0; round < 2; round++) {
+      for (int u = 0; u < 100; u++) {
+        String body = get(g, "/checkout", "X-User-Id", "user-" + u).body();
+        // The cell's variant decides the route: treatment takes the new checkout.
+        assertThat(body).isEqualTo("treatment".equals(exposed.get("user-" + u)) ? "v2" : "v1");
+      }
+    }
+    assertThat(exposures.get()).isEqualTo(100);
+    assertThat(exposed.values()).contains("control", "treatment");
+    assertThat(requests.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(200);
+    // A request without the unit's attribute is in no cell.
+    assertThat(get(g, "/checkout").body()).isEqualTo("v1");
+    assertThat(exposures.get()).isEqualTo(100);
   }
 
   @Test

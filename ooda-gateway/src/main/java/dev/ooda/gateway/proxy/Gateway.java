@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
+import dev.ooda.flags.ExposureSink;
 import dev.ooda.flags.Flags;
 
 /**
@@ -52,8 +53,13 @@ public final class Gateway {
   final Inbound inbound;
   /** The gateway's identity towards origins and the groups it enforces. */
   public final EdgeAccess edge = new EdgeAccess();
-  /** The flags routes evaluate (conditions, {@code ooda-flags}), swapped whole on each change. */
-  public final Flags flags = new Flags();
+  /** Where experiments' exposures and per-cell request outcomes go; none until {@link #exposures} says. */
+  volatile ExposureSink exposures = ExposureSink.NONE;
+  /**
+   * The flags routes evaluate (conditions, {@code ooda-flags}), swapped whole on each change. A
+   * unit an experiment assigns is reported once (the store keeps the first exposure only).
+   */
+  public final Flags flags = new Flags(ExposureSink.firstOnly((x, cell, unit) -> exposures.exposed(x, cell, unit), 100_000));
   final Outbound outbound;
   /** For {@code https} origins: the JDK's trusted CAs, host names checked. */
   private final SslContext originTls;
@@ -79,13 +85,18 @@ public final class Gateway {
     this.mirrored = Counter.builder("ooda.gateway.mirrored").description("Requests copied to a mirror target").register(registry);
     this.unrouted = resources.meters("", "", null);
     this.inbound = new Inbound(options, edge, System::nanoTime);
-    this.outbound = new Outbound(accessLog, tracing, unrouted);
+    this.outbound = new Outbound(accessLog, tracing, unrouted, () -> exposures);
     Gauge.builder("ooda.gateway.in.flight", inFlight, AtomicInteger::get).description("Requests in flight").register(registry);
     Gauge.builder("ooda.gateway.routes", this, g -> g.table.size()).description("Routes in the route table").register(registry);
     if (accessLog != null) {
       Gauge.builder("ooda.gateway.access.log.dropped", accessLog, AccessLog::dropped)
           .description("Access-log lines dropped because the writer fell behind").register(registry);
     }
+  }
+
+  /** Sends experiments' exposures and per-cell request outcomes to {@code sink} from now on. */
+  public void exposures(ExposureSink sink) {
+    exposures = sink == null ? ExposureSink.NONE : sink;
   }
 
   /** Requests in flight through the gateway now. */

@@ -152,6 +152,14 @@ final class InboundRequest implements RequestView {
     return flag(key).variant();
   }
 
+  /** Tells {@code sink} the outcome of this request in each experiment cell its flags put it in. */
+  void experimentOutcome(dev.ooda.flags.ExposureSink sink, int status, double latencyMs) {
+    for (int i = 0; i < evaluated; i++) {
+      Evaluation e = evaluations[i];
+      if (e.experiment() != null) sink.request(e.experiment(), e.cell(), status >= 500, latencyMs);
+    }
+  }
+
   /** Flag {@code key}'s answer for this request, evaluated on its first use. */
   Evaluation flag(String key) {
     for (int i = 0; i < evaluated; i++) if (evaluations[i].flag().equals(key)) return evaluations[i];

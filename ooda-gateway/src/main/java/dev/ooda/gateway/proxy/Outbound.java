@@ -13,11 +13,13 @@ final class Outbound {
   private final AccessLog accessLog;
   private final Tracing tracing;
   private final TargetMeters unrouted;
+  private final java.util.function.Supplier<dev.ooda.flags.ExposureSink> experiments;
 
-  Outbound(AccessLog accessLog, Tracing tracing, TargetMeters unrouted) {
+  Outbound(AccessLog accessLog, Tracing tracing, TargetMeters unrouted, java.util.function.Supplier<dev.ooda.flags.ExposureSink> experiments) {
     this.accessLog = accessLog;
     this.tracing = tracing;
     this.unrouted = unrouted;
+    this.experiments = experiments;
   }
 
   /**
@@ -29,6 +31,7 @@ final class Outbound {
   void finished(InboundRequest in, Endpoint endpoint, String clientIp, long startMillis, long nanos, long originNanos,
                 int status, long bytesIn, long bytesOut, String error) {
     (in.meters != null ? in.meters : unrouted).record(status, nanos);
+    in.experimentOutcome(experiments.get(), status, nanos / 1e6);
     if (error == null) error = in.error; // an inbound refusal or a would-deny: its problem slug
     CompiledRoute route = in.route;
     String routeName = route == null ? null : route.name;
