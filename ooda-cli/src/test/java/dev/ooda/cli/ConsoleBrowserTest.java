@@ -338,10 +338,12 @@ class ConsoleBrowserTest {
         "");
     UpTest.Result applied = UpTest.ooda(yaml, "apply", "-f", "-", "--server", control, "--data-dir", work.resolve("data").toString());
     assertThat(applied.code()).as(applied.err()).isZero();
-    HttpResponse<String> evaluated = http.send(HttpRequest.newBuilder(URI.create(control + "/ofrep/v1/evaluate/flags/new-checkout"))
+    Eventually.within(WAIT, () -> {
+      HttpResponse<String> evaluated = http.send(HttpRequest.newBuilder(URI.create(control + "/ofrep/v1/evaluate/flags/new-checkout"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"context\":{\"targetingKey\":\"u1\"}}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(evaluated.statusCode()).as(evaluated.body()).isEqualTo(200);
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(evaluated.statusCode()).as(evaluated.body()).isEqualTo(200);
+    });
 
     browser.get(control + "/console/namespaces");
     Eventually.within(WAIT, () -> {

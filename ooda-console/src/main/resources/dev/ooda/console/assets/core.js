@@ -112,17 +112,42 @@ window.addEventListener('popstate', () => Ooda.render());
 // ---- live: one change watch for the tab; pages subscribe to the kinds they show
 const watchers = new Set();
 Ooda.onChange = (kinds, fn) => { const w = { kinds, fn }; watchers.add(w); Ooda.onLeave(() => watchers.delete(w)); };
+// Browsers give an origin six HTTP/1.1 connections, and a change watch holds one for good: so one
+// tab of this browser follows the watch (whichever holds the Web Lock) and passes each change to the
+// others on a BroadcastChannel, and a page closes its watch when it is hidden or cached (bfcache).
+// Reads are open, so EventSource (which cannot send a token) may follow the watch.
 (function watch() {
-  // Reads are open, so EventSource (which cannot send headers) may follow it; it resumes with Last-Event-ID by itself
-  const source = new EventSource('/api/v1/watch');
-  const deliver = (ev) => {
-    let change; try { change = JSON.parse(ev.data); } catch (e) { return; }
+  const channel = 'BroadcastChannel' in window ? new BroadcastChannel('ooda-watch') : null;
+  let source = null; let release = null; let lastRevision = null;
+  const deliver = (change) => {
+    if (change.revision) lastRevision = change.revision;
     const kind = change.resource && change.resource.kind;
     for (const w of [...watchers]) if (!w.kinds || w.kinds.includes(kind)) w.fn(change);
   };
-  source.addEventListener('applied', deliver);
-  source.addEventListener('deleted', deliver);
-  source.addEventListener('gone', () => { source.close(); setTimeout(watch, 1000); });
+  if (channel) channel.onmessage = (m) => deliver(m.data);
+  const open = () => {
+    // Resumes after the last change any tab saw, so a tab taking over misses nothing
+    source = new EventSource('/api/v1/watch' + (lastRevision ? '?from=' + lastRevision : ''));
+    const onEvent = (ev) => {
+      let change; try { change = JSON.parse(ev.data); } catch (e) { return; }
+      deliver(change);
+      if (channel) channel.postMessage(change);
+    };
+    source.addEventListener('applied', onEvent);
+    source.addEventListener('deleted', onEvent);
+    // Too far behind (the store keeps the last changes only): start again from now
+    source.addEventListener('gone', () => { source.close(); lastRevision = null; setTimeout(open, 1000); });
+  };
+  const lead = () => {
+    if (!navigator.locks) { open(); return; }
+    navigator.locks.request('ooda-watch', () => new Promise((resolve) => { release = resolve; open(); }));
+  };
+  window.addEventListener('pagehide', () => {
+    if (source) { source.close(); source = null; }
+    if (release) { release(); release = null; }
+  });
+  window.addEventListener('pageshow', (e) => { if (e.persisted) lead(); });
+  lead();
 })();
 // A figure refresh every few seconds while a page is shown (the collector has no watch)
 Ooda.every = (ms, fn) => { const id = setInterval(fn, ms); Ooda.onLeave(() => clearInterval(id)); };

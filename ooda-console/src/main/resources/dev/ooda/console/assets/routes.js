@@ -40,7 +40,7 @@
         const targets = r.spec.respond ? `answers ${esc(r.spec.respond.status ?? 200)} itself` : to.map((t, i) => `<div>${esc(describeTarget(t))} ${edit
           ? `<input class="weight" type="number" min="0" max="10000" aria-label="weight of ${esc(describeTarget(t))}" data-target="${i}" value="${esc(edit.weights[i])}">`
           : `<strong class="weight-shown">${esc(t.weight ?? (to.length > 1 ? 1 : 100))}</strong>`}</div>`).join('');
-        const buttons = !canWrite || r.spec.respond ? '' : edit
+        const buttons = !canWrite || to.length < 2 ? '' : edit
           ? `<button class="primary" data-save="${esc(r.name)}">Save</button> <button data-cancel="${esc(r.name)}">Cancel</button>`
           : `<button data-edit="${esc(r.name)}">Edit weights</button>`;
         const stale = edit && edit.version !== r.version ? `<div class="notice stale">Changed since you began: now version ${esc(r.version)}, stored weights ${to.map(t => esc(t.weight ?? 1)).join('/')}.
