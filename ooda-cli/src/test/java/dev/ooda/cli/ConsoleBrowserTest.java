@@ -200,9 +200,12 @@ class ConsoleBrowserTest {
     setValue(weights.get(1), "100");
     screenshot("routes-editing");
     routeRow("split").findElement(By.cssSelector("button[data-save]")).click();
-    Eventually.within(WAIT, () -> assertThat(routeRow("split").findElement(By.cssSelector(".version")).getText()).isEqualTo("2"));
-    assertThat(routeRow("split").findElements(By.cssSelector(".weight-shown")).stream().map(WebElement::getText))
-        .containsExactly("0", "100");
+    // The row is drawn again on each change the watch brings: read it whole, until it shows the saved route
+    Eventually.within(WAIT, () -> {
+      WebElement row = routeRow("split");
+      assertThat(row.findElement(By.cssSelector(".version")).getText()).isEqualTo("2");
+      assertThat(row.findElements(By.cssSelector(".weight-shown")).stream().map(WebElement::getText)).containsExactly("0", "100");
+    });
     // Every request now goes to v2
     Eventually.within(WAIT, () -> {
       for (int i = 0; i < 10; i++) assertThat(get(gateway + "/split/").body()).isEqualTo("v2");
@@ -225,16 +228,21 @@ class ConsoleBrowserTest {
     Eventually.within(WAIT, () -> assertThat(routeRow("split").findElement(By.cssSelector(".problem")).getText())
         .contains("Conflict").contains("version 2"));
     // The edit is still there, and what is stored is shown beside it
-    assertThat(routeRow("split").findElements(By.cssSelector("input.weight")).stream().map(e -> e.getAttribute("value")))
-        .containsExactly("30", "70");
-    assertThat(routeRow("split").findElement(By.cssSelector(".stale")).getText()).contains("version 3").contains("10/90");
+    Eventually.within(WAIT, () -> {
+      WebElement row = routeRow("split");
+      assertThat(row.findElements(By.cssSelector("input.weight")).stream().map(e -> e.getAttribute("value"))).containsExactly("30", "70");
+      assertThat(row.findElement(By.cssSelector(".stale")).getText()).contains("version 3").contains("10/90");
+    });
     screenshot("routes-stale-edit");
     // Kept onto the stored version, it is saved
     routeRow("split").findElement(By.cssSelector("button[data-rebase]")).click();
     routeRow("split").findElement(By.cssSelector("button[data-save]")).click();
-    Eventually.within(WAIT, () -> assertThat(routeRow("split").findElement(By.cssSelector(".version")).getText()).isEqualTo("4"));
-    assertThat(routeRow("split").findElements(By.cssSelector(".weight-shown")).stream().map(WebElement::getText))
-        .containsExactly("30", "70");
+    // The row is drawn again on each change the watch brings: read it whole, until it shows the saved route
+    Eventually.within(WAIT, () -> {
+      WebElement row = routeRow("split");
+      assertThat(row.findElement(By.cssSelector(".version")).getText()).isEqualTo("4");
+      assertThat(row.findElements(By.cssSelector(".weight-shown")).stream().map(WebElement::getText)).containsExactly("30", "70");
+    });
   }
 
   private String yamlOnStdin() {
@@ -249,7 +257,7 @@ class ConsoleBrowserTest {
     for (int i = 0; i < 5; i++) get(gateway + "/split/");
     browser.get(control + "/console/services");
     Eventually.within(WAIT, () -> assertThat(serviceRow("catalog").getText()).contains("UP 1").contains("zone-b").contains("v3"));
-    assertThat(serviceRow("shop").getText()).contains("UP 1");
+    Eventually.within(WAIT, () -> assertThat(serviceRow("shop").getText()).contains("UP 1"));
     // The gateway's own figures come from the collector
     Eventually.within(WAIT, () -> assertThat(serviceRow("gateway").findElement(By.cssSelector(".rate")).getText()).endsWith("/s"));
     screenshot("services");
@@ -279,8 +287,8 @@ class ConsoleBrowserTest {
     screenshot("service-graph");
 
     browser.get(control + "/console/services/catalog");
-    WebElement drain = waitFor(By.cssSelector("#instance-table button[data-drain]"));
-    drain.click();
+    // The instances are drawn again every 10 s: a click on a row that was just replaced is tried again
+    Eventually.within(WAIT, () -> waitFor(By.cssSelector("#instance-table button[data-drain]")).click());
     Eventually.within(WAIT, () -> assertThat(text(By.id("instance-table"))).contains("DRAINING"));
     Eventually.within(WAIT, () -> assertThat(get(control + "/api/v1/registry/services/catalog/instances").body()).contains("DRAINING"));
     screenshot("service-drained");
@@ -353,7 +361,7 @@ class ConsoleBrowserTest {
     screenshot("namespaces");
     browser.get(control + "/console/flags");
     Eventually.within(WAIT, () -> assertThat(waitFor(By.cssSelector("tr[data-flag='new-checkout'] .evaluations")).getText()).isEqualTo("1"));
-    assertThat(text(By.id("flag-table"))).contains("team-checkout").contains("gradual").contains("on 10%");
+    Eventually.within(WAIT, () -> assertThat(text(By.id("flag-table"))).contains("team-checkout").contains("gradual").contains("on 10%"));
     screenshot("flags");
   }
 

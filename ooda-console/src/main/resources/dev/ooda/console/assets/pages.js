@@ -50,7 +50,7 @@
         const href = '/console/services/' + encodeURIComponent(s.name);
         return `<tr data-href="${esc(href)}" data-service="${esc(s.name)}"><td><a href="${esc(href)}">${esc(s.name)}</a>${s.declared ? '' : ' <span class="muted" title="no Service resource">(undeclared)</span>'}</td>
           <td>${Object.entries(byStatus).map(([st, n]) => `<span class="pill ${esc(st)}">${esc(st)} ${n}</span>`).join('') || '<span class="muted">none</span>'}</td>
-          <td>${Object.entries(zones).map(([z, n]) => `${esc(z)}: ${n}`).join(', ')}</td>
+          <td>${Object.keys(zones).length === 1 ? esc(Object.keys(zones)[0]) : Object.entries(zones).map(([z, n]) => `${esc(z)}: ${n}`).join(', ')}</td>
           <td>${[...versions].map(esc).join(', ') || '—'}</td>
           <td class="num rate">${t ? fmt.rate(t.rate) : '—'}</td><td class="num ${fmt.health(t && t.errorRate)}">${t ? fmt.pct(t.errorRate) : '—'}</td>
           <td class="num">${t ? fmt.ms(t.p50Ms) : '—'}</td><td class="num">${t ? fmt.ms(t.p99Ms) : '—'}</td></tr>`;

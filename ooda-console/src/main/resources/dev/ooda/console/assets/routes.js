@@ -60,7 +60,10 @@
       // The edit moves onto what is stored now, keeping the weights typed (only when the targets are still the same ones)
       tbody.querySelectorAll('button[data-rebase]').forEach(b => b.onclick = () => {
         const r = routes.find(x => x.name === b.dataset.rebase); const edit = editing.get(r.name);
-        if ((r.spec.to || []).length !== edit.weights.length) { editing.delete(r.name); draw(); return; }
+        if ((r.spec.to || []).length !== edit.weights.length) {
+          b.closest('tr').querySelector('.route-result').innerHTML = `<div class="problem" role="alert">The route now has ${esc((r.spec.to || []).length)} targets, your edit ${esc(edit.weights.length)}: note your weights, Cancel, and edit again.</div>`;
+          return;
+        }
         edit.version = r.version; edit.base = r; draw();
       });
       tbody.querySelectorAll('button[data-cancel]').forEach(b => b.onclick = () => { editing.delete(b.dataset.cancel); draw(); });

@@ -46,11 +46,10 @@
           label: `${fmt.rate(e.callsPerSecond)} · ${fmt.pct(e.errorRate)} · p99 ${fmt.ms(e.p99Ms)}`,
           colour: COLOURS[fmt.health(e.errorRate)], edge: e } })));
       if (cy) cy.destroy();
-      // Columns by distance: callers on the left, the service in the middle, callees on the right
+      // Rows by distance: callers above, the service in the middle, callees below
       cy = window.cytoscape({
         container: box, elements, wheelSensitivity: 0.3,
-        layout: { name: 'breadthfirst', directed: true, roots: hood.nodes.filter(n => !hood.edges.some(e => e.child === n.name)).map(n => '#' + CSS.escape(n.name)), spacingFactor: 1.1,
-          transform: (node, pos) => ({ x: pos.y * 1.6, y: pos.x }) },
+        layout: { name: 'breadthfirst', directed: true, roots: hood.nodes.filter(n => !hood.edges.some(e => e.child === n.name)).map(n => '#' + CSS.escape(n.name)), spacingFactor: 1.1 },
         style: [
           { selector: 'node', style: { label: 'data(label)', 'text-valign': 'center', 'text-halign': 'center', 'background-color': '#5b8bd6', color: '#fff', 'font-size': 11,
             width: 'label', height: 26, padding: 8, shape: 'round-rectangle', 'text-outline-width': 0 } },
