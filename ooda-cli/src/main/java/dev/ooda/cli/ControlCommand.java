@@ -1,5 +1,7 @@
 package dev.ooda.cli;
 
+import dev.ooda.console.Console;
+import dev.ooda.console.RecentDecisions;
 import dev.ooda.control.ControlPlane;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,6 +21,12 @@ final class ControlCommand implements Callable<Integer> {
       description = "Where the admin token is written when this node creates it (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--traces", paramLabel = "URL", description = "Span collector the web console reads, e.g. http://traces-1:9411.")
+  java.net.URI traces;
+
+  @Option(names = "--data", paramLabel = "URL", description = "Data service the web console reads namespaces from, e.g. http://data-1:8070.")
+  java.net.URI data;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -26,8 +34,13 @@ final class ControlCommand implements Callable<Integer> {
     ServeCommand.noteOldSpelling(spec);
     Ports.check("--port", port);
     try (Platform p = new Platform(spec.commandLine().getOut())) {
-      ControlPlane control = ControlPlane.start(new ControlPlane.Options(port, zookeeper, dataDir));
-      p.add("control", control, control.url() + " (zookeeper " + zookeeper + ")");
+      // No gateway runs here, so the console has no decisions of its own to list
+      Console console = new Console(new RecentDecisions());
+      if (traces != null) console.useCollector(traces);
+      if (data != null) console.useData(data);
+      ControlPlane control = ControlPlane.start(new ControlPlane.Options(port, zookeeper, dataDir, console::mount));
+      console.use(ConsoleCommand.sessions(control));
+      p.add("control", control, control.url() + " (zookeeper " + zookeeper + "; console " + control.url() + "/console/)");
       p.runUntilStopped("control plane");
     }
     return 0;

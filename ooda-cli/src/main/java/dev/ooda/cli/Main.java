@@ -36,6 +36,7 @@ public final class Main {
     COMMANDS.put("apikey", ApiKeyCommand::new);
     COMMANDS.put("flags", FlagsCommand::new);
     COMMANDS.put("experiments", ExperimentsCommand::new);
+    COMMANDS.put("console", ConsoleCommand::new);
     COMMANDS.put("serve", ServeCommand::new);
     OLD_SPELLINGS.put("control", ControlCommand::new);
     OLD_SPELLINGS.put("gateway", GatewayCommand::new);

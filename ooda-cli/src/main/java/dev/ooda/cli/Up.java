@@ -1,5 +1,7 @@
 package dev.ooda.cli;
 
+import dev.ooda.console.Console;
+import dev.ooda.console.RecentDecisions;
 import dev.ooda.control.ControlPlane;
 import dev.ooda.control.EmbeddedZooKeeper;
 import dev.ooda.data.DataServer;
@@ -58,12 +60,19 @@ final class Up implements Callable<Integer> {
       var dataStarting = p.starting(Roles.async(() -> new DataServer(Roles.dataOptions(dataPort, dataDir, secrets)).start()));
       EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dataDir, zookeeperPort);
       p.add("zookeeper", zk, zk.connectString() + " (data in " + dataDir.resolve("zookeeper") + ")");
-      ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir));
+      RecentDecisions decisions = new RecentDecisions();
+      p.add(DecisionTap.attach(decisions));
+      Console console = new Console(decisions);
+      ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir, console::mount));
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
+      console.use(ConsoleCommand.sessions(control));
       secrets.use(control.secrets());
       TraceServer traces = Roles.traces(p, tracesStarting.get());
-      Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1",
+      console.useCollector(java.net.URI.create("http://127.0.0.1:" + traces.port()));
+      DataServer data = Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1",
           control.identity().keySource());
+      console.useData(java.net.URI.create("http://127.0.0.1:" + data.port()));
+      p.add("console", () -> { }, control.url() + "/console/ (sign in with an admin token; `ooda console --data-dir " + dataDir + "`)");
       Roles.gateway(p, control.zookeeper(), GatewayOptions.builder().host("127.0.0.1")
           .port(gatewayPort).managementPort(gatewayManagementPort)
           .snapshotFile(dataDir.resolve("gateway-snapshot.json"))
