@@ -6,6 +6,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.control.client.ZooKeeperClients;
+import dev.ooda.control.contracts.ContractStore;
+import dev.ooda.control.contracts.Contracts;
+import dev.ooda.control.contracts.ContractsApi;
 import dev.ooda.control.secrets.MasterKey;
 import dev.ooda.control.secrets.SecretStore;
 import dev.ooda.control.secrets.SecretsApi;
@@ -74,10 +77,12 @@ public final class ControlPlane implements AutoCloseable {
   private final Server server;
   private final ScheduledExecutorService housekeeping;
   private final Identity identity;
+  private final Contracts contracts;
 
   private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Registry registry, SecretStore secrets,
-                       Server server, ScheduledExecutorService housekeeping, Identity identity) {
+                       Server server, ScheduledExecutorService housekeeping, Identity identity, Contracts contracts) {
     this.identity = identity;
+    this.contracts = contracts;
     this.zk = zk;
     this.store = store;
     this.feed = feed;
@@ -114,7 +119,9 @@ public final class ControlPlane implements AutoCloseable {
           .errorHandler(Problems.HANDLER)
           // In-flight requests finish; watches are closed by the feed first.
           .gracefulShutdownTimeout(Duration.ofMillis(100), Duration.ofSeconds(10));
-      new RegistryApi(registry, identity.registryGuard()).mount(sb);
+      Contracts contracts = new Contracts(new ContractStore(zk), store, java.time.Clock.systemUTC());
+      new RegistryApi(registry, identity.registryGuard(), contracts).mount(sb);
+      new ContractsApi(contracts, identity.adminGuard(), identity.registryGuard()).mount(sb);
       new AccessApi(store).mount(sb);
       new AdminApi(store, feed, identity.adminGuard()).mount(sb);
       new dev.ooda.control.flags.OfrepApi(dev.ooda.control.flags.StoredFlags.start(store, feed).flags()).mount(sb);
@@ -136,7 +143,7 @@ public final class ControlPlane implements AutoCloseable {
           log.debug("trimming the change log failed: {}", e.getMessage());
         }
       }, 30, 60, TimeUnit.SECONDS);
-      return new ControlPlane(zk, store, feed, registry, secrets, server, hk, identity);
+      return new ControlPlane(zk, store, feed, registry, secrets, server, hk, identity, contracts);
     } catch (Exception e) {
       if (registry != null) registry.close();
       if (identity != null) identity.close();
@@ -185,6 +192,11 @@ public final class ControlPlane implements AutoCloseable {
   /** Credentials, admin tokens, signing keys and the token issuer (also for roles in this JVM). */
   public Identity identity() {
     return identity;
+  }
+
+  /** API contracts; tell it where callers are seen with {@link Contracts#useCallers}. */
+  public Contracts contracts() {
+    return contracts;
   }
 
   /**
