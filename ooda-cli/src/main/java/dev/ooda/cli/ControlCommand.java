@@ -19,6 +19,10 @@ final class ControlCommand implements Callable<Integer> {
       description = "Where the admin token is written when this node creates it (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--traces", paramLabel = "URL",
+      description = "Span collector whose traces tell who calls the operations a breaking contract change breaks (docs/contracts.md).")
+  java.net.URI traces;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -28,6 +32,7 @@ final class ControlCommand implements Callable<Integer> {
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(port, zookeeper, dataDir));
       p.add("control", control, control.url() + " (zookeeper " + zookeeper + ")");
+      if (traces != null) control.contracts().useCallers(new dev.ooda.contracts.SpanCallers(traces));
       p.runUntilStopped("control plane");
     }
     return 0;

@@ -62,6 +62,8 @@ final class Up implements Callable<Integer> {
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
       secrets.use(control.secrets());
       TraceServer traces = Roles.traces(p, tracesStarting.get());
+      // Breaking contract changes are reported with the callers the collector saw.
+      control.contracts().useCallers(new dev.ooda.contracts.SpanCallers(java.net.URI.create("http://127.0.0.1:" + traces.port())));
       Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1",
           control.identity().keySource());
       Roles.gateway(p, control.zookeeper(), GatewayOptions.builder().host("127.0.0.1")
