@@ -65,8 +65,10 @@ final class Roles {
     InstanceCache instances = p.add(InstanceCache.open(zk, Set.of(), checks::instances));
     RouteServices used = new RouteServices(instances, checks);
     p.add(ResourceCache.open(zk, Kinds.SERVICE, snapshot -> g.accessGroups(snapshot.values())));
+    // Contracts give deprecated operations their headers and contract stubs their answers.
+    ContractFeed contracts = p.add(ContractFeed.open(zk, g));
     p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
-      g.routes(snapshot.values());
+      contracts.routes(snapshot.values());
       used.follow(snapshot.values());
     }));
     return g;

@@ -115,12 +115,35 @@ public final class OpenApiDocument {
       for (Map.Entry<PathItem.HttpMethod, Operation> e : p.getValue().readOperationsMap().entrySet()) {
         Operation op = e.getValue();
         Object sunset = op.getExtensions() == null ? null : op.getExtensions().get("x-sunset");
+        if (sunset != null && httpDate(String.valueOf(sunset)) == null) {
+          throw invalid("paths." + p.getKey() + "." + e.getKey().name().toLowerCase(Locale.ROOT) + ".x-sunset",
+              "'" + sunset + "' must be a date (2027-06-30) or a date-time (2027-06-30T12:00:00Z)");
+        }
         boolean deprecated = Boolean.TRUE.equals(op.getDeprecated()) || sunset != null;
         out.add(new ContractOperation(e.getKey().name().toUpperCase(Locale.ROOT), p.getKey(), op.getOperationId(),
             deprecated, sunset == null ? null : String.valueOf(sunset), example(op)));
       }
     }
     return out;
+  }
+
+  /**
+   * {@code sunset} (a date, taken at midnight UTC, or an RFC 3339 date-time) as an HTTP date, as
+   * the {@code Sunset} header (RFC 8594) carries it; null when it is neither.
+   */
+  public static String httpDate(String sunset) {
+    java.time.ZonedDateTime t;
+    try {
+      t = java.time.LocalDate.parse(sunset).atStartOfDay(java.time.ZoneOffset.UTC);
+    } catch (java.time.format.DateTimeParseException notADate) {
+      try {
+        t = java.time.OffsetDateTime.parse(sunset).atZoneSameInstant(java.time.ZoneOffset.UTC);
+      } catch (java.time.format.DateTimeParseException neither) {
+        return null;
+      }
+    }
+    // IMF-fixdate (RFC 9110): a two-digit day, always GMT.
+    return java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).format(t);
   }
 
   /** The first example of the first 2xx response (or {@code default}) that has one. */

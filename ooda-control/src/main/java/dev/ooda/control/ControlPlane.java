@@ -123,7 +123,7 @@ public final class ControlPlane implements AutoCloseable {
       new RegistryApi(registry, identity.registryGuard(), contracts).mount(sb);
       new ContractsApi(contracts, identity.adminGuard(), identity.registryGuard()).mount(sb);
       new AccessApi(store).mount(sb);
-      new AdminApi(store, feed, identity.adminGuard()).mount(sb);
+      new AdminApi(store, feed, identity.adminGuard(), contracts).mount(sb);
       new dev.ooda.control.flags.OfrepApi(dev.ooda.control.flags.StoredFlags.start(store, feed).flags()).mount(sb);
       identity.mount(sb);
       new SecretsApi(secrets, identity.adminGuard(), serviceIdentities(identity)).mount(sb);

@@ -15,8 +15,8 @@ import org.apache.zookeeper.data.Stat;
 
 /**
  * Contracts in ZooKeeper: {@code /contracts/<service>/<major>} holds the active contract of a major
- * version, and its children {@code <version>} the last push of each version, of which the newest
- * {@link #KEEP_VERSIONS} are kept.
+ * version, and {@code /contract-versions/<service>/<major>/<version>} the last push of each version,
+ * of which the newest {@link #KEEP_VERSIONS} are kept.
  */
 public final class ContractStore {
   /** Versions kept per major version for {@code ooda contract diff}. */
@@ -37,6 +37,10 @@ public final class ContractStore {
 
   private static String major(String service, String major) {
     return service(service) + "/" + major;
+  }
+
+  private static String versions(String service, String major) {
+    return ZooKeeperLayout.CONTRACT_VERSIONS + "/" + service + "/" + major;
   }
 
   /** The active contract of {@code major}, if one was ever pushed. */
@@ -61,8 +65,8 @@ public final class ContractStore {
 
   /** The last push of {@code version}, looked for in every major version of the service. */
   public Optional<StoredContract> version(String service, String version) {
-    for (String m : children(service(service))) {
-      Optional<Versioned> v = read(major(service, m) + "/" + version);
+    for (String m : children(ZooKeeperLayout.CONTRACT_VERSIONS + "/" + service)) {
+      Optional<Versioned> v = read(versions(service, m) + "/" + version);
       if (v.isPresent()) return Optional.of(v.get().contract());
     }
     return Optional.empty();
@@ -100,7 +104,7 @@ public final class ContractStore {
 
   /** Keeps {@code c} as its version's last push without changing the active contract. */
   public void remember(StoredContract c) {
-    String dir = major(c.service(), c.major());
+    String dir = versions(c.service(), c.major());
     try {
       zk.create().orSetData().creatingParentsIfNeeded().forPath(dir + "/" + c.version(), c.withFlag(null).toBytes());
       List<String> versions = children(dir);

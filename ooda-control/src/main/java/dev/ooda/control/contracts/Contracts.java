@@ -146,6 +146,56 @@ public final class Contracts {
         "the contract of " + service + " " + major + " kept changing while " + v + " was checked; try again"));
   }
 
+  /**
+   * Refuses Route documents whose {@code respond.fromContract} names a contract, operation or
+   * example that does not exist, so that a stub never answers from nothing.
+   *
+   * @throws InvalidResourceException naming each such route
+   */
+  public void checkRouteReferences(List<dev.ooda.model.Resource> docs) {
+    List<Violation> bad = new ArrayList<>();
+    for (int i = 0; i < docs.size(); i++) {
+      dev.ooda.model.Resource r = docs.get(i);
+      if (!r.kind().equals(Kinds.ROUTE.name())) continue;
+      dev.ooda.model.RouteSpec.Respond respond = r.spec(dev.ooda.model.RouteSpec.class).respond();
+      if (respond == null || !respond.fromContractExample()) continue;
+      String problem = exampleProblem(respond);
+      if (problem != null) bad.add(new Violation(i + 1, r.ref(), "spec.respond", problem));
+    }
+    if (!bad.isEmpty()) throw new InvalidResourceException(bad);
+  }
+
+  /** Why {@code respond} has no example to answer with, or null when it has one. */
+  private String exampleProblem(dev.ooda.model.RouteSpec.Respond respond) {
+    String service = respond.fromContract();
+    StoredContract c = respond.version() != null
+        ? contracts.active(service, ContractVersions.major(respond.version())).map(ContractStore.Versioned::contract).orElse(null)
+        : newest(contracts.actives(service));
+    if (c == null) {
+      return "service " + service + " has no contract" + (respond.version() == null ? "" : " for " + ContractVersions.major(respond.version()))
+          + "; push one first (ooda contract push)";
+    }
+    var op = c.parsed().operation(respond.operation());
+    if (op == null) return "the contract of " + service + " " + c.version() + " has no operation " + respond.operation();
+    if (op.example() == null) {
+      return "operation " + respond.operation() + " of " + service + " " + c.version() + " has no example in a 2xx response";
+    }
+    return null;
+  }
+
+  /** The active contract of the highest major version: v10 after v9, numbered majors after named ones. */
+  public static StoredContract newest(List<StoredContract> actives) {
+    StoredContract best = null;
+    for (StoredContract c : actives) {
+      if (best == null || majorNumber(c.major()) > majorNumber(best.major())) best = c;
+    }
+    return best;
+  }
+
+  private static long majorNumber(String major) {
+    return major.matches("v\\d{1,9}") ? Long.parseLong(major.substring(1)) : -1;
+  }
+
   /** The policy of {@code service}: its Service resource's {@code spec.contract}, or the default. */
   ServiceSpec.Contract policy(String service) {
     return resources.get(Kinds.SERVICE, service).map(r -> r.spec(ServiceSpec.class).effectiveContract())
