@@ -91,11 +91,12 @@ class ContractGatewayTest {
       assertThat(until(gw + "/api/catalog/items/7", r -> r.statusCode() == 200).statusCode()).isEqualTo(200);
       Kit orders = p.add(Kit.builder("orders").controlPlane(t.control.url()).zookeeper(zk).zipkin(zipkin).start());
       OodaClient toCatalog = orders.client("catalog");
-      java.util.Map<?, ?> item = null;
+      java.util.Map<String, Object> item = null;
       RuntimeException last = null;
       for (int i = 0; i < 100 && item == null; i++) {
         try {
-          item = toCatalog.get("/items/8").as(java.util.Map.class);
+          @SuppressWarnings("unchecked") java.util.Map<String, Object> m = toCatalog.get("/items/8").as(java.util.Map.class);
+          item = m;
         } catch (RuntimeException notYet) {
           last = notYet;
           Thread.sleep(100);

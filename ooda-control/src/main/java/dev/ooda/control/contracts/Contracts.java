@@ -266,6 +266,12 @@ public final class Contracts {
     line.put("replaces", active);
     line.put("reason", reason);
     line.put("breaking", report);
-    return ResourceCodec.toJson(line);
+    try {
+      // One line per event, as the audit log has it.
+      return ResourceCodec.json().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(line);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
