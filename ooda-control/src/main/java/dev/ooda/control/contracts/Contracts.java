@@ -236,7 +236,7 @@ public final class Contracts {
     List<Violation> errors = new ArrayList<>();
     for (Admission.Breaking b : report) errors.add(Violation.of(b.method() + " " + b.path(), b.what() + "; " + callers(b.callers())));
     String why = policy.effectiveUnusedOk()
-        ? (note != null ? note : "callers used the operations it breaks within the last " + dev.ooda.model.Durations.format(policy.effectiveWindow()))
+        ? (note != null ? note : "callers used the operations it breaks within the last " + window(policy.effectiveWindow()))
         : "the contract mode of " + service + " is enforce";
     String detail = service + " " + version + " breaks the contract of " + major + " (active: " + active + ") with "
         + report.size() + (report.size() == 1 ? " breaking change" : " breaking changes") + ": "
@@ -244,6 +244,11 @@ public final class Contracts {
         + ". " + why + "; publish it as a new major version, which runs beside " + major + ".";
     Problem p = Problem.of(ProblemType.CONTRACT_BREAKING, detail);
     return new ProblemException(new Problem(p.type(), p.title(), p.status(), detail, errors));
+  }
+
+  /** {@code 7d} rather than {@code 168h}. */
+  static String window(java.time.Duration d) {
+    return d.toMillis() % 86_400_000 == 0 ? d.toDays() + "d" : dev.ooda.model.Durations.format(d);
   }
 
   /** {@code orders 42 requests, last 2026-12-03T10:15:00Z; gateway 3 requests, ...} or {@code no callers}. */
