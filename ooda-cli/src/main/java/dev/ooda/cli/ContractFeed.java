@@ -91,12 +91,13 @@ final class ContractFeed implements AutoCloseable {
     if (routes != null) gateway.routes(resolve(routes, contracts));
   }
 
-  /** The deprecated operations of {@code c}; deprecated since the contract that says so was pushed. */
+  /** The deprecated operations of {@code c}, each dated from the first contract of its major that deprecated it. */
   static List<OperationNotice> notices(StoredContract c) {
     List<OperationNotice> out = new ArrayList<>();
     for (ContractOperation op : c.parsed().operations()) {
       if (!op.deprecated()) continue;
-      out.add(new OperationNotice(c.service(), op.method(), op.path(), c.pushedAtMillis() / 1000,
+      out.add(new OperationNotice(c.service(), c.major(), op.method(), op.path(),
+          c.deprecatedSince().getOrDefault(op.name(), c.pushedAtMillis() / 1000),
           op.sunset() == null ? null : OpenApiDocument.httpDate(op.sunset())));
     }
     return out;

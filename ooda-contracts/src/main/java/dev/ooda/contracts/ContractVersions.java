@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class ContractVersions {
   /** The major of instances and pushes that give no version. */
-  public static final String UNVERSIONED = "unversioned";
+  public static final String UNVERSIONED = dev.ooda.model.MajorVersions.UNVERSIONED;
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   private static final Pattern NUMBERED = Pattern.compile("[vV]?(\\d{1,9})(?:\\.(\\d{1,9}))?(?:\\.(\\d{1,9}))?([-+].*)?");
 
@@ -25,9 +25,7 @@ public final class ContractVersions {
 
   /** The key of the major version {@code version} belongs to: {@code v2} for {@code v2.3.1}. */
   public static String major(String version) {
-    if (version == null || version.isEmpty()) return UNVERSIONED;
-    Matcher m = NUMBERED.matcher(version);
-    return m.matches() ? "v" + Long.parseLong(m.group(1)) : version;
+    return dev.ooda.model.MajorVersions.of(version);
   }
 
   /**

@@ -17,13 +17,37 @@ import java.util.List;
  * @param source         {@code push} (ooda contract push) or {@code registration}
  * @param document       the OpenAPI document as JSON text
  * @param flag           on the active contract: the breaking change that was let through (warn mode,
- *                       or unused operations), until a later compatible push clears it; else null
+ *                       or unused operations); else null
+ * @param deprecatedSince when each deprecated operation ({@code GET /items/{id}}) was first deprecated
+ *                       in this major version, in epoch seconds: its {@code Deprecation} date
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoredContract(String service, String major, String version, long pushedAtMillis, String source,
-                            String document, Flag flag) {
+                            String document, Flag flag, java.util.Map<String, Long> deprecatedSince) {
   public static final String PUSH = "push";
   public static final String REGISTRATION = "registration";
+
+  public StoredContract {
+    deprecatedSince = deprecatedSince == null ? java.util.Map.of() : java.util.Map.copyOf(deprecatedSince);
+  }
+
+  public StoredContract(String service, String major, String version, long pushedAtMillis, String source, String document, Flag flag) {
+    this(service, major, version, pushedAtMillis, source, document, flag, null);
+  }
+
+  /**
+   * This contract taking the deprecation dates of {@code before} (the contract it replaces, may be
+   * null) for operations deprecated in both; operations newly deprecated date from its push.
+   */
+  public StoredContract dating(StoredContract before) {
+    java.util.Map<String, Long> since = new java.util.TreeMap<>();
+    for (ContractOperation op : parsed().operations()) {
+      if (!op.deprecated()) continue;
+      Long earlier = before == null ? null : before.deprecatedSince().get(op.name());
+      since.put(op.name(), earlier != null ? earlier : pushedAtMillis / 1000);
+    }
+    return new StoredContract(service, major, version, pushedAtMillis, source, document, flag, since);
+  }
 
   /**
    * A breaking change the policy let through.
@@ -49,7 +73,7 @@ public record StoredContract(String service, String major, String version, long 
   }
 
   public StoredContract withFlag(Flag f) {
-    return new StoredContract(service, major, version, pushedAtMillis, source, document, f);
+    return new StoredContract(service, major, version, pushedAtMillis, source, document, f, deprecatedSince);
   }
 
   public byte[] toBytes() {

@@ -16,7 +16,7 @@ public final class OperationNotices {
   public static final OperationNotices EMPTY = new OperationNotices(Map.of());
 
   /** One compiled notice with its header values. */
-  public record Compiled(Pattern path, String deprecation, String sunset) {}
+  public record Compiled(String major, Pattern path, String deprecation, String sunset) {}
 
   private final Map<String, Map<String, List<Compiled>>> byService;
 
@@ -28,7 +28,7 @@ public final class OperationNotices {
     Map<String, Map<String, List<Compiled>>> m = new HashMap<>();
     for (OperationNotice n : notices) {
       m.computeIfAbsent(n.service(), s -> new HashMap<>()).computeIfAbsent(n.method(), x -> new ArrayList<>())
-          .add(new Compiled(pattern(n.path()), "@" + n.deprecatedAt(), n.sunset()));
+          .add(new Compiled(n.major(), pattern(n.path()), "@" + n.deprecatedAt(), n.sunset()));
     }
     Map<String, Map<String, List<Compiled>>> frozen = new HashMap<>();
     m.forEach((s, byMethod) -> {
@@ -43,15 +43,23 @@ public final class OperationNotices {
     return byService.isEmpty();
   }
 
-  /** The notice for a request of {@code method} to {@code uri} (a query is ignored) answered by {@code service}, or null. */
-  public Compiled find(String service, String method, String uri) {
+  /**
+   * The notice for a request of {@code method} to {@code uri} (a query is ignored) answered by an
+   * instance of {@code version} of {@code service}, or null.
+   */
+  public Compiled find(String service, String version, String method, String uri) {
     Map<String, List<Compiled>> byMethod = byService.get(service);
     if (byMethod == null) return null;
     List<Compiled> list = byMethod.get(method);
     if (list == null) return null;
     int q = uri.indexOf('?');
     String path = q >= 0 ? uri.substring(0, q) : uri;
-    for (Compiled c : list) if (c.path.matcher(path).matches()) return c;
+    String major = null;
+    for (Compiled c : list) {
+      if (!c.path.matcher(path).matches()) continue;
+      if (major == null) major = MajorVersions.of(version);
+      if (c.major == null || c.major.equals(major)) return c;
+    }
     return null;
   }
 

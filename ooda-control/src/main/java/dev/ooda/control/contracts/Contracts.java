@@ -80,7 +80,8 @@ public final class Contracts {
     ServiceSpec.Contract policy = policy(service);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Optional<ContractStore.Versioned> current = contracts.active(service, major);
-      StoredContract next = new StoredContract(service, major, v, clock.millis(), source, doc.json(), null);
+      StoredContract next = new StoredContract(service, major, v, clock.millis(), source, doc.json(), null)
+          .dating(current.map(ContractStore.Versioned::contract).orElse(null));
       if (current.isEmpty()) {
         if (contracts.activate(next, -1)) return answer(Admission.Outcome.FIRST, next, v, policy, List.of(), List.of(), null);
         continue;
@@ -140,6 +141,7 @@ public final class Contracts {
         }
         continue;
       }
+      log.info("contract of {} {} from {}: refused, {} breaking changes to {}", service, v, source, report.size(), active.version());
       throw refusal(service, v, major, active.version(), report, policy, note);
     }
     throw new ProblemException(Problem.of(ProblemType.CONFLICT,
