@@ -21,7 +21,8 @@ final class ControlCommand implements Callable<Integer> {
       description = "Where the admin token is written when this node creates it (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--traces", paramLabel = "URL", description = "Span collector the web console reads, e.g. http://traces-1:9411.")
+  @Option(names = "--traces", paramLabel = "URL",
+      description = "Span collector that the web console reads, and whose traces tell who calls the operations a breaking contract change breaks (docs/contracts.md).")
   java.net.URI traces;
 
   @Option(names = "--data", paramLabel = "URL", description = "Data service the web console reads namespaces from, e.g. http://data-1:8070.")
@@ -41,6 +42,7 @@ final class ControlCommand implements Callable<Integer> {
       ControlPlane control = ControlPlane.start(new ControlPlane.Options(port, zookeeper, dataDir, console::mount));
       console.use(ConsoleCommand.sessions(control));
       p.add("control", control, control.url() + " (zookeeper " + zookeeper + "; console " + control.url() + "/console/)");
+      if (traces != null) control.contracts().useCallers(new dev.ooda.contracts.SpanCallers(traces));
       p.runUntilStopped("control plane");
     }
     return 0;

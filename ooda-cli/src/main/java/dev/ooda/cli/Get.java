@@ -69,6 +69,7 @@ final class Get implements Callable<Integer> {
           FlagTable.print(out, items, client.client(), staleAfterDays, java.time.Clock.systemUTC());
         else if (Kinds.find(kind).get() == dev.ooda.model.ExperimentSpec.KIND)
           ExperimentsCommand.table(out, items, System.currentTimeMillis());
+        else if (Kinds.find(kind).get() == Kinds.SERVICE) ServiceContracts.table(out, items, client.client());
         else Table.print(out, List.of("NAME", "VERSION", "SPEC"),
             items.stream().map(r -> List.of(r.name(), Long.toString(r.version()), Summary.of(r))).toList());
       }

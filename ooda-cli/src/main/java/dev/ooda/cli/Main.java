@@ -28,6 +28,7 @@ public final class Main {
     COMMANDS.put("delete", Delete::new);
     COMMANDS.put("secret", SecretCommand::new);
     COMMANDS.put("register", Register::new);
+    COMMANDS.put("contract", ContractCommand::new);
     COMMANDS.put("drain", Drain::new);
     COMMANDS.put("credentials", Credentials::new);
     COMMANDS.put("tokens", Tokens::new);

@@ -47,6 +47,11 @@ final class Register implements Callable<Integer> {
   @Option(names = "--metadata", paramLabel = "KEY=VALUE", description = "A label; repeat for more.")
   Map<String, String> metadata = new HashMap<>();
 
+  @Option(names = "--openapi", paramLabel = "FILE",
+      description = {"The OpenAPI 3 document (YAML or JSON) of this version: checked against the active contract of its",
+          "major version first (see docs/contracts.md); a refused contract registers nothing."})
+  String openapi;
+
   @Option(names = "--starting", description = "Register it STARTING (no traffic) instead of UP.")
   boolean starting;
 
@@ -75,7 +80,7 @@ final class Register implements Callable<Integer> {
     }
     InstanceLease lease;
     try {
-      lease = registry.register(service, r);
+      lease = registry.register(service, r, openapi == null ? null : ContractCommand.read(spec, openapi));
     } catch (RuntimeException e) {
       if (tokens != null) tokens.close();
       throw e;
@@ -89,6 +94,7 @@ final class Register implements Callable<Integer> {
       out.flush();
       stopped.countDown();
     }, "ooda-deregister"));
+    if (lease.contract() != null) ContractCommand.printAdmission(out, lease.contract());
     Instance i = lease.instance();
     out.printf("registered %s instance %s at %s, %s; stop with Ctrl-C to deregister%n",
         service, i.id(), i.authority(), i.status());

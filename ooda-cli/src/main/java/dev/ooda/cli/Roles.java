@@ -73,8 +73,10 @@ final class Roles {
     for (Kind<?> kind : List.of(FlagSpec.KIND, SegmentSpec.KIND, ExperimentSpec.KIND)) {
       p.add(ResourceCache.open(zk, kind, snapshot -> flags.update(kind, snapshot)));
     }
+    // Contracts give deprecated operations their headers and contract stubs their answers.
+    ContractFeed contracts = p.add(ContractFeed.open(zk, g));
     p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
-      g.routes(snapshot.values());
+      contracts.routes(snapshot.values());
       used.follow(snapshot.values());
     }));
     return g;

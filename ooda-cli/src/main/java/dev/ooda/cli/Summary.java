@@ -11,7 +11,9 @@ final class Summary {
 
   static String of(Resource r) {
     if (r.spec() instanceof RouteSpec s) {
-      String to = s.respond() != null ? "respond " + (s.respond().status() == null ? 200 : s.respond().status())
+      String to = s.respond() != null && s.respond().fromContractExample()
+          ? "respond example " + s.respond().fromContract() + " " + s.respond().operation()
+          : s.respond() != null ? "respond " + (s.respond().status() == null ? 200 : s.respond().status())
           : "-> " + s.to().stream().map(t -> t + (s.to().size() > 1 ? " " + t.effectiveWeight() : "")).collect(Collectors.joining(", "));
       return s.matchKey() + " " + to;
     }

@@ -69,6 +69,8 @@ final class Up implements Callable<Integer> {
       secrets.use(control.secrets());
       TraceServer traces = Roles.traces(p, tracesStarting.get());
       console.useCollector(java.net.URI.create("http://127.0.0.1:" + traces.port()));
+      // Breaking contract changes are reported with the callers the collector saw.
+      control.contracts().useCallers(new dev.ooda.contracts.SpanCallers(java.net.URI.create("http://127.0.0.1:" + traces.port())));
       DataServer data = Roles.data(p, control.zookeeper(), dataStarting.get(), dataDir, java.net.URI.create(control.url()), "127.0.0.1",
           control.identity().keySource());
       console.useData(java.net.URI.create("http://127.0.0.1:" + data.port()));

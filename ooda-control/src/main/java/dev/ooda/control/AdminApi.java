@@ -43,11 +43,18 @@ final class AdminApi {
   private final ResourceStore store;
   private final ChangeFeed feed;
   private final AdminGuard guard;
+  /** Checks routes that answer from contracts' examples; null checks none. */
+  private final dev.ooda.control.contracts.Contracts contracts;
 
   AdminApi(ResourceStore store, ChangeFeed feed, AdminGuard guard) {
+    this(store, feed, guard, null);
+  }
+
+  AdminApi(ResourceStore store, ChangeFeed feed, AdminGuard guard, dev.ooda.control.contracts.Contracts contracts) {
     this.store = store;
     this.feed = feed;
     this.guard = guard;
+    this.contracts = contracts;
   }
 
   void mount(ServerBuilder sb) {
@@ -83,6 +90,7 @@ final class AdminApi {
     dev.ooda.control.secrets.SecretStore.refuseDocuments(docs);
     dev.ooda.control.flags.SegmentReferences.check(docs, store);
     docs = dev.ooda.control.experiments.ExperimentChecks.prepare(docs, store, System.currentTimeMillis());
+    if (contracts != null) contracts.checkRouteReferences(docs);
     ApplyResult r = store.apply(docs);
     ObjectNode out = ResourceCodec.json().createObjectNode();
     out.put("revision", r.revision());

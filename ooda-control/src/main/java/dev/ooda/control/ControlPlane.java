@@ -6,6 +6,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.ooda.control.client.ZooKeeperClients;
+import dev.ooda.control.contracts.ContractStore;
+import dev.ooda.control.contracts.Contracts;
+import dev.ooda.control.contracts.ContractsApi;
 import dev.ooda.control.secrets.MasterKey;
 import dev.ooda.control.secrets.SecretStore;
 import dev.ooda.control.secrets.SecretsApi;
@@ -77,12 +80,15 @@ public final class ControlPlane implements AutoCloseable {
   private final Identity identity;
   private final dev.ooda.control.experiments.ExperimentStore experiments;
   private final dev.ooda.control.experiments.QueuedExposures exposures;
+  private final Contracts contracts;
 
   private ControlPlane(CuratorFramework zk, ResourceStore store, ChangeFeed feed, Registry registry, SecretStore secrets,
                        Server server, ScheduledExecutorService housekeeping, Identity identity,
-                       dev.ooda.control.experiments.ExperimentStore experiments, dev.ooda.control.experiments.QueuedExposures exposures) {
+                       dev.ooda.control.experiments.ExperimentStore experiments, dev.ooda.control.experiments.QueuedExposures exposures,
+                       Contracts contracts) {
     this.experiments = experiments;
     this.exposures = exposures;
+    this.contracts = contracts;
     this.identity = identity;
     this.zk = zk;
     this.store = store;
@@ -122,9 +128,11 @@ public final class ControlPlane implements AutoCloseable {
           .errorHandler(Problems.HANDLER)
           // In-flight requests finish; watches are closed by the feed first.
           .gracefulShutdownTimeout(Duration.ofMillis(100), Duration.ofSeconds(10));
-      new RegistryApi(registry, identity.registryGuard()).mount(sb);
+      Contracts contracts = new Contracts(new ContractStore(zk), store, java.time.Clock.systemUTC());
+      new RegistryApi(registry, identity.registryGuard(), contracts).mount(sb);
+      new ContractsApi(contracts, identity.adminGuard(), identity.registryGuard()).mount(sb);
       new AccessApi(store).mount(sb);
-      new AdminApi(store, feed, identity.adminGuard()).mount(sb);
+      new AdminApi(store, feed, identity.adminGuard(), contracts).mount(sb);
       experiments = dev.ooda.control.experiments.ExperimentStore.open(o.dataDir());
       exposures = new dev.ooda.control.experiments.QueuedExposures(experiments);
       var storedFlags = dev.ooda.control.flags.StoredFlags.start(store, feed,
@@ -149,7 +157,7 @@ public final class ControlPlane implements AutoCloseable {
           log.debug("trimming the change log failed: {}", e.getMessage());
         }
       }, 30, 60, TimeUnit.SECONDS);
-      return new ControlPlane(zk, store, feed, registry, secrets, server, hk, identity, experiments, exposures);
+      return new ControlPlane(zk, store, feed, registry, secrets, server, hk, identity, experiments, exposures, contracts);
     } catch (Exception e) {
       if (exposures != null) exposures.close();
       if (experiments != null) experiments.close();
@@ -205,6 +213,11 @@ public final class ControlPlane implements AutoCloseable {
   /** Exposures and events of experiments, in {@code <data-dir>/experiments.db}. */
   public dev.ooda.control.experiments.ExperimentStore experiments() {
     return experiments;
+  }
+
+  /** API contracts; tell it where callers are seen with {@link Contracts#useCallers}. */
+  public Contracts contracts() {
+    return contracts;
   }
 
   /**

@@ -31,10 +31,17 @@ final class RegistryApi {
   private final Registry registry;
   /** Who may change a service's instances; null lets anyone. */
   private final RegistryGuard guard;
+  /** Checks the OpenAPI document a registration brings; null takes none. */
+  private final dev.ooda.control.contracts.Contracts contracts;
 
   RegistryApi(Registry registry, RegistryGuard guard) {
+    this(registry, guard, null);
+  }
+
+  RegistryApi(Registry registry, RegistryGuard guard, dev.ooda.control.contracts.Contracts contracts) {
     this.registry = registry;
     this.guard = guard;
+    this.contracts = contracts;
   }
 
   private void check(ServiceRequestContext ctx, HttpRequest req) {
@@ -60,8 +67,19 @@ final class RegistryApi {
           .orElseThrow(() -> new ProblemException(Problem.notFound("service " + service + " has no instance " + id)));
     }));
     sb.route().post(BASE + "/services/{service}/instances").build(safe((ctx, req) -> checked(ctx, req, body -> {
-      InstanceRegistration r = InstanceRegistration.parse(body);
-      return AdminApi.blocking(ctx, () -> leased(registry.register(ctx.pathParam("service"), r)));
+      // The OpenAPI document a registration may bring is checked first: a refused contract registers nothing.
+      byte[][] split = splitContract(body);
+      InstanceRegistration r = InstanceRegistration.parse(split[0]);
+      String document = split[1] == null ? null : new String(split[1], java.nio.charset.StandardCharsets.UTF_8);
+      return AdminApi.blocking(ctx, () -> {
+        String service = ctx.pathParam("service");
+        Object admission = null;
+        if (document != null && contracts != null) {
+          Registry.checkName("service", service);
+          admission = contracts.admit(service, r.version(), document, dev.ooda.contracts.StoredContract.REGISTRATION);
+        }
+        return leased(registry.register(service, r), admission);
+      });
     })));
     sb.route().put(ONE).build(safe((ctx, req) -> checked(ctx, req, body -> {
       String service = ctx.pathParam("service");
@@ -110,7 +128,28 @@ final class RegistryApi {
     return AdminApi.json(HttpStatus.OK, out);
   }
 
+  /**
+   * The registration without its {@code openapi} field, and that field's document (null when
+   * absent). A body that is not a JSON object is left whole for the registration's own errors.
+   */
+  private static byte[][] splitContract(byte[] body) {
+    try {
+      var tree = ResourceCodec.json().readTree(body);
+      if (tree instanceof ObjectNode o && o.has("openapi")) {
+        String doc = dev.ooda.control.contracts.ContractsApi.documentOf(o.remove("openapi"));
+        return new byte[][] {ResourceCodec.toJsonBytes(o), doc == null ? null : doc.getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+      }
+    } catch (java.io.IOException e) {
+      // not JSON: InstanceRegistration.parse says so
+    }
+    return new byte[][] {body, null};
+  }
+
   private HttpResponse leased(Registry.Result r) {
+    return leased(r, null);
+  }
+
+  private HttpResponse leased(Registry.Result r, Object contract) {
     ServiceSpec.Lease l = r.lease();
     ObjectNode out = ResourceCodec.json().createObjectNode();
     out.set("instance", ResourceCodec.json().valueToTree(r.instance()));
@@ -120,6 +159,7 @@ final class RegistryApi {
         .put("heartbeatMillis", l.heartbeat().toMillis())
         .put("expiryMillis", l.expiry().toMillis());
     out.put("node", registry.node());
+    if (contract != null) out.set("contract", ResourceCodec.json().valueToTree(contract));
     return AdminApi.json(r.registered() ? HttpStatus.CREATED : HttpStatus.OK, out);
   }
 

@@ -237,6 +237,14 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /**
+   * Replaces the deprecated operations of the services behind the gateway (from their contracts):
+   * their responses get {@code Deprecation} and {@code Sunset} headers.
+   */
+  public void notices(List<dev.ooda.model.OperationNotice> notices) {
+    gw.notices(List.copyOf(notices));
+  }
+
+  /**
    * The gateway's identity: its service name (default {@value EdgeAccess#DEFAULT_SERVICE}), sent as
    * {@code ooda-caller} and checked against groups, and where its service tokens come from:
    * {@code audience -> token}, e.g. {@code TokenSource::token}. The supplier may block; it is called

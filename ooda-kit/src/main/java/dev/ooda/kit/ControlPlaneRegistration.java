@@ -6,6 +6,7 @@ import dev.ooda.control.client.RegistryClient;
 import dev.ooda.control.client.TokenSource;
 import dev.ooda.model.Instance;
 import dev.ooda.model.ProblemException;
+import dev.ooda.model.ProblemType;
 import java.net.URI;
 import java.util.List;
 
@@ -30,15 +31,27 @@ public final class ControlPlaneRegistration implements Registration {
 
   @Override
   public Registered register(Instance i) {
+    return register(i, null);
+  }
+
+  @Override
+  public Registered register(Instance i, String openapi) {
     InstanceRegistration r = new InstanceRegistration(
         i.version(), i.host(), i.port(), i.zone(), i.metadata(), i.healthPath(), i.status());
     InstanceLease lease;
     try {
-      lease = client.register(i.service(), r);
+      lease = client.register(i.service(), r, openapi);
     } catch (ProblemException e) {
+      // A refused contract is final; anything else (the registry away) is worth another try.
+      if (openapi != null && (e.problem().is(ProblemType.CONTRACT_BREAKING) || e.problem().is(ProblemType.INVALID))) throw e;
       throw new IllegalStateException(e.getMessage(), e);
     }
     return new Registered() {
+      @Override
+      public com.fasterxml.jackson.databind.JsonNode contract() {
+        return lease.contract();
+      }
+
       @Override
       public String instanceId() {
         return lease.id();

@@ -55,6 +55,8 @@ public final class OodaService implements AutoCloseable {
   private static final Logger ACCESS = LoggerFactory.getLogger("ooda.access");
   public static final String HEALTH_PATH = Health.PATH;
   public static final String METRICS_PATH = "/metrics";
+  /** Where a service built with {@link Builder#openapi(String)} serves its OpenAPI document. */
+  public static final String OPENAPI_PATH = "/openapi.json";
 
   public static Builder builder(Kit kit, String version) {
     return new Builder(kit, version);
@@ -77,6 +79,7 @@ public final class OodaService implements AutoCloseable {
     };
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<Consumer<ServerBuilder>> routes = new ArrayList<>();
+    private String openapi;
 
     private Builder(Kit kit, String version) {
       this.kit = kit;
@@ -143,6 +146,35 @@ public final class OodaService implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The OpenAPI 3 document of this version (YAML or JSON text): served at {@value #OPENAPI_PATH}
+     * and sent with the registration, where the control plane checks it against the active
+     * contract of the version's major version (docs/contracts.md). A refused document makes
+     * {@link #start()} throw, and the versions already registered keep serving.
+     */
+    public Builder openapi(String document) {
+      try {
+        var tree = ResourceCodec.yaml().readTree(document); // YAML reads JSON too
+        if (tree == null || !tree.isObject() || !tree.has("openapi")) {
+          throw new IllegalArgumentException("openapi: not an OpenAPI 3 document (no openapi field)");
+        }
+        this.openapi = ResourceCodec.toJson(tree);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("openapi: not YAML or JSON: " + e.getMessage(), e);
+      }
+      return this;
+    }
+
+    /** {@link #openapi(String)} read from a class-path resource, e.g. {@code /openapi.yaml}. */
+    public Builder openapiResource(String resource) {
+      try (var in = OodaService.class.getResourceAsStream(resource)) {
+        if (in == null) throw new IllegalArgumentException("openapi: no class-path resource " + resource);
+        return openapi(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("openapi: cannot read " + resource + ": " + e.getMessage(), e);
+      }
+    }
+
     /** A label registered with the instance. */
     public Builder metadata(String key, String value) {
       metadata.put(key, value);
@@ -179,8 +211,10 @@ public final class OodaService implements AutoCloseable {
 
     /** Starts serving and registers; returns once the instance is registered (or is being retried). */
     public OodaService start() {
-      String p = version == null ? null : Names.problem(version);
-      if (p != null) throw new IllegalArgumentException("version " + p);
+      // The registry's rule for versions, so that semantic versions (v1.2.0) can be given.
+      if (version != null && !version.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+        throw new IllegalArgumentException("version '" + version + "' must be 1 to 63 letters, digits, '.', '_' or '-'");
+      }
       return new OodaService(this);
     }
   }
@@ -216,6 +250,10 @@ public final class OodaService implements AutoCloseable {
                 ResourceCodec.toJsonBytes(Health.DRAINING)))
             .build())
         .service(METRICS_PATH, metrics(kit, gate));
+    if (b.openapi != null) {
+      byte[] doc = b.openapi.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      sb.service(OPENAPI_PATH, (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, doc));
+    }
     b.routes.forEach(r -> r.accept(sb));
     String service = kit.service();
     // Decorators run outermost last: metrics, then the server span, then the deadline, then the
@@ -243,8 +281,17 @@ public final class OodaService implements AutoCloseable {
       return t;
     });
     Registration registration = kit.registration();
-    registrar = registration == null ? null : new Registrar(registration, instance, timer);
-    if (registrar != null) registrar.start();
+    registrar = registration == null ? null : new Registrar(registration, instance, b.openapi, timer);
+    if (registrar != null) {
+      try {
+        registrar.start();
+      } catch (RuntimeException refused) {
+        // The contract was refused: this version must not serve beside the ones it would break.
+        timer.shutdownNow();
+        server.stop().join();
+        throw refused;
+      }
+    }
     if (b.closeOnJvmShutdown) Runtime.getRuntime().addShutdownHook(new Thread(this::close, "ooda-drain-" + service));
     log.info("{} {} serving on {}", service, b.version, instance.authority());
   }
@@ -272,7 +319,7 @@ public final class OodaService implements AutoCloseable {
   /** Health checks and scrapes: not logged, traced or checked. */
   static boolean isInternal(ServiceRequestContext ctx) {
     String path = ctx.path();
-    return path.equals(HEALTH_PATH) || path.equals(METRICS_PATH);
+    return path.equals(HEALTH_PATH) || path.equals(METRICS_PATH) || path.equals(OPENAPI_PATH);
   }
 
   private static String advertised(String host) {
@@ -287,6 +334,14 @@ public final class OodaService implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return server.activeLocalPort();
+  }
+
+  /**
+   * What the control plane made of this version's OpenAPI document ({@code outcome}, {@code changes},
+   * {@code breaking}), or null without a document or while not registered.
+   */
+  public com.fasterxml.jackson.databind.JsonNode contract() {
+    return registrar == null ? null : registrar.contract();
   }
 
   /** The id the registry issued, or null while not registered (or without a registry). */

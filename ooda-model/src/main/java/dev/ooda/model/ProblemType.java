@@ -41,6 +41,7 @@ public enum ProblemType {
   REGISTRY_UNAVAILABLE(503, "registry-unavailable", "Registry unavailable"),
   UNREACHABLE(503, "unreachable", "Control plane unreachable"),
   INTERRUPTED(503, "interrupted", "Interrupted"),
+  CONTRACT_BREAKING(409, "contract-breaking", "Breaking API change"),
 
   // Gateway
   NO_ROUTE(404, "no-route", "No route"),

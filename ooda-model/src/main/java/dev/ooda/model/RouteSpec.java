@@ -56,6 +56,11 @@ public record RouteSpec(
     flags = flags == null ? List.of() : List.copyOf(flags);
   }
 
+  /** This route with another answer (a contract's example resolved into a static one). */
+  public RouteSpec withRespond(Respond answer) {
+    return new RouteSpec(match, rewrite, to, sticky, versionHeader, answer, mirror, timeout, retry, sampleRate, auth, flags);
+  }
+
   /** This route with other targets (a deployment moving traffic between versions). */
   public RouteSpec withTo(List<Target> targets) {
     return new RouteSpec(match, rewrite, targets, sticky, versionHeader, respond, mirror, timeout, retry, sampleRate, auth, flags);
@@ -116,11 +121,27 @@ public record RouteSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Sticky(String cookie, String header) {}
 
-  /** A static answer given by the gateway itself. */
+  /**
+   * A static answer given by the gateway itself: {@code status}, {@code headers} and {@code body}, or
+   * the example of operation {@code operation} (its operationId) in the active contract of service
+   * {@code fromContract} (of the major version of {@code version}, else the highest), which the
+   * assembler turns into a static answer (docs/contracts.md).
+   */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public record Respond(Integer status, Map<String, String> headers, String body) {
+  public record Respond(Integer status, Map<String, String> headers, String body, String fromContract, String operation,
+                        String version) {
     public Respond {
       headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public Respond(Integer status, Map<String, String> headers, String body) {
+      this(status, headers, body, null, null, null);
+    }
+
+    /** Whether the answer is to come from a contract's example. */
+    @JsonIgnore
+    public boolean fromContractExample() {
+      return fromContract != null;
     }
   }
 
@@ -262,6 +283,15 @@ public record RouteSpec(
     if (s.respond() != null) {
       Integer st = s.respond().status();
       v.check(st == null || (st >= 200 && st <= 599), "respond.status", "must be between 200 and 599");
+      Respond r = s.respond();
+      if (r.fromContract() != null || r.operation() != null) {
+        String bad = Names.problem(r.fromContract());
+        if (bad != null) v.add("respond.fromContract", bad);
+        v.check(r.operation() != null && !r.operation().isBlank(), "respond.operation",
+            "is required with fromContract: the operationId whose example answers");
+        v.check(r.status() == null && r.body() == null && r.headers().isEmpty(), "respond",
+            "takes either fromContract and operation, or status, headers and body, not both");
+      }
     }
     if (s.mirror() != null) {
       Mirror mi = s.mirror();

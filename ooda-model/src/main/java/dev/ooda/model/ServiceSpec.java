@@ -23,17 +23,23 @@ import java.util.Map;
  *     callers:
  *       - service: orders
  *       - {service: edge, methods: [GET], paths: ["/api/catalog/**"]}
+ *   contract: {mode: enforce, unusedOk: true, window: 7d}
  * </pre>
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ServiceSpec(
-    String description, String owner, List<Endpoint> endpoints, Lease lease, Health health, Access access)
-    implements Spec {
+    String description, String owner, List<Endpoint> endpoints, Lease lease, Health health, Access access,
+    Contract contract) implements Spec {
 
   public static final Kind<ServiceSpec> KIND = Kind.of("Service", "services", ServiceSpec.class, ServiceSpec::check);
 
   public ServiceSpec {
     endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+  }
+
+  /** A spec without a contract policy (the default one applies). */
+  public ServiceSpec(String description, String owner, List<Endpoint> endpoints, Lease lease, Health health, Access access) {
+    this(description, owner, endpoints, lease, health, access, null);
   }
 
   /** A fixed endpoint that never expires. */
@@ -92,6 +98,50 @@ public record ServiceSpec(
     }
   }
 
+  /**
+   * What happens when a version registers (or is pushed) with an OpenAPI document that breaks the
+   * active document of its major version (see docs/contracts.md). In {@code enforce} mode it is
+   * refused, unless {@code unusedOk} is true and no caller used any broken operation within
+   * {@code window}; in {@code warn} mode (the default, also when {@code contract} is absent) it is
+   * taken and flagged; in {@code off} mode it is taken silently.
+   *
+   * @param mode     enforce, warn or off
+   * @param unusedOk in enforce mode, let a breaking change pass when no caller used the operations it breaks
+   * @param window   how far back callers are looked for; default 7d
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Contract(String mode, Boolean unusedOk, Duration window) {
+    public static final String ENFORCE = "enforce";
+    public static final String WARN = "warn";
+    public static final String OFF = "off";
+    public static final List<String> MODES = List.of(ENFORCE, WARN, OFF);
+    public static final Duration DEFAULT_WINDOW = Duration.ofDays(7);
+    public static final Contract DEFAULT = new Contract(WARN, false, DEFAULT_WINDOW);
+
+    public Contract {
+      // YAML 1.1 reads a bare `off` as the boolean false.
+      if ("false".equals(mode)) mode = OFF;
+    }
+
+    public String effectiveMode() {
+      return mode == null ? WARN : mode;
+    }
+
+    public boolean effectiveUnusedOk() {
+      return Boolean.TRUE.equals(unusedOk);
+    }
+
+    public Duration effectiveWindow() {
+      return window == null ? DEFAULT_WINDOW : window;
+    }
+  }
+
+  /** The contract policy in force, with defaults filled in. */
+  public Contract effectiveContract() {
+    Contract c = contract == null ? Contract.DEFAULT : contract;
+    return new Contract(c.effectiveMode(), c.effectiveUnusedOk(), c.effectiveWindow());
+  }
+
   /** The access mode in force: {@code off} when the service has no group. */
   public String accessMode() {
     return access == null ? Access.OFF : access.effectiveMode();
@@ -123,6 +173,12 @@ public record ServiceSpec(
       v.check(p != null && p.startsWith("/"), "health.path", "must start with '/'");
     }
     if (s.access() != null) checkAccess(s.access(), v.at("access"));
+    if (s.contract() != null) {
+      Contract c = s.contract();
+      if (c.mode() != null && !Contract.MODES.contains(c.mode()))
+        v.add("contract.mode", "'" + c.mode() + "' must be one of " + String.join(", ", Contract.MODES));
+      if (c.window() != null) v.check(!c.window().isNegative() && !c.window().isZero(), "contract.window", "must be positive");
+    }
   }
 
   private static final java.util.Set<String> METHODS =

@@ -182,6 +182,35 @@ public final class ControlClient {
     return send(request("/api/v1/access/check?" + q).GET());
   }
 
+  /**
+   * Pushes {@code document} (OpenAPI 3, YAML or JSON) as the contract of {@code version} of
+   * {@code service}; answers the admission ({@code outcome}, {@code changes}, {@code breaking}).
+   */
+  public JsonNode pushContract(String service, String version, String document) {
+    return send(request("/api/v1/contracts/" + HttpAnswers.segment(service) + "/" + HttpAnswers.segment(version))
+        .header("Content-Type", "application/yaml").PUT(HttpRequest.BodyPublishers.ofString(document)));
+  }
+
+  /** Every service's active contracts, without their documents: {@code {items: [{service, major, version, flag}]}}. */
+  public JsonNode contracts() {
+    return send(request("/api/v1/contracts").GET());
+  }
+
+  /** The active contracts of {@code service}, one per major version, with their documents and operations. */
+  public JsonNode contract(String service) {
+    return send(request("/api/v1/contracts/" + HttpAnswers.segment(service)).GET());
+  }
+
+  /** The changes from version {@code from} to {@code to} of {@code service}, breaking ones with their callers. */
+  public JsonNode contractDiff(String service, String from, String to) {
+    return send(request("/api/v1/contracts/" + HttpAnswers.segment(service) + "/diff?from=" + enc(from) + "&to=" + enc(to)).GET());
+  }
+
+  /** Each operation of {@code service}'s active contracts with the callers seen within its window. */
+  public JsonNode contractCallers(String service) {
+    return send(request("/api/v1/contracts/" + HttpAnswers.segment(service) + "/callers").GET());
+  }
+
   private static String enc(String s) {
     return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

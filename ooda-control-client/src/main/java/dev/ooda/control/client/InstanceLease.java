@@ -22,6 +22,7 @@ public final class InstanceLease implements AutoCloseable {
   private final String service;
   private final InstanceRegistration registration;
   private final ScheduledExecutorService timer;
+  private final com.fasterxml.jackson.databind.JsonNode contract;
   private volatile Instance instance;
   private volatile Duration heartbeat;
   private volatile boolean failing;
@@ -33,6 +34,7 @@ public final class InstanceLease implements AutoCloseable {
     this.registration = registration;
     this.instance = first.instance();
     this.heartbeat = first.heartbeat();
+    this.contract = first.contract();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ooda-lease-" + first.instance().id());
       t.setDaemon(true);
@@ -49,6 +51,11 @@ public final class InstanceLease implements AutoCloseable {
   /** The instance as the registry last reported it (its status may have been changed by an operator). */
   public Instance instance() {
     return instance;
+  }
+
+  /** What the control plane made of the OpenAPI document the registration brought, or null. */
+  public com.fasterxml.jackson.databind.JsonNode contract() {
+    return contract;
   }
 
   public String id() {

@@ -31,8 +31,14 @@ public final class RegistryClient {
   private static final ObjectReader INSTANCE = ResourceCodec.json().readerFor(Instance.class)
       .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** The answer to a registration or renewal. */
-  public record Leased(Instance instance, Duration heartbeat, Duration expiry, boolean registered, URI server) {}
+  /**
+   * The answer to a registration or renewal.
+   *
+   * @param contract what the control plane made of the OpenAPI document the registration brought
+   *                 ({@code outcome}, {@code changes}, {@code breaking}), or null when it brought none
+   */
+  public record Leased(Instance instance, Duration heartbeat, Duration expiry, boolean registered, URI server,
+                       JsonNode contract) {}
 
   private final List<URI> servers;
   /** The service's own tokens, sent with registrations once the service has a credential; may be null. */
@@ -78,7 +84,23 @@ public final class RegistryClient {
 
   /** Registers an instance and keeps its lease alive until {@link InstanceLease#close()}. */
   public InstanceLease register(String service, InstanceRegistration r) {
-    Leased first = leased(send("POST", "/services/" + HttpAnswers.segment(service) + "/instances", json(r)));
+    return register(service, r, null);
+  }
+
+  /**
+   * Registers an instance with the OpenAPI document of its version ({@code openapi}: YAML or JSON
+   * text; null for none). The control plane checks the document against the active contract of the
+   * version's major first; a breaking one may be refused ({@code contract-breaking}), and then
+   * nothing is registered. Heartbeats do not carry the document.
+   */
+  public InstanceLease register(String service, InstanceRegistration r, String openapi) {
+    String body = json(r);
+    if (openapi != null) {
+      var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ResourceCodec.json().valueToTree(r);
+      tree.put("openapi", openapi);
+      body = tree.toString();
+    }
+    Leased first = leased(send("POST", "/services/" + HttpAnswers.segment(service) + "/instances", body));
     return InstanceLease.start(this, service, r, first);
   }
 
@@ -155,7 +177,8 @@ public final class RegistryClient {
   private static Leased leased(Answer a) {
     JsonNode lease = a.body().path("lease");
     return new Leased(instance(a.body().get("instance")), Duration.ofMillis(lease.path("heartbeatMillis").asLong(5000)),
-        Duration.ofMillis(lease.path("expiryMillis").asLong(15000)), a.status() == 201, a.server());
+        Duration.ofMillis(lease.path("expiryMillis").asLong(15000)), a.status() == 201, a.server(),
+        a.body().hasNonNull("contract") ? a.body().get("contract") : null);
   }
 
   private static Instance instance(JsonNode n) {

@@ -27,6 +27,8 @@ import java.io.IOException;
  * /registry/removed/r-&lt;sequence&gt;        a removal note: {"service", "id"} deregistered or expired
  * /registry/nodes/&lt;node&gt;                one control node's registry status, ephemeral
  * /secrets/&lt;name&gt;/v-&lt;version&gt;          one encrypted value of a Secret, 10 digits; never plaintext
+ * /contracts/&lt;service&gt;/&lt;major&gt;         the active OpenAPI contract of a major version (ooda-contracts StoredContract)
+ * /contract-versions/&lt;service&gt;/&lt;major&gt;/&lt;version&gt; the last push of one version of that major
  * </pre>
  */
 public final class ZooKeeperLayout {
@@ -46,6 +48,9 @@ public final class ZooKeeperLayout {
   public static final String REMOVALS = "/registry/removed";
   public static final String CONTROL_NODES = "/registry/nodes";
   public static final String SECRET_VALUES = "/secrets";
+  public static final String CONTRACTS = "/contracts";
+  /** Kept apart from {@link #CONTRACTS}, which gateways' assemblers watch: only the active contracts travel. */
+  public static final String CONTRACT_VERSIONS = "/contract-versions";
 
   private static final String CHANGE_PREFIX = CHANGES + "/c-";
   private static final ObjectReader INSTANCE = ResourceCodec.json().readerFor(Instance.class)

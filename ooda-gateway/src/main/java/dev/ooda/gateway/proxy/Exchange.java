@@ -460,6 +460,15 @@ final class Exchange implements OriginUser, Runnable {
       }
     }
     if (in.setCookie != null) h.add(HttpHeaderNames.SET_COOKIE, in.setCookie);
+    if (in.target.service != null) {
+      // RFC 9745 and RFC 8594, for operations the service's contract deprecates.
+      var notice = gw.notices().find(in.target.service, endpoint == null ? null : endpoint.version(),
+          request.method().name(), request.uri());
+      if (notice != null) {
+        h.set("Deprecation", notice.deprecation());
+        if (notice.sunset() != null) h.set("Sunset", notice.sunset());
+      }
+    }
     res.setProtocolVersion(HttpVersion.HTTP_1_1);
     clientCh.write(res, clientCh.voidPromise());
   }

@@ -68,6 +68,8 @@ public final class Gateway {
   public final DnsAddressResolverGroup resolvers;
   private volatile RouteTable table = RouteTable.empty();
   private volatile Map<String, ServiceEndpoints> services = Map.of();
+  /** Deprecated operations, whose responses get Deprecation and Sunset headers. */
+  private volatile dev.ooda.model.OperationNotices notices = dev.ooda.model.OperationNotices.EMPTY;
   private final Object writeLock = new Object();
 
   public Gateway(GatewayOptions options, Transport transport, MeterRegistry registry, SslContext originTls) {
@@ -156,6 +158,15 @@ public final class Gateway {
       edge.identity(service, t);
       t.want(calledServices(table));
     }
+  }
+
+  /** Replaces the deprecated operations whose responses carry Deprecation and Sunset headers. */
+  public void notices(List<dev.ooda.model.OperationNotice> list) {
+    notices = dev.ooda.model.OperationNotices.compile(list);
+  }
+
+  dev.ooda.model.OperationNotices notices() {
+    return notices;
   }
 
   /** Replaces the groups the gateway enforces. */
