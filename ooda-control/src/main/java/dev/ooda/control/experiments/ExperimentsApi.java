@@ -74,6 +74,13 @@ public final class ExperimentsApi {
       throw new ProblemException(Problem.of(ProblemType.BAD_REQUEST, "the body must be an object like {\"exposures\": [...], \"events\": [...]}"));
     long now = System.currentTimeMillis();
     List<Violation> bad = new ArrayList<>();
+    // Each name looked up once per batch: one that this node's feed has not delivered yet is read from the store.
+    java.util.Map<String, java.util.Optional<ExperimentSpec>> known = new java.util.HashMap<>();
+    Function<String, ExperimentSpec> lookup = name -> known.computeIfAbsent(name, n -> {
+      ExperimentSpec s = experiments.apply(n);
+      return java.util.Optional.ofNullable(s != null ? s
+          : resources.get(ExperimentSpec.KIND, n).map(r -> r.spec(ExperimentSpec.class)).orElse(null));
+    }).orElse(null);
     List<ExperimentStore.Exposure> exposures = new ArrayList<>();
     List<ExperimentStore.Event> events = new ArrayList<>();
     JsonNode xs = root.path("exposures");
@@ -90,7 +97,7 @@ public final class ExperimentsApi {
       String experiment = text(n, "experiment");
       String cell = text(n, "cell");
       String unit = text(n, "unit");
-      ExperimentSpec spec = experiment == null ? null : experiments.apply(experiment);
+      ExperimentSpec spec = experiment == null ? null : lookup.apply(experiment);
       if (experiment == null) bad.add(Violation.of(at + ".experiment", "is required"));
       else if (spec == null) bad.add(Violation.of(at + ".experiment", "unknown experiment '" + experiment + "'"));
       if (cell == null) bad.add(Violation.of(at + ".cell", "is required"));
@@ -123,7 +130,7 @@ public final class ExperimentsApi {
       String at = "requests[" + i + "]";
       String experiment = text(n, "experiment");
       String cell = text(n, "cell");
-      ExperimentSpec spec = experiment == null ? null : experiments.apply(experiment);
+      ExperimentSpec spec = experiment == null ? null : lookup.apply(experiment);
       if (experiment == null) bad.add(Violation.of(at + ".experiment", "is required"));
       else if (spec == null) bad.add(Violation.of(at + ".experiment", "unknown experiment '" + experiment + "'"));
       if (cell == null) bad.add(Violation.of(at + ".cell", "is required"));
