@@ -32,15 +32,7 @@ class GatewayFlagsTest {
 
   @Test
   void aRouteOnAFlagFollowsTheFlagAndItsSegment() throws Exception {
-    HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext("/", ex -> {
-      String flags = String.valueOf(ex.getRequestHeaders().getFirst("ooda-flags"));
-      byte[] body = (ex.getRequestURI().getPath() + " " + flags).getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
-    origin.start();
+    HttpServer origin = origin(true);
     try (TestControl t = TestControl.start(); Platform p = new Platform(new PrintWriter(new StringWriter()))) {
       GatewayServer g = Roles.gateway(p, t.control.zookeeper(), GatewayOptions.builder().ephemeral().build(),
           t.control.identity().tokensOf("gateway"));
@@ -86,20 +78,27 @@ class GatewayFlagsTest {
     }
   }
 
+  /** An origin that answers with the path it was sent and, when asked, the {@code ooda-flags} it got. */
+  static HttpServer origin(boolean withFlags) throws java.io.IOException {
+    HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext("/", ex -> {
+      String answer = ex.getRequestURI().getPath() + (withFlags ? " " + ex.getRequestHeaders().getFirst("ooda-flags") : "");
+      byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    origin.start();
+    return origin;
+  }
+
   static HttpResponse<String> get(URI uri, String team) throws Exception {
     return http.send(HttpRequest.newBuilder(uri).header("X-Team", team).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void anExperimentOnARouteCountsTheGatewaysUnitsInItsResults() throws Exception {
-    HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext("/", ex -> {
-      byte[] body = ex.getRequestURI().getPath().getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
-    origin.start();
+    HttpServer origin = origin(false);
     try (TestControl t = TestControl.start(); Platform p = new Platform(new PrintWriter(new StringWriter()))) {
       GatewayServer g = Roles.gateway(p, t.control.zookeeper(), GatewayOptions.builder().ephemeral().build())
           .exposures(p.add(new OodaEvents(List.of(URI.create(t.control.url())))));

@@ -24,7 +24,7 @@ final class AccessApi {
   }
 
   void mount(ServerBuilder sb) {
-    sb.route().get("/api/v1/access/check").build((ctx, req) -> AdminApi.blocking(ctx, () -> check(ctx)));
+    sb.route().get("/api/v1/access/check").build((ctx, req) -> Problems.blocking(ctx, () -> check(ctx)));
   }
 
   private HttpResponse check(ServiceRequestContext ctx) {

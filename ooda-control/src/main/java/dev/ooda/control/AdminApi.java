@@ -28,7 +28,6 @@ import dev.ooda.model.ResourceCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -67,13 +66,13 @@ final class AdminApi {
         .build());
     sb.route().get("/api/v1/kinds").build((ctx, req) -> HttpResponse.ofJson(
         Kinds.all().stream().map(k -> java.util.Map.of("name", k.name(), "plural", k.plural())).toList()));
-    sb.route().post("/api/v1/apply").build(writes((ctx, req) -> blocking(ctx, () -> apply(ctx, req))));
-    sb.route().get("/api/v1/watch").build((ctx, req) -> blocking(ctx, () -> watch(ctx, req)));
-    sb.route().get("/api/v1/{plural}").build((ctx, req) -> blocking(ctx, () -> list(ctx.pathParam("plural"))));
+    sb.route().post("/api/v1/apply").build(writes((ctx, req) -> Problems.blocking(ctx, () -> apply(ctx, req))));
+    sb.route().get("/api/v1/watch").build((ctx, req) -> Problems.blocking(ctx, () -> watch(ctx, req)));
+    sb.route().get("/api/v1/{plural}").build((ctx, req) -> Problems.blocking(ctx, () -> list(ctx.pathParam("plural"))));
     sb.route().get("/api/v1/{plural}/{name}").build((ctx, req) ->
-        blocking(ctx, () -> get(ctx.pathParam("plural"), ctx.pathParam("name"))));
+        Problems.blocking(ctx, () -> get(ctx.pathParam("plural"), ctx.pathParam("name"))));
     sb.route().delete("/api/v1/{plural}/{name}").build(writes((ctx, req) ->
-        blocking(ctx, () -> delete(ctx.pathParam("plural"), ctx.pathParam("name"), ctx.queryParam("version")))));
+        Problems.blocking(ctx, () -> delete(ctx.pathParam("plural"), ctx.pathParam("name"), ctx.queryParam("version")))));
   }
 
   /** Requires an admin token with scope write or more. */
@@ -206,18 +205,5 @@ final class AdminApi {
     return HttpResponse.of(status, MediaType.JSON_UTF_8, ResourceCodec.toJsonBytes(body));
   }
 
-  interface Call {
-    HttpResponse call() throws Exception;
-  }
 
-  /** Runs store work (blocking ZooKeeper calls) off the event loop. */
-  static HttpResponse blocking(ServiceRequestContext ctx, Call call) {
-    return HttpResponse.of(CompletableFuture.supplyAsync(() -> {
-      try {
-        return call.call();
-      } catch (Exception e) {
-        return Problems.response(Problems.toProblem(e));
-      }
-    }, ctx.blockingTaskExecutor()));
-  }
 }

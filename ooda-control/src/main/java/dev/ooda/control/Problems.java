@@ -69,4 +69,20 @@ public final class Problems implements ServerErrorHandler {
     };
     return aggregated(p);
   }
+
+  /** Work that blocks (ZooKeeper, SQLite, crypto) and answers, or fails with an exception that becomes a problem. */
+  public interface Call {
+    HttpResponse call() throws Exception;
+  }
+
+  /** Runs {@code call} off the event loop, on the request's blocking executor; a failure answers as a problem. */
+  public static HttpResponse blocking(ServiceRequestContext ctx, Call call) {
+    return HttpResponse.of(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return call.call();
+      } catch (Exception e) {
+        return response(toProblem(e));
+      }
+    }, ctx.blockingTaskExecutor()));
+  }
 }

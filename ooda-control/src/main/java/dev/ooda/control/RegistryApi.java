@@ -49,7 +49,7 @@ final class RegistryApi {
   }
 
   void mount(ServerBuilder sb) {
-    sb.route().get(BASE + "/status").build(safe((ctx, req) -> AdminApi.blocking(ctx, this::status)));
+    sb.route().get(BASE + "/status").build(safe((ctx, req) -> Problems.blocking(ctx, this::status)));
     sb.route().get(BASE + "/instances").build(safe((ctx, req) -> list(ctx.queryParam("service"))));
     sb.route().get(BASE + "/services/{service}/instances").build(safe((ctx, req) -> {
       String service = ctx.pathParam("service");
@@ -71,7 +71,7 @@ final class RegistryApi {
       byte[][] split = splitContract(body);
       InstanceRegistration r = InstanceRegistration.parse(split[0]);
       String document = split[1] == null ? null : new String(split[1], java.nio.charset.StandardCharsets.UTF_8);
-      return AdminApi.blocking(ctx, () -> {
+      return Problems.blocking(ctx, () -> {
         String service = ctx.pathParam("service");
         Object admission = null;
         if (document != null && contracts != null) {
@@ -87,7 +87,7 @@ final class RegistryApi {
       InstanceRegistration r = InstanceRegistration.parse(body);
       Registry.Result fast = registry.tryRenew(service, id, r);
       if (fast != null) return leased(fast);
-      return AdminApi.blocking(ctx, () -> leased(registry.put(service, id, r)));
+      return Problems.blocking(ctx, () -> leased(registry.put(service, id, r)));
     })));
     sb.route().post(ONE + "/heartbeat").build(safe((ctx, req) -> {
       check(ctx, req);
@@ -95,10 +95,10 @@ final class RegistryApi {
     }));
     sb.route().put(ONE + "/status").build(safe((ctx, req) -> checked(ctx, req, body -> {
       Instance.Status s = parseStatus(body);
-      return AdminApi.blocking(ctx, () -> AdminApi.json(HttpStatus.OK,
+      return Problems.blocking(ctx, () -> AdminApi.json(HttpStatus.OK,
           registry.setStatus(ctx.pathParam("service"), ctx.pathParam("id"), s)));
     })));
-    sb.route().delete(ONE).build(safe((ctx, req) -> AdminApi.blocking(ctx, () -> {
+    sb.route().delete(ONE).build(safe((ctx, req) -> Problems.blocking(ctx, () -> {
       check(ctx, req);
       Instance gone = registry.deregister(ctx.pathParam("service"), ctx.pathParam("id"));
       ObjectNode out = ResourceCodec.json().createObjectNode();

@@ -7,7 +7,6 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ooda.control.Problems;
 import dev.ooda.control.ResourceStore;
 import dev.ooda.model.ExperimentSpec;
@@ -23,7 +22,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -57,9 +55,9 @@ public final class ExperimentsApi {
   }
 
   public void mount(ServerBuilder sb) {
-    sb.route().post(EVENTS).build((ctx, req) -> blocking(ctx, () -> events(req)));
+    sb.route().post(EVENTS).build((ctx, req) -> Problems.blocking(ctx, () -> events(req)));
     sb.route().get("/api/v1/experiments/{name}/results").build((ctx, req) ->
-        blocking(ctx, () -> results(ctx.pathParam("name"), "true".equalsIgnoreCase(ctx.queryParam("sequential")))));
+        Problems.blocking(ctx, () -> results(ctx.pathParam("name"), "true".equalsIgnoreCase(ctx.queryParam("sequential")))));
   }
 
   private HttpResponse events(HttpRequest req) throws Exception {
@@ -187,18 +185,5 @@ public final class ExperimentsApi {
     return HttpResponse.of(status, MediaType.JSON_UTF_8, ResourceCodec.toJsonBytes(body));
   }
 
-  private interface Call {
-    HttpResponse call() throws Exception;
-  }
 
-  /** Runs SQLite and store work off the event loop. */
-  private static HttpResponse blocking(ServiceRequestContext ctx, Call call) {
-    return HttpResponse.of(CompletableFuture.supplyAsync(() -> {
-      try {
-        return call.call();
-      } catch (Exception e) {
-        return Problems.response(Problems.toProblem(e));
-      }
-    }, ctx.blockingTaskExecutor()));
-  }
 }

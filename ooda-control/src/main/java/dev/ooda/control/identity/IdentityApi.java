@@ -15,7 +15,6 @@ import dev.ooda.model.ResourceCodec;
 import dev.ooda.model.Violation;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The admin API of credentials and admin tokens (see docs/api.md): creating and revoking need an
@@ -46,7 +45,7 @@ final class IdentityApi {
       return json(HttpStatus.OK, out);
     }));
     sb.route().delete("/api/v1/credentials/{id}").build(guard.require(AdminScope.ADMIN, (ctx, req) ->
-        blocking(ctx, () -> json(HttpStatus.OK, credential(credentials.revoke(ctx.pathParam("id")))))));
+        Problems.blocking(ctx, () -> json(HttpStatus.OK, credential(credentials.revoke(ctx.pathParam("id")))))));
 
     sb.route().post("/api/v1/admin-tokens").build(guard.require(AdminScope.ADMIN, (ctx, req) -> withJson(ctx, req, body -> {
       String scope = text(body, "scope");
@@ -64,7 +63,7 @@ final class IdentityApi {
       return json(HttpStatus.OK, out);
     }));
     sb.route().delete("/api/v1/admin-tokens/{name}").build(guard.require(AdminScope.ADMIN, (ctx, req) ->
-        blocking(ctx, () -> json(HttpStatus.OK, token(tokens.revoke(ctx.pathParam("name")))))));
+        Problems.blocking(ctx, () -> json(HttpStatus.OK, token(tokens.revoke(ctx.pathParam("name")))))));
   }
 
   private static ObjectNode credential(CredentialStore.Credential c) {
@@ -87,23 +86,11 @@ final class IdentityApi {
     return v.asText();
   }
 
-  interface Call {
-    HttpResponse call() throws Exception;
-  }
 
   interface JsonCall {
     HttpResponse call(JsonNode body) throws Exception;
   }
 
-  private static HttpResponse blocking(ServiceRequestContext ctx, Call call) {
-    return HttpResponse.of(CompletableFuture.supplyAsync(() -> {
-      try {
-        return call.call();
-      } catch (Exception e) {
-        return Problems.response(Problems.toProblem(e));
-      }
-    }, ctx.blockingTaskExecutor()));
-  }
 
   private static HttpResponse withJson(ServiceRequestContext ctx, HttpRequest req, JsonCall call) {
     return HttpResponse.of(req.aggregate().thenApplyAsync(agg -> {

@@ -17,7 +17,6 @@ import dev.ooda.model.ProblemType;
 import dev.ooda.model.Resource;
 import dev.ooda.model.ResourceCodec;
 import dev.ooda.model.SecretSpec;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import dev.ooda.control.identity.AdminGuard;
 import dev.ooda.control.identity.AdminScope;
@@ -54,10 +53,10 @@ public final class SecretsApi {
 
   public void mount(ServerBuilder sb) {
     sb.route().put("/api/v1/secrets/{name}/value").build(admins.require(AdminScope.ADMIN,
-        (ctx, req) -> blocking(ctx, () -> set(ctx, req))));
-    sb.route().get("/api/v1/secrets/{name}/value").build((ctx, req) -> blocking(ctx, () -> read(ctx, req)));
+        (ctx, req) -> Problems.blocking(ctx, () -> set(ctx, req))));
+    sb.route().get("/api/v1/secrets/{name}/value").build((ctx, req) -> Problems.blocking(ctx, () -> read(ctx, req)));
     sb.route().post("/api/v1/master-key/rotate").build(admins.require(AdminScope.ADMIN,
-        (ctx, req) -> blocking(ctx, () -> rotate(ctx, req))));
+        (ctx, req) -> Problems.blocking(ctx, () -> rotate(ctx, req))));
   }
 
   private HttpResponse set(ServiceRequestContext ctx, HttpRequest req) throws Exception {
@@ -124,18 +123,5 @@ public final class SecretsApi {
     return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
   }
 
-  interface Call {
-    HttpResponse call() throws Exception;
-  }
 
-  /** Runs ZooKeeper and crypto work off the event loop. */
-  private static HttpResponse blocking(ServiceRequestContext ctx, Call call) {
-    return HttpResponse.of(CompletableFuture.supplyAsync(() -> {
-      try {
-        return call.call();
-      } catch (Exception e) {
-        return Problems.response(Problems.toProblem(e));
-      }
-    }, ctx.blockingTaskExecutor()));
-  }
 }
