@@ -100,6 +100,11 @@ public final class Rollouts {
         + "; " + drop + " is stopping";
   }
 
+  /** The Route named {@code name}. */
+  public static RouteSpec readRoute(ControlClient c, String name) {
+    return read(c.get("routes", name)).spec(RouteSpec.class);
+  }
+
   /** Sets the service's split in the deployment's route; returns the route's new version, or -1 when nothing changed. */
   static long setWeights(ControlClient c, DeploymentSpec s, Map<String, Integer> percents) {
     Resource route = read(c.get("routes", s.route()));
@@ -124,5 +129,31 @@ public final class Rollouts {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Gives the candidate all of the service's traffic at once (a side-by-side version, or a paused
+   * canary someone judged good); the stable version becomes the previous one, kept for
+   * {@code keepPrevious}.
+   */
+  public static String promote(ControlClient c, Resource deployment, Clock clock) {
+    DeploymentSpec s = deployment.spec(DeploymentSpec.class);
+    Roles roles = Roles.of(s);
+    if (roles.candidate() == null) {
+      throw new ProblemException(Problem.of(ProblemType.CONFLICT, "deployment " + deployment.name()
+          + " has no version to promote: " + roles.stable() + " already serves"));
+    }
+    if (s.route() != null) {
+      Map<String, Integer> w = new LinkedHashMap<>();
+      w.put(roles.candidate(), 100);
+      w.put(roles.stable(), 0);
+      setWeights(c, s, w);
+    }
+    java.time.Instant until = clock.instant().plus(s.effectiveKeepPrevious());
+    Status old = s.status();
+    write(c, new Resource(deployment.kind(), deployment.name(), deployment.version(), s.withStatus(new Status(roles.candidate(), null,
+        roles.stable(), until.toString(), Phase.promoted, null, null, roles.candidate() + " promoted by hand; " + roles.stable()
+        + " kept until " + until, old == null ? null : old.analysis()))));
+    return deployment.name() + ": all traffic on " + roles.candidate() + "; " + roles.stable() + " kept until " + until;
   }
 }
