@@ -45,6 +45,9 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--strategy", paramLabel = "TYPE", description = "sideBySide or canary; kept from the deployment when absent.") String strategy;
   @Option(names = "--steps", paramLabel = "W:HOLD,...", description = "Canary steps: percent to the new version and how long each is held, e.g. 10:1m,50:2m,100:2m.")
   String steps;
+  @Option(names = "--analysis", paramLabel = "SETTING=VALUE", description = {"Canary analysis settings: maxErrorRateIncrease (0.01),",
+      "maxLatencyIncrease (0.2), alpha (0.05), minRequests (20), onFailure (rollback|pause)."})
+  Map<String, String> analysis = new LinkedHashMap<>();
   @Option(names = "--route", paramLabel = "ROUTE", description = "The Route whose weights for the service the deployment moves (default: a route named like the service, if any).")
   String route;
   @Option(names = "--keep-previous", paramLabel = "DURATION", description = "How long the replaced version keeps running after a promotion (default 10m).")
@@ -82,18 +85,18 @@ final class DeployCommand implements Callable<Integer> {
     } else {
       DeploymentSpec s = current.spec(DeploymentSpec.class);
       if (s.version(version) != null) {
-        throw new ParameterException(spec.commandLine(), "deployment " + current.name() + " already has version " + version
-            + "; give the new one another name");
+        throw new ProblemException(dev.ooda.model.Problem.of(dev.ooda.model.ProblemType.CONFLICT, "deployment " + current.name()
+            + " already has version " + version + "; give the new one another name"));
       }
       Rollouts.Roles roles = Rollouts.Roles.of(s);
       if (roles.candidate() != null) {
-        throw new ParameterException(spec.commandLine(), roles.candidate() + " of " + service + " is still being rolled out ("
+        throw new ProblemException(dev.ooda.model.Problem.of(dev.ooda.model.ProblemType.CONFLICT, roles.candidate() + " of " + service + " is still being rolled out ("
             + (s.status() == null ? "starting" : s.status().phase()) + "); `ooda rollback " + service + "` or `ooda deployments promote "
-            + service + "` first");
+            + service + "` first"));
       }
       List<DeploymentSpec.Version> vs = new ArrayList<>(s.versions());
       vs.add(v);
-      DeploymentSpec.Strategy st = strat != null ? strat : s.strategy();
+      DeploymentSpec.Strategy st = merge(s.strategy(), strat);
       next = new Resource(current.kind(), current.name(), current.version(), new DeploymentSpec(s.service(),
           route != null ? route : s.route(), vs, st, keep != null ? keep : s.keepPrevious(), s.status()));
     }
@@ -123,7 +126,7 @@ final class DeployCommand implements Callable<Integer> {
   }
 
   private DeploymentSpec.Strategy strategy(picocli.CommandLine cl) {
-    if (strategy == null && steps == null) return null;
+    if (strategy == null && steps == null && analysis.isEmpty()) return null;
     List<DeploymentSpec.Step> list = new ArrayList<>();
     if (steps != null) {
       for (String part : steps.split(",")) {
@@ -136,8 +139,35 @@ final class DeployCommand implements Callable<Integer> {
         }
       }
     }
-    String type = strategy != null ? strategy : DeploymentSpec.CANARY;
-    return new DeploymentSpec.Strategy(type, list, null);
+    String type = strategy != null ? strategy : steps != null ? DeploymentSpec.CANARY : null;
+    return new DeploymentSpec.Strategy(type, list, analysis(cl));
+  }
+
+  /** The deployment's strategy with what the options give replacing its parts. */
+  private DeploymentSpec.Strategy merge(DeploymentSpec.Strategy old, DeploymentSpec.Strategy given) {
+    if (given == null) return old;
+    if (old == null) return given;
+    return new DeploymentSpec.Strategy(strategy != null || steps != null ? given.type() : old.type(),
+        steps != null ? given.steps() : old.steps(), given.analysis() != null ? given.analysis() : old.analysis());
+  }
+
+  private DeploymentSpec.Analysis analysis(picocli.CommandLine cl) {
+    if (analysis.isEmpty()) return null;
+    Map<String, String> a = new LinkedHashMap<>(analysis);
+    try {
+      DeploymentSpec.Analysis out = new DeploymentSpec.Analysis(dbl(a.remove("maxErrorRateIncrease")),
+          dbl(a.remove("maxLatencyIncrease")), dbl(a.remove("alpha")),
+          a.containsKey("minRequests") ? Integer.valueOf(a.remove("minRequests")) : null, a.remove("onFailure"));
+      if (!a.isEmpty()) throw new ParameterException(cl, "--analysis: unknown setting(s) " + a.keySet()
+          + "; known: maxErrorRateIncrease, maxLatencyIncrease, alpha, minRequests, onFailure");
+      return out;
+    } catch (NumberFormatException e) {
+      throw new ParameterException(cl, "--analysis: " + e.getMessage() + " is not a number");
+    }
+  }
+
+  private static Double dbl(String s) {
+    return s == null ? null : Double.valueOf(s);
   }
 
   private Duration parse(String option, String text) {

@@ -78,7 +78,7 @@ final class DeploymentTable {
       }
       // settled for this version: it serves, runs beside, or was rolled back or paused
       boolean concerns = st != null && (version.equals(st.stable()) || version.equals(st.candidate())
-          || st.phase() == DeploymentSpec.Phase.rolledBack);
+          || (st.phase() == DeploymentSpec.Phase.rolledBack && s.version(version) == null));
       if (st != null && concerns && SETTLED.contains(st.phase())) {
         return st.phase() == DeploymentSpec.Phase.rolledBack || st.phase() == DeploymentSpec.Phase.paused ? 1 : 0;
       }

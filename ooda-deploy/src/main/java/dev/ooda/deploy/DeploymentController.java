@@ -39,6 +39,8 @@ public final class DeploymentController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeploymentController.class);
   /** Holds in a row without enough requests before a step pauses. */
   static final int NO_DATA_HOLDS = 3;
+  /** The longest start of a step that is not judged. */
+  static final Duration MAX_SETTLE = Duration.ofSeconds(15);
 
   private final Supervisor supervisor;
   private final ControlClient admin;
@@ -148,10 +150,17 @@ public final class DeploymentController implements AutoCloseable {
           roles.previous() + " stopped after keepPrevious", st.analysis()))));
       return;
     }
+    int wanted = s.version(roles.stable()).effectiveInstances();
+    if ((st.phase() == null || st.phase() == Phase.starting) && supervisor.ready(s.service(), roles.stable()) < wanted) {
+      // a first version: the route is left alone until it serves
+      status(r, s, new Status(roles.stable(), null, null, null, Phase.starting, null, null, roles.stable() + ": "
+          + supervisor.ready(s.service(), roles.stable()) + " of " + wanted + " instances ready", null));
+      return;
+    }
     Map<String, Integer> w = new LinkedHashMap<>();
     w.put(roles.stable(), 100);
     if (roles.previous() != null) w.put(roles.previous(), 0);
-    if (supervisor.ready(s.service(), roles.stable()) > 0 || s.version(roles.stable()).effectiveInstances() == 0) weights(s, w);
+    weights(s, w);
     Phase phase = st.phase() == Phase.promoted || st.phase() == Phase.rolledBack ? st.phase() : Phase.stable;
     String reason = phase == Phase.stable ? roles.stable() + " serves" : st.reason();
     status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
@@ -171,7 +180,13 @@ public final class DeploymentController implements AutoCloseable {
     if (now.isBefore(started.plus(step.effectiveHold()))) return;
     Instant again = nextJudgement.get(key + "/" + i);
     if (again != null && now.isBefore(again)) return;
-    Judgement j = judge(s, roles, step.weight(), i, started, now);
+    // The start of a step is not judged: gateways are taking the new weights, fresh instances warm up.
+    Instant from = started.plus(settle(step.effectiveHold()));
+    // At 100% the stable version serves nothing: its baseline is its own traffic in the hold before the step.
+    Duration before = i > 0 ? steps.get(i - 1).effectiveHold() : step.effectiveHold();
+    Instant baselineFrom = step.weight() == 100 ? started.minus(before).plus(settle(before)) : from;
+    Instant baselineTo = step.weight() == 100 ? started : now;
+    Judgement j = judge(s, roles, step.weight(), i, from, now, baselineFrom, baselineTo);
     switch (j.verdict()) {
       case Judgement.PASS -> {
         noData.remove(key + "/" + i);
@@ -223,18 +238,25 @@ public final class DeploymentController implements AutoCloseable {
         roles.candidate() + " promoted; " + roles.stable() + " kept (one instance) until " + now.plus(keep), j));
   }
 
-  private Judgement judge(DeploymentSpec s, Rollouts.Roles roles, int weight, int step, Instant from, Instant to) {
+  private Judgement judge(DeploymentSpec s, Rollouts.Roles roles, int weight, int step, Instant from, Instant to,
+                          Instant baselineFrom, Instant baselineTo) {
     DeploymentSpec.Analysis a = s.strategy().effectiveAnalysis();
     if (spans == null) {
       return CanaryJudge.judge(List.of(), List.of(), weight, step, a, to);
     }
     try {
       return CanaryJudge.judge(spans.samples(s.service(), roles.candidate(), from, to),
-          spans.samples(s.service(), roles.stable(), from, to), weight, step, a, to);
+          spans.samples(s.service(), roles.stable(), baselineFrom, baselineTo), weight, step, a, to);
     } catch (java.io.IOException e) {
       note(s.service(), "reading spans failed: " + e.getMessage());
       return CanaryJudge.judge(List.of(), List.of(), weight, step, a, to);
     }
+  }
+
+  /** The part of a hold that is not judged: half of it, at most {@link #MAX_SETTLE}. */
+  static Duration settle(Duration hold) {
+    Duration half = hold.dividedBy(2);
+    return half.compareTo(MAX_SETTLE) > 0 ? MAX_SETTLE : half;
   }
 
   private static String failures(Judgement j) {
