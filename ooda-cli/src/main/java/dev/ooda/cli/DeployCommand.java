@@ -34,6 +34,8 @@ final class DeployCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "ARG", description = "Arguments of --command (after --).")
   List<String> args = new ArrayList<>();
 
+  // --version names the deployed version here, so the inherited -V/--version (and with it -h) do not apply: help is declared.
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
   @Option(names = "--version", required = true, paramLabel = "VERSION", description = "The version's name, e.g. v2.") String version;
   @Option(names = "--jar", paramLabel = "FILE", description = "An executable jar, run as java -Xmx<heap> -jar FILE.") Path jar;
   @Option(names = "--command", paramLabel = "PROGRAM", description = "A program to run, with the arguments after --.") String command;

@@ -100,6 +100,8 @@ public final class Supervisor implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
   private volatile boolean closed;
+  private volatile boolean jvmStopping;
+  private final Thread shutdownHook = new Thread(() -> jvmStopping = true, "ooda-supervisor-shutdown");
 
   public Supervisor(Options options) throws IOException {
     this.options = options;
@@ -108,6 +110,8 @@ public final class Supervisor implements AutoCloseable {
     this.identities = options.issueIdentity()
         ? new Identities(new ControlClient(options.control(), options.adminToken()), options.control(), options.root()) : null;
     adopt();
+    // Ctrl-C reaches the instances too (one process group): their exits while this JVM stops are no crashes.
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
     timer.scheduleWithFixedDelay(this::checkStarting, 200, 300, TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(this::rotateLogs, 5, 5, TimeUnit.SECONDS);
   }
@@ -263,7 +267,7 @@ public final class Supervisor implements AutoCloseable {
   }
 
   private synchronized void exited(Slot s, ProcessHandle h, Integer code) {
-    if (closed || s.process != h || s.state == InstanceState.STOPPING || s.state == InstanceState.STOPPED) return;
+    if (closed || jvmStopping || s.process != h || s.state == InstanceState.STOPPING || s.state == InstanceState.STOPPED) return;
     log.warn("{} {} #{} (pid {}) exited with {}", s.service, s.version, s.index, h.pid(), code);
     s.process = null;
     crashed(s, code);
@@ -459,6 +463,11 @@ public final class Supervisor implements AutoCloseable {
       }
     }
     CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException stopping) {
+      // the JVM is already stopping
+    }
     timer.shutdownNow();
     stops.shutdown();
   }
