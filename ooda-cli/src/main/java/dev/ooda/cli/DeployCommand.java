@@ -48,7 +48,7 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "W:HOLD,...", description = "Canary steps: percent to the new version and how long each is held, e.g. 10:1m,50:2m,100:2m.")
   String steps;
   @Option(names = "--analysis", paramLabel = "SETTING=VALUE", description = {"Canary analysis settings: maxErrorRateIncrease (0.01),",
-      "maxLatencyIncrease (0.2), alpha (0.05), minRequests (20), onFailure (rollback|pause)."})
+      "maxLatencyIncrease (0.2), alpha (0.05), minRequests (20), onFailure (rollback|pause), warmup (30s)."})
   Map<String, String> analysis = new LinkedHashMap<>();
   @Option(names = "--route", paramLabel = "ROUTE", description = "The Route whose weights for the service the deployment moves (default: a route named like the service, if any).")
   String route;
@@ -159,12 +159,15 @@ final class DeployCommand implements Callable<Integer> {
     try {
       DeploymentSpec.Analysis out = new DeploymentSpec.Analysis(dbl(a.remove("maxErrorRateIncrease")),
           dbl(a.remove("maxLatencyIncrease")), dbl(a.remove("alpha")),
-          a.containsKey("minRequests") ? Integer.valueOf(a.remove("minRequests")) : null, a.remove("onFailure"));
+          a.containsKey("minRequests") ? Integer.valueOf(a.remove("minRequests")) : null, a.remove("onFailure"),
+          a.containsKey("warmup") ? dev.ooda.model.Durations.parse(a.remove("warmup")) : null);
       if (!a.isEmpty()) throw new ParameterException(cl, "--analysis: unknown setting(s) " + a.keySet()
-          + "; known: maxErrorRateIncrease, maxLatencyIncrease, alpha, minRequests, onFailure");
+          + "; known: maxErrorRateIncrease, maxLatencyIncrease, alpha, minRequests, onFailure, warmup");
       return out;
     } catch (NumberFormatException e) {
       throw new ParameterException(cl, "--analysis: " + e.getMessage() + " is not a number");
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cl, "--analysis warmup: " + e.getMessage());
     }
   }
 

@@ -154,7 +154,7 @@ class DeployTest {
       try (Load load = new Load(s.gateway().port())) {
         String out = s.ooda(deploy("v2", "--strategy", "canary", "--steps", "20:2s,50:2s,100:2s",
             // a fresh JVM is slower than a warm one for its first seconds: latency is not what this test judges
-            "--analysis", "maxLatencyIncrease=20", "--wait", "--timeout", "3m"));
+            "--analysis", "maxLatencyIncrease=20", "--analysis", "warmup=0s", "--wait", "--timeout", "3m"));
         assertThat(out).startsWith("0\n").contains("canary 20% 2s -> 50% 2s -> 100% 2s")
             .contains("progressing: step 1 of 3").contains("promoted: v2 promoted");
         assertThat(s.traffic()).containsEntry("v2", 100.0).containsEntry("v1", 0.0);
@@ -201,7 +201,7 @@ class DeployTest {
 
       try (Load load = new Load(s.gateway().port())) {
         // v3 answers half its requests with 500: the first step's analysis sees it and rolls back
-        String out = s.ooda(deploy("v3", "--env", "CATALOG_FAIL_PERCENT=50", "--strategy", "canary", "--steps", "30:3s,100:3s",
+        String out = s.ooda(deploy("v3", "--env", "CATALOG_FAIL_PERCENT=50", "--strategy", "canary", "--steps", "30:3s,100:3s", "--analysis", "warmup=0s",
             "--wait", "--timeout", "3m"));
         assertThat(out).startsWith("1\n").contains("rolledBack: automatic rollback: step 1 at 30% failed: errorRate high");
       }

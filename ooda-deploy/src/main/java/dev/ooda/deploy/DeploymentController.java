@@ -181,7 +181,13 @@ public final class DeploymentController implements AutoCloseable {
     Instant again = nextJudgement.get(key + "/" + i);
     if (again != null && now.isBefore(again)) return;
     // The start of a step is not judged: gateways are taking the new weights, fresh instances warm up.
-    Instant from = started.plus(settle(step.effectiveHold()));
+    Duration skip = settle(step.effectiveHold());
+    // On the first step the canary is cold too.
+    Duration warmup = s.strategy().effectiveAnalysis().warmup();
+    if (i == 0 && warmup.compareTo(skip) > 0) skip = warmup;
+    Instant from = started.plus(skip);
+    // judged over at least half a hold (at most MAX_SETTLE) of requests
+    if (Duration.between(from, now).compareTo(settle(step.effectiveHold())) < 0) return;
     // At 100% the stable version serves nothing: its baseline is its own traffic in the hold before the step.
     Duration before = i > 0 ? steps.get(i - 1).effectiveHold() : step.effectiveHold();
     Instant baselineFrom = step.weight() == 100 ? started.minus(before).plus(settle(before)) : from;

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  *   strategy:
  *     type: canary
  *     steps: [{weight: 1, hold: 1m}, {weight: 10, hold: 2m}, {weight: 50, hold: 5m}, {weight: 100, hold: 5m}]
- *     analysis: {maxErrorRateIncrease: 0.01, maxLatencyIncrease: 0.2, alpha: 0.05, minRequests: 20, onFailure: rollback}
+ *     analysis: {maxErrorRateIncrease: 0.01, maxLatencyIncrease: 0.2, alpha: 0.05, minRequests: 20, onFailure: rollback, warmup: 30s}
  *   keepPrevious: 10m
  *   status: {...}                   # written by the supervisor
  * </pre>
@@ -151,13 +151,15 @@ public record DeploymentSpec(
    * @param alpha                the significance level of the latency test; default 0.05
    * @param minRequests          requests each side needs before anything is judged; default 20
    * @param onFailure            {@code rollback} (default) or {@code pause}
+   * @param warmup               how long after the first step starts the canary's requests are not judged: a
+   *                             fresh JVM is slower than one that has served for hours; default 30s
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Analysis(Double maxErrorRateIncrease, Double maxLatencyIncrease, Double alpha, Integer minRequests,
-                         String onFailure) {
+                         String onFailure, Duration warmup) {
     public static final String ROLLBACK = "rollback";
     public static final String PAUSE = "pause";
-    public static final Analysis DEFAULTS = new Analysis(0.01, 0.2, 0.05, 20, ROLLBACK);
+    public static final Analysis DEFAULTS = new Analysis(0.01, 0.2, 0.05, 20, ROLLBACK, Duration.ofSeconds(30));
 
     public Analysis withDefaults() {
       return new Analysis(
@@ -165,7 +167,8 @@ public record DeploymentSpec(
           maxLatencyIncrease == null ? DEFAULTS.maxLatencyIncrease : maxLatencyIncrease,
           alpha == null ? DEFAULTS.alpha : alpha,
           minRequests == null ? DEFAULTS.minRequests : minRequests,
-          onFailure == null ? DEFAULTS.onFailure : onFailure);
+          onFailure == null ? DEFAULTS.onFailure : onFailure,
+          warmup == null ? DEFAULTS.warmup : warmup);
     }
   }
 
@@ -318,6 +321,7 @@ public record DeploymentSpec(
         if (a.maxLatencyIncrease() != null) at.check(a.maxLatencyIncrease() >= 0, "maxLatencyIncrease", "must not be negative");
         if (a.alpha() != null) at.check(a.alpha() > 0 && a.alpha() < 1, "alpha", "must be between 0 and 1, exclusive");
         if (a.minRequests() != null) at.check(a.minRequests() >= 1, "minRequests", "must be at least 1");
+        if (a.warmup() != null) at.check(!a.warmup().isNegative(), "warmup", "must not be negative");
         if (a.onFailure() != null)
           at.check(Analysis.ROLLBACK.equals(a.onFailure()) || Analysis.PAUSE.equals(a.onFailure()), "onFailure",
               "'" + a.onFailure() + "' must be rollback or pause");
