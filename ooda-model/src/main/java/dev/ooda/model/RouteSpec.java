@@ -56,6 +56,11 @@ public record RouteSpec(
     flags = flags == null ? List.of() : List.copyOf(flags);
   }
 
+  /** This route with other targets (a deployment moving traffic between versions). */
+  public RouteSpec withTo(List<Target> targets) {
+    return new RouteSpec(match, rewrite, targets, sticky, versionHeader, respond, mirror, timeout, retry, sampleRate, auth, flags);
+  }
+
   /**
    * Which requests the route takes. Exactly one of {@code path} (exact), {@code pathTemplate}
    * ({@code /items/{id}}) and {@code pathPrefix}; the other conditions must all hold too.
