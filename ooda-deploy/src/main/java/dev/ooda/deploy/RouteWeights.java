@@ -54,8 +54,7 @@ public final class RouteWeights {
         }
       }
     }
-    return new RouteSpec(route.match(), route.rewrite(), out, route.sticky(), route.versionHeader(), route.respond(),
-        route.mirror(), route.timeout(), route.retry(), route.sampleRate(), route.auth());
+    return route.withTo(out);
   }
 
   /** The percent of the service's share that each of its versions gets in the route (versionless targets under ""). */
