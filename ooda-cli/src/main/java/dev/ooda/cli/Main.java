@@ -23,6 +23,7 @@ public final class Main {
 
   static {
     COMMANDS.put("up", Up::new);
+    COMMANDS.put("demo", Demo::new);
     COMMANDS.put("apply", Apply::new);
     COMMANDS.put("get", Get::new);
     COMMANDS.put("delete", Delete::new);
