@@ -276,7 +276,7 @@ final class Demo implements Callable<Integer> {
         "",
         "7. A bad version rolled back by the canary analysis: promote v2, then deploy v3 with its error switch on.",
         "   $ bin/ooda deployments promote catalog " + to,
-        "       all catalog traffic on v2",
+        "       all catalog traffic on v2; v1 stops (bin/ooda get deployments shows v2 alone)",
         "   $ " + deployBad,
         "       v3 at 50%: its errors fail the analysis, and it is rolled back by itself (about 20 s)",
         "   $ bin/ooda deployments analysis catalog " + to,

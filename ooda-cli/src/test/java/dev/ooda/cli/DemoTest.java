@@ -84,6 +84,10 @@ class DemoTest {
           .contains("mode of monolith: enforce");
     } else if (command.startsWith("bin/ooda deployments promote catalog")) {
       assertThat(run(command)).contains("catalog: all traffic on v2");
+      // As the tour says, v1 stops at once (keepPrevious 0s); the next deploy waits for that, as a person typing does:
+      // `ooda deploy` does not retry when the supervisor's status write lands between its read and its write.
+      String get = command.replace("deployments promote catalog", "get deployments");
+      Eventually.within(SOON, () -> assertThat(run(get)).containsPattern("v2 +stable +1/1").doesNotContainPattern("(?m)^ +v1 ").contains("v1 stopped"));
     } else if (command.startsWith("bin/ooda deploy catalog --version v3")) {
       assertThat(run(command)).contains("deployment catalog: v3 added (canary 50% 10s -> 100% 10s, route catalog)")
           .contains("progressing: step 1 of 2: 50% to v3")
