@@ -41,11 +41,11 @@ final class Demo implements Callable<Integer> {
   /** v2's canary step: long enough that v2 stays at 10% for the whole tour. */
   static final String CANARY_STEPS = "10:30m,100:1m";
   /**
-   * The bad version's canary: held 10 s at 50% (the analysis judges the last 5 s; with the demo's
-   * traffic that is 10 requests or more, hence minRequests=10), no warmup since its errors are not
-   * a cold JVM's.
+   * The bad version's canary: held 20 s at 50%. The analysis judges the last 10 s; with the demo's
+   * traffic (6 catalog requests/s) that is 10 canary requests or more even on a busy machine, hence
+   * minRequests=10; no warmup, since its errors are not a cold JVM's.
    */
-  static final String BAD_STEPS = "50:10s,100:10s";
+  static final String BAD_STEPS = "50:20s,100:10s";
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".ooda-demo",
       description = "Where the demo's platform keeps its data (default ${DEFAULT-VALUE}); emptied at start unless --keep.")
@@ -55,7 +55,7 @@ final class Demo implements Callable<Integer> {
   boolean keep;
 
   @Option(names = "--requests-per-second", paramLabel = "N", defaultValue = "10",
-      description = "The simulated users' requests per second through the gateway; 0 for none (default ${DEFAULT-VALUE}).")
+      description = "The simulated users' requests per second through the gateway (default ${DEFAULT-VALUE}); with 0 the canary analysis of the tour's last step has no data.")
   int rate;
 
   @Option(names = "--zookeeper-port", defaultValue = "2181", description = "Embedded ZooKeeper port (default ${DEFAULT-VALUE}).")
@@ -261,7 +261,7 @@ final class Demo implements Callable<Integer> {
         "       carl's order, from the orders service (stored through the data service, with a version), every time",
         "",
         "5. Traces and the focused graph: who calls catalog, how often, how well; the same in the console.",
-        "   $ bin/ooda traces deps catalog" + traces,
+        "   $ bin/ooda traces deps catalog --lookback 1m" + traces,
         "       catalog's callers (the gateway) with requests/s, errors and p99 per edge",
         "   $ bin/ooda traces list catalog --limit 3" + traces,
         "       catalog's latest traces; `bin/ooda traces show ID` prints one as a tree",
@@ -278,7 +278,7 @@ final class Demo implements Callable<Integer> {
         "   $ bin/ooda deployments promote catalog " + to,
         "       all catalog traffic on v2; v1 stops (bin/ooda get deployments shows v2 alone)",
         "   $ " + deployBad,
-        "       v3 at 50%: its errors fail the analysis, and it is rolled back by itself (about 20 s)",
+        "       v3 at 50%: its errors fail the analysis, and it is rolled back by itself (about 30 s)",
         "   $ bin/ooda deployments analysis catalog " + to,
         "       the verdict: errorRate high (fails)",
         "",

@@ -89,7 +89,7 @@ class DemoTest {
       String get = command.replace("deployments promote catalog", "get deployments");
       Eventually.within(SOON, () -> assertThat(run(get)).containsPattern("v2 +stable +1/1").doesNotContainPattern("(?m)^ +v1 ").contains("v1 stopped"));
     } else if (command.startsWith("bin/ooda deploy catalog --version v3")) {
-      assertThat(run(command)).contains("deployment catalog: v3 added (canary 50% 10s -> 100% 10s, route catalog)")
+      assertThat(run(command)).contains("deployment catalog: v3 added (canary 50% 20s -> 100% 10s, route catalog)")
           .contains("progressing: step 1 of 2: 50% to v3")
           .contains("rolledBack: automatic rollback: step 1 at 50% failed: errorRate high");
     } else if (command.startsWith("bin/ooda deployments analysis catalog")) {
