@@ -89,6 +89,8 @@ final class Demo implements Callable<Integer> {
   /** Starts the platform and the shop into {@code p} and prints the tour; answers the tour's commands. */
   List<String> start(Platform p, PrintWriter out) throws Exception {
     if (!keep) empty(dataDir);
+    Files.createDirectories(dataDir);
+    Files.writeString(dataDir.resolve(MARK), "made by ooda demo: emptied by the next one\n");
     Up up = new Up();
     up.dataDir = dataDir;
     up.zookeeperPort = zookeeperPort;
@@ -212,9 +214,17 @@ final class Demo implements Callable<Integer> {
     }
   }
 
-  /** Removes what an earlier demo stored, unless a demo still runs on it. */
+  /** Written into the data directory, so that a later run empties only a directory a demo made. */
+  static final String MARK = "ooda-demo";
+
+  /** Removes what an earlier demo stored, unless a demo still runs on it; refuses any other directory. */
   private static void empty(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) return;
+    try (Stream<Path> list = Files.list(dir)) {
+      if (list.findAny().isPresent() && !Files.exists(dir.resolve(MARK))) {
+        throw new IllegalStateException("--data-dir " + dir + " holds files that a demo did not write: pass another directory, or --keep");
+      }
+    }
     Path lock = dir.resolve("lock");
     if (Files.exists(lock)) {
       try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock l = ch.tryLock()) {

@@ -52,6 +52,19 @@ class DemoTest {
     }
   }
 
+  @Test
+  void aDirectoryTheDemoDidNotMakeIsNeverEmptied() throws Exception {
+    Path dir = Files.createTempDirectory("not-a-demo");
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+    StringWriter out = new StringWriter();
+    CommandLine cl = Main.commandLine("demo");
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(out, true));
+    assertThat(Main.run(cl, "demo", "--data-dir", dir.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("--data-dir " + dir + " holds files that a demo did not write");
+    assertThat(dir.resolve("notes.txt")).hasContent("mine");
+  }
+
   /** Runs one command of the tour and checks what it prints. */
   private static void check(String command) throws Exception {
     if (command.startsWith("curl -s http") && command.endsWith(":" + port(command) + "/")) {
