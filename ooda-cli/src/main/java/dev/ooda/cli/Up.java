@@ -39,19 +39,35 @@ final class Up implements Callable<Integer> {
   @Option(names = "--data-port", defaultValue = "8070", description = "Data service port (default ${DEFAULT-VALUE}).")
   int dataPort;
 
+  @Option(names = "--keep-instances",
+      description = "Leave deployed instances running when the platform stops; the next `ooda up` on this data directory adopts them.")
+  boolean keepInstances;
+
   @picocli.CommandLine.Mixin AccessLogs.Options accessLog;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** What {@link #start} started, for commands that build on the platform ({@code ooda demo}). */
+  record Started(String controlUrl, String zookeeper, int gatewayPort, int tracesPort, String adminToken) {}
+
   @Override
   public Integer call() throws Exception {
+    try (Platform p = new Platform(spec.commandLine().getOut())) {
+      start(p);
+      p.runUntilStopped("platform");
+    }
+    return 0;
+  }
+
+  /** Starts every role into {@code p}, which stops them. */
+  Started start(Platform p) throws Exception {
     Ports.check("--zookeeper-port", zookeeperPort);
     Ports.check("--control-port", controlPort);
     Ports.check("--gateway-port", gatewayPort);
     Ports.check("--gateway-management-port", gatewayManagementPort);
     Ports.check("--traces-port", tracesPort);
     Ports.check("--data-port", dataPort);
-    try (Platform p = new Platform(spec.commandLine().getOut())) {
+    {
       p.lock(dataDir);
       AccessLogs.writeTo(dataDir, accessLog.limits());
       // The collector and the data service need nothing from the control plane to start.
@@ -75,13 +91,16 @@ final class Up implements Callable<Integer> {
           control.identity().keySource());
       console.useData(java.net.URI.create("http://127.0.0.1:" + data.port()));
       p.add("console", () -> { }, control.url() + "/console/ (sign in with an admin token; `ooda console --data-dir " + dataDir + "`)");
-      Roles.gateway(p, control.zookeeper(), GatewayOptions.builder().host("127.0.0.1")
+      var gateway = Roles.gateway(p, control.zookeeper(), GatewayOptions.builder().host("127.0.0.1")
           .port(gatewayPort).managementPort(gatewayManagementPort)
           .snapshotFile(dataDir.resolve("gateway-snapshot.json"))
           .zipkinUrl("http://127.0.0.1:" + traces.port()).build(), control.identity().tokensOf("gateway"))
           .exposures(p.add(new dev.ooda.kit.flags.OodaEvents(java.util.List.of(java.net.URI.create(control.url())))));
-      p.runUntilStopped("platform");
+      Roles.deploy(p, control.zookeeper(), dev.ooda.deploy.Supervisor.Options.of(dataDir.resolve("deploy"),
+              java.net.URI.create(control.url()), dev.ooda.control.AdminToken.read(dataDir))
+          .withPlatform(zk.connectString(), "http://127.0.0.1:" + traces.port()).stopOnClose(!keepInstances),
+          "http://127.0.0.1:" + traces.port(), "gateway");
+      return new Started(control.url(), zk.connectString(), gateway.port(), traces.port(), dev.ooda.control.AdminToken.read(dataDir));
     }
-    return 0;
   }
 }
