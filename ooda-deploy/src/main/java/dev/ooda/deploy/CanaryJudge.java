@@ -107,7 +107,10 @@ public final class CanaryJudge {
     double observed = nc / (double) n;
     String cs = pct(observed) + " of " + n;
     String bs = "expected " + weightPercent + "%";
-    if (expected <= 0 || expected >= 1)
+    if (expected >= 1)
+      return new Metric("requestRate", "pass", false, nc + " requests", nb + " before the step",
+          "the canary takes all requests: no split to compare against");
+    if (expected <= 0)
       return new Metric("requestRate", "pass", false, cs, bs, "the canary takes all requests: no split to compare against");
     BinomialTest t = new BinomialTest();
     double pLow = t.binomialTest(n, nc, expected, AlternativeHypothesis.LESS_THAN);

@@ -41,6 +41,8 @@ public final class DeploymentController implements AutoCloseable {
   static final int NO_DATA_HOLDS = 3;
   /** The longest start of a step that is not judged. */
   static final Duration MAX_SETTLE = Duration.ofSeconds(15);
+  /** How long a version's instances keep running after it left the route. */
+  static final Duration LEAVE_DELAY = Duration.ofSeconds(5);
 
   private final Supervisor supervisor;
   private final ControlClient admin;
@@ -60,6 +62,8 @@ public final class DeploymentController implements AutoCloseable {
   private final Map<String, Instant> nextJudgement = new ConcurrentHashMap<>();
   private final Map<String, Integer> noData = new ConcurrentHashMap<>();
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
+  /** When each version that no longer runs left the running set. */
+  private final Map<String, Instant> leaving = new ConcurrentHashMap<>();
 
   /**
    * @param spans       where canary samples come from; without, every canary step has no data and pauses
@@ -128,7 +132,7 @@ public final class DeploymentController implements AutoCloseable {
       specs.put(b, new DeploymentSpec.Version(b, stable.artifact(), stable.env(), n, stable.healthPath(), stable.heapMb()));
     }
     running.forEach((v, n) -> supervisor.scale(s.service(), specs.get(v), n));
-    supervisor.retainVersions(s.service(), running.keySet());
+    supervisor.retainVersions(s.service(), withLeaving(s.service(), running.keySet()));
 
     Status st = s.status() != null ? s.status() : new Status(null, null, null, null, null, null, null, null, null);
     Instant now = clock.instant();
@@ -152,6 +156,25 @@ public final class DeploymentController implements AutoCloseable {
     } else {
       canary(r, s, roles, st, now);
     }
+  }
+
+  /**
+   * {@code running} and the versions that left it less than {@link #LEAVE_DELAY} ago: a version's
+   * weight leaves the route first, and its instances are drained only once every gateway has had
+   * time to take the new route, so that none sends a request to a version with no instance UP.
+   */
+  private Set<String> withLeaving(String service, Set<String> running) {
+    Instant now = clock.instant();
+    Set<String> keep = new HashSet<>(running);
+    for (SupervisedInstance i : supervisor.instances(service)) {
+      String key = service + "/" + i.version();
+      if (running.contains(i.version())) {
+        leaving.remove(key);
+        continue;
+      }
+      if (now.isBefore(leaving.computeIfAbsent(key, k -> now).plus(LEAVE_DELAY))) keep.add(i.version());
+    }
+    return keep;
   }
 
   /** No candidate: the stable version takes the traffic; the previous one is stopped when its time is up. */
