@@ -78,12 +78,17 @@ public final class CatalogServer implements AutoCloseable {
     return (delegate, ctx, req) -> {
       String path = ctx.path();
       if (!path.startsWith(OodaService.HEALTH_PATH) && !path.startsWith(OodaService.METRICS_PATH)
-          && (n.getAndIncrement() % 100) < percent) {
+          && fails(n.getAndIncrement(), percent)) {
         throw dev.ooda.model.Problem.of(dev.ooda.model.ProblemType.INTERNAL,
             "the error switch is on (CATALOG_FAIL_PERCENT=" + percent + ")").toException();
       }
       return delegate.serve(ctx, req);
     };
+  }
+
+  /** Whether request {@code n} is one of the {@code percent} in each hundred, spread evenly (not the first ones). */
+  static boolean fails(long n, int percent) {
+    return (n + 1) * percent / 100 > n * percent / 100;
   }
 
   public int port() {
