@@ -73,17 +73,37 @@ final class DeployCommand implements Callable<Integer> {
         new DeploymentSpec.Artifact(jar == null ? null : jar.toAbsolutePath().toString(), command, args),
         env, instances, healthPath, heapMb);
     ControlClient c = client.client();
+    PrintWriter out = spec.commandLine().getOut();
+    Resource next;
+    for (int attempt = 1; ; attempt++) {
+      next = next(c, v, strat, keep);
+      try {
+        c.apply(ResourceCodec.toYaml(List.of(next)));
+        break;
+      } catch (ProblemException e) {
+        // The supervisor writes the Deployment's status as it works: add the version to what is stored now.
+        if (e.problem().status() != 409 || attempt == 5) throw e;
+      }
+    }
+    DeploymentSpec ns = next.spec(DeploymentSpec.class);
+    out.printf("deployment %s: %s added (%s%s)%n", next.name(), version, describe(ns),
+        ns.route() == null ? ", no route: traffic goes where the routes say" : ", route " + ns.route());
+    out.flush();
+    if (await) return DeploymentTable.await(out, c, service, Durations.parse(timeout), version);
+    return 0;
+  }
+
+  /** The Deployment with the new version added to what is stored now. */
+  private Resource next(ControlClient c, DeploymentSpec.Version v, DeploymentSpec.Strategy strat, Duration keep) {
     Resource current = null;
     try {
       current = Rollouts.find(c, service);
     } catch (ProblemException e) {
       if (e.problem().status() != 404) throw e;
     }
-    Resource next;
-    PrintWriter out = spec.commandLine().getOut();
     if (current == null) {
       String r = route != null ? route : routeNamed(c, service);
-      next = Resource.of(DeploymentSpec.KIND, service, new DeploymentSpec(service, r, List.of(v), strat, keep, null));
+      return Resource.of(DeploymentSpec.KIND, service, new DeploymentSpec(service, r, List.of(v), strat, keep, null));
     } else {
       DeploymentSpec s = current.spec(DeploymentSpec.class);
       if (s.version(version) != null) {
@@ -99,16 +119,9 @@ final class DeployCommand implements Callable<Integer> {
       List<DeploymentSpec.Version> vs = new ArrayList<>(s.versions());
       vs.add(v);
       DeploymentSpec.Strategy st = merge(s.strategy(), strat);
-      next = new Resource(current.kind(), current.name(), current.version(), new DeploymentSpec(s.service(),
+      return new Resource(current.kind(), current.name(), current.version(), new DeploymentSpec(s.service(),
           route != null ? route : s.route(), vs, st, keep != null ? keep : s.keepPrevious(), s.status()));
     }
-    c.apply(ResourceCodec.toYaml(List.of(next)));
-    DeploymentSpec ns = next.spec(DeploymentSpec.class);
-    out.printf("deployment %s: %s added (%s%s)%n", next.name(), version, describe(ns),
-        ns.route() == null ? ", no route: traffic goes where the routes say" : ", route " + ns.route());
-    out.flush();
-    if (await) return DeploymentTable.await(out, c, service, Durations.parse(timeout), version);
-    return 0;
   }
 
   private static String describe(DeploymentSpec s) {
