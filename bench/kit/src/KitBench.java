@@ -313,7 +313,7 @@ public final class KitBench {
       } else {
         dir = Files.createTempDirectory("ooda-kit-bench");
         EmbeddedZooKeeper zk = add(open, EmbeddedZooKeeper.start(dir, 0));
-        ControlPlane control = add(open, ControlPlane.start(new ControlPlane.Options(0, zk.connectString(), dir)));
+        ControlPlane control = add(open, ControlPlane.start(ControlPlane.Options.builder(zk.connectString(), dir).build()));
         new ControlClient(URI.create(control.url()), AdminToken.read(dir)).apply(SERVICES);
         CredentialStore.Created credential = control.identity().credentials().create(CALLER);
         // No control plane and so no keys: a token that arrives is not even verified for the logs.

@@ -81,7 +81,7 @@ public final class RegistryBench {
     Path dir = Files.createTempDirectory("ooda-registry-bench");
     long startNanos = System.nanoTime();
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, 0);
-         ControlPlane control = ControlPlane.start(new ControlPlane.Options(0, zk.connectString(), dir))) {
+         ControlPlane control = ControlPlane.start(ControlPlane.Options.builder(zk.connectString(), dir).build())) {
       WebClient http = WebClient.builder(control.url()).maxResponseLength(1 << 20).build();
 
       // Watchers first, so that they see every registration arrive.

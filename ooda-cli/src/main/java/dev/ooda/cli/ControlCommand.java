@@ -39,7 +39,7 @@ final class ControlCommand implements Callable<Integer> {
       Console console = new Console(new RecentDecisions());
       if (traces != null) console.useCollector(traces);
       if (data != null) console.useData(data);
-      ControlPlane control = ControlPlane.start(new ControlPlane.Options(port, zookeeper, dataDir, console::mount));
+      ControlPlane control = ControlPlane.start(ControlPlane.Options.builder(zookeeper, dataDir).port(port).extra(console::mount).build());
       console.use(ConsoleCommand.sessions(control));
       p.add("control", control, control.url() + " (zookeeper " + zookeeper + "; console " + control.url() + "/console/)");
       if (traces != null) control.contracts().useCallers(new dev.ooda.contracts.SpanCallers(traces));

@@ -79,7 +79,7 @@ final class Up implements Callable<Integer> {
       RecentDecisions decisions = new RecentDecisions();
       p.add(DecisionTap.attach(decisions));
       Console console = new Console(decisions);
-      ControlPlane control = ControlPlane.start(new ControlPlane.Options(controlPort, zk.connectString(), dataDir, console::mount));
+      ControlPlane control = ControlPlane.start(ControlPlane.Options.builder(zk.connectString(), dataDir).port(controlPort).extra(console::mount).build());
       p.add("control", control, control.url() + " (admin token in " + dataDir.resolve("admin-token") + ")");
       console.use(ConsoleCommand.sessions(control));
       secrets.use(control.secrets());

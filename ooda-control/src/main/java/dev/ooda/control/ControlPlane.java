@@ -40,33 +40,106 @@ public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
   /**
-   * @param port      admin API port; 0 picks a free one
-   * @param zookeeper ZooKeeper connect string, e.g. {@code zk1:2181,zk2:2181,zk3:2181}
-   * @param dataDir   where the admin token file is written
-   * @param extra     more routes on the admin server (other parts of the control plane); may be null
-   * @param registry  registry settings (self-preservation, sweep); null for {@link Registry.Options#DEFAULTS}
-   * @param identity  key rotation, token lifetime, JWKS max-age, key sealing; null for {@link Identity.Options#DEFAULTS}
+   * How a control node runs; made with {@link #builder(String, Path)}.
+   *
+   * <pre>{@code
+   * ControlPlane.start(ControlPlane.Options.builder("zk1:2181,zk2:2181", Path.of(".ooda")).port(9900).build());
+   * }</pre>
    */
-  public record Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry,
-                        Identity.Options identity) {
-    public Options(int port, String zookeeper, Path dataDir) {
-      this(port, zookeeper, dataDir, null, null, null);
+  public static final class Options {
+    private final int port;
+    private final String zookeeper;
+    private final Path dataDir;
+    private final Consumer<ServerBuilder> extra;
+    private final Registry.Options registry;
+    private final Identity.Options identity;
+
+    private Options(Builder b) {
+      this.port = b.port;
+      this.zookeeper = b.zookeeper;
+      this.dataDir = b.dataDir;
+      this.extra = b.extra;
+      this.registry = b.registry;
+      this.identity = b.identity;
     }
 
-    public Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra) {
-      this(port, zookeeper, dataDir, extra, null, null);
+    /**
+     * @param zookeeper ZooKeeper connect string, e.g. {@code zk1:2181,zk2:2181,zk3:2181}
+     * @param dataDir   where the node keeps its admin token, master key and experiment data
+     */
+    public static Builder builder(String zookeeper, Path dataDir) {
+      return new Builder(zookeeper, dataDir);
     }
 
-    public Options(int port, String zookeeper, Path dataDir, Consumer<ServerBuilder> extra, Registry.Options registry) {
-      this(port, zookeeper, dataDir, extra, registry, null);
+    /** The admin API port; 0 picks a free one. */
+    public int port() {
+      return port;
     }
 
-    public Options withRegistry(Registry.Options r) {
-      return new Options(port, zookeeper, dataDir, extra, r, identity);
+    public String zookeeper() {
+      return zookeeper;
     }
 
-    public Options withIdentity(Identity.Options i) {
-      return new Options(port, zookeeper, dataDir, extra, registry, i);
+    public Path dataDir() {
+      return dataDir;
+    }
+
+    /** More routes on the admin server (other parts of the control plane, the console), or null. */
+    public Consumer<ServerBuilder> extra() {
+      return extra;
+    }
+
+    /** Registry settings (self-preservation, sweep); null for {@link Registry.Options#DEFAULTS}. */
+    public Registry.Options registry() {
+      return registry;
+    }
+
+    /** Key rotation, token lifetime, JWKS max-age, key sealing; null for {@link Identity.Options#DEFAULTS}. */
+    public Identity.Options identity() {
+      return identity;
+    }
+
+    /** Builds {@link Options}; each method names its option's default. */
+    public static final class Builder {
+      private final String zookeeper;
+      private final Path dataDir;
+      private int port;
+      private Consumer<ServerBuilder> extra;
+      private Registry.Options registry;
+      private Identity.Options identity;
+
+      private Builder(String zookeeper, Path dataDir) {
+        this.zookeeper = java.util.Objects.requireNonNull(zookeeper, "zookeeper");
+        this.dataDir = java.util.Objects.requireNonNull(dataDir, "dataDir");
+      }
+
+      /** The admin API port; 0 (the default here) picks a free one. */
+      public Builder port(int port) {
+        this.port = port;
+        return this;
+      }
+
+      /** More routes on the admin server; none by default. */
+      public Builder extra(Consumer<ServerBuilder> extra) {
+        this.extra = extra;
+        return this;
+      }
+
+      /** Registry settings; {@link Registry.Options#DEFAULTS} by default. */
+      public Builder registry(Registry.Options registry) {
+        this.registry = registry;
+        return this;
+      }
+
+      /** Identity settings; {@link Identity.Options#DEFAULTS} by default. */
+      public Builder identity(Identity.Options identity) {
+        this.identity = identity;
+        return this;
+      }
+
+      public Options build() {
+        return new Options(this);
+      }
     }
   }
 

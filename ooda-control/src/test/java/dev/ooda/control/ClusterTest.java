@@ -23,8 +23,8 @@ class ClusterTest {
     try (TestingCluster cluster = new TestingCluster(3)) {
       cluster.start();
       java.nio.file.Path dirA = Files.createTempDirectory("ooda-a");
-      try (ControlPlane a = ControlPlane.start(new ControlPlane.Options(0, cluster.getConnectString(), dirA));
-           ControlPlane b = ControlPlane.start(new ControlPlane.Options(0, cluster.getConnectString(), Files.createTempDirectory("ooda-b")))) {
+      try (ControlPlane a = ControlPlane.start(ControlPlane.Options.builder(cluster.getConnectString(), dirA).build());
+           ControlPlane b = ControlPlane.start(ControlPlane.Options.builder(cluster.getConnectString(), Files.createTempDirectory("ooda-b")).build())) {
         // Both control nodes check the one token, created by the node that started first.
         String token = AdminToken.read(dirA);
         ControlClient viaA = new ControlClient(URI.create(a.url()), token);

@@ -21,8 +21,8 @@ class ControlNodeFailureTest {
   @Test
   void aDeadControlNodesInstancesStayListedForALeasePeriodAndComeBackThroughAnotherNode() throws Exception {
     try (TestingServer zk = new TestingServer(true)) {
-      ControlPlane a = ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), Files.createTempDirectory("ooda-a")));
-      try (ControlPlane b = ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), Files.createTempDirectory("ooda-b")));
+      ControlPlane a = ControlPlane.start(ControlPlane.Options.builder(zk.getConnectString(), Files.createTempDirectory("ooda-a")).build());
+      try (ControlPlane b = ControlPlane.start(ControlPlane.Options.builder(zk.getConnectString(), Files.createTempDirectory("ooda-b")).build());
            Watcher w = new Watcher(zk.getConnectString())) {
         b.store().apply(dev.ooda.model.ResourceCodec.readYaml("kind: Service\nname: shop\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n"));
         RegistryClient client = new RegistryClient(List.of(URI.create(a.url()), URI.create(b.url())));
@@ -60,8 +60,8 @@ class ControlNodeFailureTest {
   @Test
   void aHeartbeatThroughAnotherLiveNodeMovesTheLeaseWithoutTheInstanceEverVanishing() throws Exception {
     try (TestingServer zk = new TestingServer(true);
-         ControlPlane a = ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), Files.createTempDirectory("ooda-a")));
-         ControlPlane b = ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), Files.createTempDirectory("ooda-b")));
+         ControlPlane a = ControlPlane.start(ControlPlane.Options.builder(zk.getConnectString(), Files.createTempDirectory("ooda-a")).build());
+         ControlPlane b = ControlPlane.start(ControlPlane.Options.builder(zk.getConnectString(), Files.createTempDirectory("ooda-b")).build());
          Watcher w = new Watcher(zk.getConnectString())) {
       RegistryClient viaA = new RegistryClient(URI.create(a.url()));
       RegistryClient viaB = new RegistryClient(URI.create(b.url()));
@@ -99,7 +99,7 @@ class ControlNodeFailureTest {
   @Test
   void aControlNodeThatLosesItsZooKeeperSessionWritesItsInstancesAgain() throws Exception {
     try (TestingServer zk = new TestingServer(true);
-         ControlPlane a = ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), Files.createTempDirectory("ooda-a")));
+         ControlPlane a = ControlPlane.start(ControlPlane.Options.builder(zk.getConnectString(), Files.createTempDirectory("ooda-a")).build());
          Watcher w = new Watcher(zk.getConnectString())) {
       a.store().apply(dev.ooda.model.ResourceCodec.readYaml("kind: Service\nname: vault\nspec: {lease: {heartbeat: 1s, expiry: 20s}}\n"));
       RegistryClient client = new RegistryClient(URI.create(a.url()));

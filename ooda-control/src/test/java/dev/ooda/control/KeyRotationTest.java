@@ -62,7 +62,7 @@ class KeyRotationTest {
           java.security.MessageDigest.getInstance("SHA-256").digest(old.getBytes(StandardCharsets.UTF_8)));
       client.create().creatingParentsIfNeeded().forPath(dev.ooda.control.client.ZooKeeperLayout.ADMIN_TOKEN_HASH,
           hash.getBytes(StandardCharsets.UTF_8));
-      try (ControlPlane c = ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), Files.createTempDirectory("ooda-m")))) {
+      try (ControlPlane c = ControlPlane.start(ControlPlane.Options.builder(zk.getConnectString(), Files.createTempDirectory("ooda-m")).build())) {
         JsonNode tokens = new dev.ooda.control.client.ControlClient(URI.create(c.url()), old).adminTokens();
         assertThat(tokens.get("items")).hasSize(1);
         assertThat(tokens.get("items").get(0).get("name").asText()).isEqualTo("bootstrap");

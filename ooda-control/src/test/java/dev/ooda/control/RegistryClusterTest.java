@@ -27,8 +27,8 @@ class RegistryClusterTest {
     try (TestingCluster cluster = new TestingCluster(3)) {
       cluster.start();
       AtomicLong nanos = new AtomicLong();
-      ControlPlane.Options options = new ControlPlane.Options(0, cluster.getConnectString(), Files.createTempDirectory("ooda-c"))
-          .withRegistry(Registry.Options.DEFAULTS.withTicker(nanos::get));
+      ControlPlane.Options options = ControlPlane.Options.builder(cluster.getConnectString(), Files.createTempDirectory("ooda-c"))
+          .registry(Registry.Options.DEFAULTS.withTicker(nanos::get)).build();
       try (ControlPlane control = ControlPlane.start(options);
            Watcher w = new Watcher(cluster.getConnectString())) {
         control.store().apply(ResourceCodec.readYaml("kind: Service\nname: ledger\nspec: {lease: {heartbeat: 1s, expiry: 3s}}\n"));

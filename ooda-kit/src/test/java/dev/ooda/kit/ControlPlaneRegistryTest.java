@@ -102,8 +102,7 @@ class ControlPlaneRegistryTest {
         .zookeeper(platform.control.zookeeper.getConnectString()).start());
     OodaService s = platform.add(kit.server("v1").drainDelay(Duration.ofMillis(50)).start());
     assertThat(s.instanceId()).isNull();
-    try (ControlPlane late = ControlPlane.start(new ControlPlane.Options(port,
-        platform.control.zookeeper.getConnectString(), Files.createTempDirectory("ooda-late")))) {
+    try (ControlPlane late = ControlPlane.start(ControlPlane.Options.builder(platform.control.zookeeper.getConnectString(), Files.createTempDirectory("ooda-late")).port(port).build())) {
       Eventually.until("the instance registers", () -> s.instanceId() != null);
       RegistryClient lateRegistry = new RegistryClient(URI.create(late.url()));
       Eventually.until("the late node lists it", () -> !lateRegistry.instances("early").isEmpty());

@@ -37,8 +37,8 @@ public final class TestControl implements AutoCloseable {
   public static TestControl start(Registry.Options registry, dev.ooda.control.identity.Identity.Options identity) throws Exception {
     TestingServer zk = new TestingServer(true);
     Path dir = Files.createTempDirectory("ooda-control");
-    return new TestControl(zk, ControlPlane.start(new ControlPlane.Options(0, zk.getConnectString(), dir)
-        .withRegistry(registry).withIdentity(identity)), dir);
+    return new TestControl(zk, ControlPlane.start(ControlPlane.Options.builder(zk.getConnectString(), dir)
+        .registry(registry).identity(identity).build()), dir);
   }
 
   public String adminToken() {

@@ -49,7 +49,7 @@ class SecretsTest {
   static void start() throws Exception {
     zookeeper = new TestingServer(true);
     dataDir = Files.createTempDirectory("ooda-secrets");
-    control = ControlPlane.start(new ControlPlane.Options(0, zookeeper.getConnectString(), dataDir));
+    control = ControlPlane.start(ControlPlane.Options.builder(zookeeper.getConnectString(), dataDir).build());
     ordersToken = control.identity().issuer().issue("orders", TokenClaims.CONTROL).value();
     billingToken = control.identity().issuer().issue("billing", TokenClaims.CONTROL).value();
     admin = new ControlClient(URI.create(control.url()), AdminToken.read(dataDir));
