@@ -65,6 +65,8 @@ final class Get implements Callable<Integer> {
       case table -> {
         if (Kinds.find(kind).get() == NamespaceSpec.KIND) NamespaceTable.print(out, items, dataUrl);
         else if (Kinds.find(kind).get() == dev.ooda.model.SecretSpec.KIND) SecretCommand.table(out, items);
+        else if (Kinds.find(kind).get() == dev.ooda.model.DeploymentSpec.KIND)
+          DeploymentTable.print(out, items, client.client(), client.registry());
         else if (Kinds.find(kind).get() == dev.ooda.model.FlagSpec.KIND)
           FlagTable.print(out, items, client.client(), staleAfterDays, java.time.Clock.systemUTC());
         else if (Kinds.find(kind).get() == dev.ooda.model.ExperimentSpec.KIND)

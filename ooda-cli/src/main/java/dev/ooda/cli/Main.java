@@ -39,6 +39,10 @@ public final class Main {
     COMMANDS.put("experiments", ExperimentsCommand::new);
     COMMANDS.put("console", ConsoleCommand::new);
     COMMANDS.put("serve", ServeCommand::new);
+    COMMANDS.put("deploy", DeployCommand::new);
+    COMMANDS.put("rollback", RollbackCommand::new);
+    COMMANDS.put("deployments", DeploymentsCommand::new);
+    COMMANDS.put("agent", AgentCommand::new);
     OLD_SPELLINGS.put("control", ControlCommand::new);
     OLD_SPELLINGS.put("gateway", GatewayCommand::new);
     OLD_SPELLINGS.put("data", DataCommand::new);

@@ -215,4 +215,32 @@ final class Roles {
     }));
     return d;
   }
+
+  /**
+   * The deployments role: a supervisor running instances under {@code root} and the controller
+   * carrying out the Deployment resources, fed by the store's watches of Deployments and Routes.
+   * Canary analysis reads the gateway's spans at {@code zipkin} (none without).
+   */
+  static dev.ooda.deploy.Supervisor deploy(Platform p, CuratorFramework zk, dev.ooda.deploy.Supervisor.Options options,
+                                           String zipkin, String gatewayService) throws java.io.IOException {
+    dev.ooda.deploy.Supervisor supervisor = new dev.ooda.deploy.Supervisor(options);
+    p.add("deploy", supervisor, "instances in " + options.root() + (options.stopOnClose() ? "" : " (kept running on exit)"));
+    ResourceCache deployments = p.add(ResourceCache.open(zk, dev.ooda.model.DeploymentSpec.KIND, snapshot -> {}));
+    ResourceCache routes = p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {}));
+    dev.ooda.deploy.SpanSamples spans = zipkin == null ? null : new dev.ooda.deploy.SpanSamples(URI.create(zipkin), gatewayService);
+    p.add(new dev.ooda.deploy.DeploymentController(supervisor,
+        new dev.ooda.control.client.ControlClient(options.control(), options.adminToken()), spans,
+        deployments::snapshot, routes::snapshot, () -> ready(deployments) && ready(routes), java.time.Clock.systemUTC())
+        .start(Duration.ofMillis(500)));
+    return supervisor;
+  }
+
+  private static boolean ready(ResourceCache c) {
+    try {
+      return c.awaitReady(0, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
 }

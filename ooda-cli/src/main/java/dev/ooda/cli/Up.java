@@ -39,6 +39,10 @@ final class Up implements Callable<Integer> {
   @Option(names = "--data-port", defaultValue = "8070", description = "Data service port (default ${DEFAULT-VALUE}).")
   int dataPort;
 
+  @Option(names = "--keep-instances",
+      description = "Leave deployed instances running when the platform stops; the next `ooda up` on this data directory adopts them.")
+  boolean keepInstances;
+
   @picocli.CommandLine.Mixin AccessLogs.Options accessLog;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -80,6 +84,10 @@ final class Up implements Callable<Integer> {
           .snapshotFile(dataDir.resolve("gateway-snapshot.json"))
           .zipkinUrl("http://127.0.0.1:" + traces.port()).build(), control.identity().tokensOf("gateway"))
           .exposures(p.add(new dev.ooda.kit.flags.OodaEvents(java.util.List.of(java.net.URI.create(control.url())))));
+      Roles.deploy(p, control.zookeeper(), dev.ooda.deploy.Supervisor.Options.of(dataDir.resolve("deploy"),
+              java.net.URI.create(control.url()), dev.ooda.control.AdminToken.read(dataDir))
+          .withPlatform(zk.connectString(), "http://127.0.0.1:" + traces.port()).stopOnClose(!keepInstances),
+          "http://127.0.0.1:" + traces.port(), "gateway");
       p.runUntilStopped("platform");
     }
     return 0;

@@ -1,0 +1,310 @@
+package dev.ooda.deploy;
+
+import dev.ooda.control.client.ControlClient;
+import dev.ooda.model.DeploymentSpec;
+import dev.ooda.model.DeploymentSpec.Judgement;
+import dev.ooda.model.DeploymentSpec.Phase;
+import dev.ooda.model.DeploymentSpec.Status;
+import dev.ooda.model.Durations;
+import dev.ooda.model.ProblemException;
+import dev.ooda.model.Resource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the Deployments: runs each one's stable, candidate and previous versions on the
+ * {@link Supervisor}, moves the service's weights in the deployment's route as its strategy says,
+ * judges each canary step ({@link CanaryJudge}) and promotes, pauses or rolls back, and writes
+ * where it stands into the Deployment's status. It reads Deployments and Routes from caches fed
+ * by the store's watches and ticks twice a second for the holds; every write goes through the
+ * admin API with the version it read, so a concurrent change (a user's apply, {@code ooda
+ * rollback}) wins and the next tick works from it.
+ */
+public final class DeploymentController implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DeploymentController.class);
+  /** Holds in a row without enough requests before a step pauses. */
+  static final int NO_DATA_HOLDS = 3;
+  /** The longest start of a step that is not judged. */
+  static final Duration MAX_SETTLE = Duration.ofSeconds(15);
+
+  private final Supervisor supervisor;
+  private final ControlClient admin;
+  private final SpanSamples spans;
+  private final Supplier<Map<String, Resource>> deployments;
+  private final Supplier<Map<String, Resource>> routes;
+  private final BooleanSupplier ready;
+  private final Clock clock;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "ooda-deployments");
+    t.setDaemon(true);
+    return t;
+  });
+  /** The version of each deployment this controller last wrote: an older one in the cache is not acted on. */
+  private final Map<String, Long> written = new ConcurrentHashMap<>();
+  /** When a step that had no data is judged again, and how often it had none. */
+  private final Map<String, Instant> nextJudgement = new ConcurrentHashMap<>();
+  private final Map<String, Integer> noData = new ConcurrentHashMap<>();
+  private final Map<String, String> lastError = new ConcurrentHashMap<>();
+
+  /**
+   * @param spans       where canary samples come from; without, every canary step has no data and pauses
+   * @param deployments the Deployment resources by name, as the store's watch last delivered them
+   * @param routes      the Route resources by name, likewise
+   * @param ready       whether {@code deployments} has been filled once: until then nothing is stopped
+   */
+  public DeploymentController(Supervisor supervisor, ControlClient admin, SpanSamples spans,
+                              Supplier<Map<String, Resource>> deployments, Supplier<Map<String, Resource>> routes,
+                              BooleanSupplier ready, Clock clock) {
+    this.supervisor = supervisor;
+    this.admin = admin;
+    this.spans = spans;
+    this.deployments = deployments;
+    this.routes = routes;
+    this.ready = ready;
+    this.clock = clock;
+  }
+
+  public DeploymentController start(Duration tick) {
+    ticker.scheduleWithFixedDelay(this::tick, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** One round over every deployment. */
+  void tick() {
+    if (!ready.getAsBoolean()) return;
+    Map<String, Resource> all = deployments.get();
+    Set<String> services = new HashSet<>();
+    for (Resource r : all.values()) {
+      DeploymentSpec s = r.spec(DeploymentSpec.class);
+      services.add(s.service());
+      if (written.getOrDefault(r.name(), 0L) > r.version()) continue;
+      try {
+        reconcile(r);
+        lastError.remove(r.name());
+      } catch (ProblemException e) {
+        if (e.problem().status() != 409) note(r.name(), e.problem().detail());
+      } catch (RuntimeException e) {
+        note(r.name(), e.toString());
+      }
+    }
+    supervisor.retainServices(services);
+  }
+
+  private void note(String deployment, String error) {
+    if (!error.equals(lastError.put(deployment, error))) log.warn("deployment {}: {}", deployment, error);
+  }
+
+  private void reconcile(Resource r) {
+    DeploymentSpec s = r.spec(DeploymentSpec.class);
+    Rollouts.Roles roles = Rollouts.Roles.of(s);
+    Map<String, Integer> running = new LinkedHashMap<>();
+    running.put(roles.stable(), s.version(roles.stable()).effectiveInstances());
+    if (roles.candidate() != null) running.put(roles.candidate(), s.version(roles.candidate()).effectiveInstances());
+    if (roles.previous() != null) running.put(roles.previous(), Math.min(1, s.version(roles.previous()).effectiveInstances()));
+    running.forEach((v, n) -> supervisor.scale(s.service(), s.version(v), n));
+    supervisor.retainVersions(s.service(), running.keySet());
+
+    Status st = s.status() != null ? s.status() : new Status(null, null, null, null, null, null, null, null, null);
+    Instant now = clock.instant();
+    if (roles.candidate() == null) {
+      settled(r, s, roles, st, now);
+    } else if (st.phase() == Phase.paused && Objects.equals(st.candidate(), roles.candidate())) {
+      // traffic stays where it is until someone rolls back or promotes
+    } else if (supervisor.ready(s.service(), roles.candidate()) < s.version(roles.candidate()).effectiveInstances()
+        && !(st.phase() == Phase.progressing && Objects.equals(st.candidate(), roles.candidate()))) {
+      weights(s, split(roles, 0));
+      status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.starting, null, null,
+          roles.candidate() + ": " + supervisor.ready(s.service(), roles.candidate()) + " of "
+              + s.version(roles.candidate()).effectiveInstances() + " instances ready", st.analysis()));
+    } else if (!s.strategyType().equals(DeploymentSpec.CANARY)) {
+      weights(s, split(roles, 0));
+      status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.running, null, null,
+          roles.candidate() + " runs beside " + roles.stable() + " and takes no traffic until promoted", st.analysis()));
+    } else {
+      canary(r, s, roles, st, now);
+    }
+  }
+
+  /** No candidate: the stable version takes the traffic; the previous one is stopped when its time is up. */
+  private void settled(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now) {
+    if (roles.previous() != null && st.previousUntil() != null && !now.isBefore(Instant.parse(st.previousUntil()))) {
+      weights(s, Map.of(roles.stable(), 100));
+      List<DeploymentSpec.Version> keep = s.versions().stream().filter(v -> !v.version().equals(roles.previous())).toList();
+      write(new Resource(r.kind(), r.name(), r.version(), s.withVersions(keep).withStatus(new Status(roles.stable(), null, null, null,
+          st.phase() == Phase.promoted ? Phase.promoted : Phase.stable, null, null,
+          roles.previous() + " stopped after keepPrevious", st.analysis()))));
+      return;
+    }
+    int wanted = s.version(roles.stable()).effectiveInstances();
+    if ((st.phase() == null || st.phase() == Phase.starting) && supervisor.ready(s.service(), roles.stable()) < wanted) {
+      // a first version: the route is left alone until it serves
+      status(r, s, new Status(roles.stable(), null, null, null, Phase.starting, null, null, roles.stable() + ": "
+          + supervisor.ready(s.service(), roles.stable()) + " of " + wanted + " instances ready", null));
+      return;
+    }
+    Map<String, Integer> w = new LinkedHashMap<>();
+    w.put(roles.stable(), 100);
+    if (roles.previous() != null) w.put(roles.previous(), 0);
+    weights(s, w);
+    Phase phase = st.phase() == Phase.promoted || st.phase() == Phase.rolledBack ? st.phase() : Phase.stable;
+    String reason = phase == Phase.stable ? roles.stable() + " serves" : st.reason();
+    status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
+        null, null, reason, st.analysis()));
+  }
+
+  private void canary(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now) {
+    List<DeploymentSpec.Step> steps = s.strategy().steps();
+    String key = r.name() + "/" + roles.candidate();
+    if (st.phase() != Phase.progressing || !Objects.equals(st.candidate(), roles.candidate()) || st.step() == null) {
+      enterStep(r, s, roles, st, 0, null);
+      return;
+    }
+    int i = st.step();
+    DeploymentSpec.Step step = steps.get(Math.min(i, steps.size() - 1));
+    Instant started = Instant.parse(st.stepStarted());
+    if (now.isBefore(started.plus(step.effectiveHold()))) return;
+    Instant again = nextJudgement.get(key + "/" + i);
+    if (again != null && now.isBefore(again)) return;
+    // The start of a step is not judged: gateways are taking the new weights, fresh instances warm up.
+    Duration skip = settle(step.effectiveHold());
+    // On the first step the canary is cold too.
+    Duration warmup = s.strategy().effectiveAnalysis().warmup();
+    if (i == 0 && warmup.compareTo(skip) > 0) skip = warmup;
+    Instant from = started.plus(skip);
+    // judged over at least half a hold (at most MAX_SETTLE) of requests
+    if (Duration.between(from, now).compareTo(settle(step.effectiveHold())) < 0) return;
+    // At 100% the stable version serves nothing: its baseline is its own traffic in the hold before the step.
+    Duration before = i > 0 ? steps.get(i - 1).effectiveHold() : step.effectiveHold();
+    Instant baselineFrom = step.weight() == 100 ? started.minus(before).plus(settle(before)) : from;
+    Instant baselineTo = step.weight() == 100 ? started : now;
+    Judgement j = judge(s, roles, step.weight(), i, from, now, baselineFrom, baselineTo);
+    switch (j.verdict()) {
+      case Judgement.PASS -> {
+        noData.remove(key + "/" + i);
+        if (i + 1 < steps.size()) enterStep(r, s, roles, st, i + 1, j);
+        else promote(r, s, roles, j, now);
+      }
+      case Judgement.FAIL -> {
+        String why = "step " + (i + 1) + " at " + step.weight() + "% failed: " + failures(j);
+        if (DeploymentSpec.Analysis.PAUSE.equals(s.strategy().effectiveAnalysis().onFailure())) {
+          status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.paused, i,
+              st.stepStarted(), why + "; paused (onFailure: pause)", j));
+        } else {
+          log.warn("deployment {}: {}; rolling back", r.name(), why);
+          written.put(r.name(), r.version() + 1);
+          Rollouts.rollback(admin, r, "automatic rollback: " + why, j, clock);
+        }
+      }
+      default -> {
+        int n = noData.merge(key + "/" + i, 1, Integer::sum);
+        if (n >= NO_DATA_HOLDS) {
+          status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.paused, i,
+              st.stepStarted(), "step " + (i + 1) + " had no data after " + n + " holds: " + j.metrics().get(0).reason(), j));
+        } else {
+          nextJudgement.put(key + "/" + i, now.plus(step.effectiveHold()));
+          status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.progressing, i,
+              st.stepStarted(), "step " + (i + 1) + ": no data yet (" + j.metrics().get(0).reason() + "); holding again", j));
+        }
+      }
+    }
+  }
+
+  private void enterStep(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, int i, Judgement last) {
+    DeploymentSpec.Step step = s.strategy().steps().get(i);
+    weights(s, split(roles, step.weight()));
+    int n = s.strategy().steps().size();
+    status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.progressing, i,
+        clock.instant().toString(), "step " + (i + 1) + " of " + n + ": " + step.weight() + "% to " + roles.candidate()
+            + " for " + Durations.format(step.effectiveHold()), last != null ? last : st.analysis()));
+  }
+
+  private void promote(Resource r, DeploymentSpec s, Rollouts.Roles roles, Judgement j, Instant now) {
+    Duration keep = s.effectiveKeepPrevious();
+    Map<String, Integer> w = new LinkedHashMap<>();
+    w.put(roles.candidate(), 100);
+    w.put(roles.stable(), 0);
+    weights(s, w);
+    log.info("deployment {}: {} promoted", r.name(), roles.candidate());
+    status(r, s, new Status(roles.candidate(), null, roles.stable(), now.plus(keep).toString(), Phase.promoted, null, null,
+        roles.candidate() + " promoted; " + roles.stable() + " kept (one instance) until " + now.plus(keep), j));
+  }
+
+  private Judgement judge(DeploymentSpec s, Rollouts.Roles roles, int weight, int step, Instant from, Instant to,
+                          Instant baselineFrom, Instant baselineTo) {
+    DeploymentSpec.Analysis a = s.strategy().effectiveAnalysis();
+    if (spans == null) {
+      return CanaryJudge.judge(List.of(), List.of(), weight, step, a, to);
+    }
+    try {
+      return CanaryJudge.judge(spans.samples(s.service(), roles.candidate(), from, to),
+          spans.samples(s.service(), roles.stable(), baselineFrom, baselineTo), weight, step, a, to);
+    } catch (java.io.IOException e) {
+      note(s.service(), "reading spans failed: " + e.getMessage());
+      return CanaryJudge.judge(List.of(), List.of(), weight, step, a, to);
+    }
+  }
+
+  /** The part of a hold that is not judged: half of it, at most {@link #MAX_SETTLE}. */
+  static Duration settle(Duration hold) {
+    Duration half = hold.dividedBy(2);
+    return half.compareTo(MAX_SETTLE) > 0 ? MAX_SETTLE : half;
+  }
+
+  private static String failures(Judgement j) {
+    return String.join("; ", j.metrics().stream().filter(m -> Boolean.TRUE.equals(m.failed()))
+        .map(m -> m.name() + " " + m.result() + " (" + m.reason() + ")").toList());
+  }
+
+  private static Map<String, Integer> split(Rollouts.Roles roles, int candidatePercent) {
+    Map<String, Integer> w = new LinkedHashMap<>();
+    w.put(roles.stable(), 100 - candidatePercent);
+    w.put(roles.candidate(), candidatePercent);
+    if (roles.previous() != null) w.put(roles.previous(), 0);
+    return w;
+  }
+
+  /** Sets the split unless the route, as last seen, already has it. */
+  private void weights(DeploymentSpec s, Map<String, Integer> percents) {
+    if (s.route() == null) return;
+    Resource route = routes.get().get(s.route());
+    if (route == null) throw new IllegalStateException("route " + s.route() + " does not exist; create it with a target {service: " + s.service() + "}");
+    dev.ooda.model.RouteSpec old = route.spec(dev.ooda.model.RouteSpec.class);
+    dev.ooda.model.RouteSpec next = RouteWeights.split(old, route.name(), s.service(), percents);
+    if (!next.equals(old)) Rollouts.write(admin, new Resource(route.kind(), route.name(), route.version(), next));
+  }
+
+  private void status(Resource r, DeploymentSpec s, Status next) {
+    if (next.equals(s.status())) return;
+    write(new Resource(r.kind(), r.name(), r.version(), s.withStatus(next)));
+  }
+
+  private void write(Resource r) {
+    long v = Rollouts.write(admin, r);
+    if (v > 0) written.put(r.name(), v);
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    try {
+      ticker.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.ooda.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DeploymentSpecTest {
+  private static final String CANARY = """
+      kind: Deployment
+      name: catalog
+      spec:
+        service: catalog
+        route: catalog
+        versions:
+          - {version: v1, artifact: {jar: /srv/catalog-1.jar}, instances: 2}
+          - version: v2
+            artifact: {command: java, args: [-cp, /srv/c2.jar, Main, "{port}"]}
+            env: {CATALOG_DB: "secret:catalog-db", MODE: fast}
+            heapMb: 256
+        strategy:
+          type: canary
+          steps: [{weight: 10, hold: 30s}, {weight: 100}]
+          analysis: {minRequests: 5, onFailure: pause}
+        keepPrevious: 2m
+      """;
+
+  @Test
+  void aCanaryDeploymentReadsWithDefaults() {
+    Resource r = ResourceCodec.readYaml(CANARY).get(0);
+    assertThat(Kinds.find("deployments")).contains(DeploymentSpec.KIND);
+    DeploymentSpec s = r.spec(DeploymentSpec.class);
+    assertThat(s.versions()).extracting(DeploymentSpec.Version::version).containsExactly("v1", "v2");
+    assertThat(s.version("v1").effectiveInstances()).isEqualTo(2);
+    assertThat(s.version("v2").effectiveInstances()).isEqualTo(1);
+    assertThat(s.version("v2").effectiveHealthPath()).isEqualTo("/health");
+    assertThat(s.version("v1").effectiveHeapMb()).isEqualTo(128);
+    assertThat(s.strategy().steps().get(0).effectiveHold()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.strategy().steps().get(1).effectiveHold()).isEqualTo(DeploymentSpec.DEFAULT_HOLD);
+    DeploymentSpec.Analysis a = s.strategy().effectiveAnalysis();
+    assertThat(a.minRequests()).isEqualTo(5);
+    assertThat(a.onFailure()).isEqualTo("pause");
+    assertThat(a.maxErrorRateIncrease()).isEqualTo(0.01);
+    assertThat(s.effectiveKeepPrevious()).isEqualTo(Duration.ofMinutes(2));
+    // a status written back survives the round trip
+    DeploymentSpec withStatus = s.withStatus(new DeploymentSpec.Status("v1", "v2", null, null,
+        DeploymentSpec.Phase.progressing, 0, "2026-01-01T00:00:00Z", "step 1 of 2", null));
+    Resource again = ResourceCodec.readYaml(ResourceCodec.toYaml(java.util.List.of(Resource.of(DeploymentSpec.KIND, "catalog", withStatus)))).get(0);
+    assertThat(again.spec(DeploymentSpec.class).status().phase()).isEqualTo(DeploymentSpec.Phase.progressing);
+  }
+
+  @Test
+  void validationNamesTheField() {
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("  route: catalog\n", "")))
+        .hasMessageContaining("spec.route: is required for a canary");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("{jar: /srv/catalog-1.jar}", "{jar: a.jar, command: java}")))
+        .hasMessageContaining("spec.versions[0].artifact: needs exactly one of jar, command");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("version: v2", "version: v1")))
+        .hasMessageContaining("spec.versions[1].version: 'v1' is listed twice");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("{weight: 100}", "{weight: 5}")))
+        .hasMessageContaining("spec.strategy.steps[1].weight: must be more than the step before (10)");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("secret:catalog-db", "secret:Catalog DB")))
+        .hasMessageContaining("spec.versions[1].env.CATALOG_DB");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("MODE: fast", "OODA_PORT: '1'")))
+        .hasMessageContaining("spec.versions[1].env.OODA_PORT");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("type: canary", "type: blueGreen")))
+        .hasMessageContaining("spec.strategy.type: blueGreen is not carried out yet");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("onFailure: pause", "onFailure: panic")))
+        .hasMessageContaining("spec.strategy.analysis.onFailure");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("instances: 2", "instances: -1")))
+        .hasMessageContaining("spec.versions[0].instances: must be between 0 and 100");
+    assertThatThrownBy(() -> ResourceCodec.readYaml("kind: Deployment\nname: x\nspec: {service: x}\n"))
+        .hasMessageContaining("spec.versions: needs at least one version");
+  }
+}
