@@ -56,6 +56,13 @@ final class DeploymentTable {
         rows.add(List.of(first ? r.name() : "", v.version(), role, listed + "/" + wanted, up + " up", share, phase));
         first = false;
       }
+      if (roles.candidate() != null && DeploymentSpec.CANARY.equals(s.strategyType())) {
+        String b = dev.ooda.deploy.DeploymentController.baselineOf(roles.stable());
+        long listed = instances.stream().filter(i -> b.equals(i.version())).count();
+        long up = instances.stream().filter(i -> b.equals(i.version()) && i.status() == Instance.Status.UP).count();
+        String share = traffic == null ? "-" : String.format(Locale.ROOT, "%.1f%%", traffic.getOrDefault(b, 0.0));
+        rows.add(List.of("", b, "baseline", listed + "/" + s.version(roles.candidate()).effectiveInstances(), up + " up", share, ""));
+      }
     }
     Table.print(out, List.of("DEPLOYMENT", "VERSION", "ROLE", "INSTANCES", "HEALTH", "TRAFFIC", "PHASE"), rows);
   }

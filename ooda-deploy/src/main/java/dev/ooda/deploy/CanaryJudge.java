@@ -23,14 +23,31 @@ import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
  *       baseline's; low when they differ and the canary is faster.
  *   <li><b>requestRate</b>: the canary's share of the requests against the share its weight should
  *       give it, by a one-sided binomial test at {@code alpha}: low (fails) when it serves
- *       significantly fewer (instances refusing, failing health, unreachable), high when more.
+ *       significantly less than half its share (instances refusing, failing health, unreachable),
+ *       high when it serves significantly more.
  * </ul>
  * Fewer than {@code minRequests} on either side is "no data" for every metric, never a pass.
  */
 public final class CanaryJudge {
+  /**
+   * A canary is losing traffic when it serves less than this part of its expected share, and the
+   * binomial test says so: a small deviation is noise from how requests happened to fall.
+   */
+  static final double LOW_SHARE = 0.5;
+
   private CanaryJudge() {}
 
   public static Judgement judge(List<Sample> canary, List<Sample> baseline, int weightPercent, int step,
+                                DeploymentSpec.Analysis settings, Instant at) {
+    return judge(canary, baseline, weightPercent, weightPercent, step, settings, at);
+  }
+
+  /**
+   * @param weightPercent the canary's weight in the route
+   * @param expectedShare the canary's expected share, in percent, of the requests the two samples hold
+   *                      (with a fresh baseline as large as the canary: 50)
+   */
+  public static Judgement judge(List<Sample> canary, List<Sample> baseline, int weightPercent, int expectedShare, int step,
                                 DeploymentSpec.Analysis settings, Instant at) {
     DeploymentSpec.Analysis a = settings.withDefaults();
     int nc = canary.size();
@@ -40,7 +57,7 @@ public final class CanaryJudge {
       String why = "canary served " + nc + " and baseline " + nb + " requests; each needs " + a.minRequests();
       metrics = List.of(noData("errorRate", nc, nb, why), noData("latency", nc, nb, why), noData("requestRate", nc, nb, why));
     } else {
-      metrics = List.of(errorRate(canary, baseline, a), latency(canary, baseline, a), requestRate(nc, nb, weightPercent, a));
+      metrics = List.of(errorRate(canary, baseline, a), latency(canary, baseline, a), requestRate(nc, nb, expectedShare, a));
     }
     String verdict = metrics.stream().anyMatch(m -> Boolean.TRUE.equals(m.failed())) ? Judgement.FAIL
         : metrics.stream().anyMatch(m -> m.result().equals("noData")) ? Judgement.NO_DATA : Judgement.PASS;
@@ -89,19 +106,19 @@ public final class CanaryJudge {
     double expected = weightPercent / 100.0;
     double observed = nc / (double) n;
     String cs = pct(observed) + " of " + n;
-    String bs = "weight " + weightPercent + "%";
+    String bs = "expected " + weightPercent + "%";
     if (expected <= 0 || expected >= 1)
-      return new Metric("requestRate", "pass", false, cs, bs, "no split to compare against at weight " + weightPercent + "%");
+      return new Metric("requestRate", "pass", false, cs, bs, "the canary takes all requests: no split to compare against");
     BinomialTest t = new BinomialTest();
     double pLow = t.binomialTest(n, nc, expected, AlternativeHypothesis.LESS_THAN);
     double pHigh = t.binomialTest(n, nc, expected, AlternativeHypothesis.GREATER_THAN);
-    if (pLow < a.alpha())
+    if (pLow < a.alpha() && observed < expected * LOW_SHARE)
       return new Metric("requestRate", "low", true, cs, bs, String.format(Locale.ROOT,
-          "canary served %s of requests, its weight gives %d%% (binomial p=%.3g): it is losing traffic", pct(observed), weightPercent, pLow));
-    if (pHigh < a.alpha())
+          "canary served %s of the compared requests, its weight gives %d%% (binomial p=%.3g): it is losing traffic", pct(observed), weightPercent, pLow));
+    if (pHigh < a.alpha() && observed > expected + (1 - expected) * (1 - LOW_SHARE))
       return new Metric("requestRate", "high", false, cs, bs, String.format(Locale.ROOT,
-          "canary served %s of requests, its weight gives %d%% (binomial p=%.3g)", pct(observed), weightPercent, pHigh));
-    return new Metric("requestRate", "pass", false, cs, bs, "canary served " + pct(observed) + " of requests, as its weight of " + weightPercent + "% gives");
+          "canary served %s of the compared requests, its weight gives %d%% (binomial p=%.3g)", pct(observed), weightPercent, pHigh));
+    return new Metric("requestRate", "pass", false, cs, bs, "canary served " + pct(observed) + " of the compared requests, as its weight gives (" + weightPercent + "%)");
   }
 
   private static double[] sorted(double[] x) {

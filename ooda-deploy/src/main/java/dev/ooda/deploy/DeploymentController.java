@@ -116,7 +116,18 @@ public final class DeploymentController implements AutoCloseable {
     running.put(roles.stable(), s.version(roles.stable()).effectiveInstances());
     if (roles.candidate() != null) running.put(roles.candidate(), s.version(roles.candidate()).effectiveInstances());
     if (roles.previous() != null) running.put(roles.previous(), Math.min(1, s.version(roles.previous()).effectiveInstances()));
-    running.forEach((v, n) -> supervisor.scale(s.service(), s.version(v), n));
+    boolean canary = roles.candidate() != null && s.strategyType().equals(DeploymentSpec.CANARY);
+    Map<String, DeploymentSpec.Version> specs = new LinkedHashMap<>();
+    running.keySet().forEach(v -> specs.put(v, s.version(v)));
+    if (canary) {
+      // A fresh baseline beside the canary, as large: both start cold, so they compare fairly.
+      DeploymentSpec.Version stable = s.version(roles.stable());
+      int n = s.version(roles.candidate()).effectiveInstances();
+      String b = baselineOf(roles.stable());
+      running.put(b, n);
+      specs.put(b, new DeploymentSpec.Version(b, stable.artifact(), stable.env(), n, stable.healthPath(), stable.heapMb()));
+    }
+    running.forEach((v, n) -> supervisor.scale(s.service(), specs.get(v), n));
     supervisor.retainVersions(s.service(), running.keySet());
 
     Status st = s.status() != null ? s.status() : new Status(null, null, null, null, null, null, null, null, null);
@@ -125,12 +136,15 @@ public final class DeploymentController implements AutoCloseable {
       settled(r, s, roles, st, now);
     } else if (st.phase() == Phase.paused && Objects.equals(st.candidate(), roles.candidate())) {
       // traffic stays where it is until someone rolls back or promotes
-    } else if (supervisor.ready(s.service(), roles.candidate()) < s.version(roles.candidate()).effectiveInstances()
+    } else if ((supervisor.ready(s.service(), roles.candidate()) < s.version(roles.candidate()).effectiveInstances()
+        || canary && supervisor.ready(s.service(), baselineOf(roles.stable())) < s.version(roles.candidate()).effectiveInstances())
         && !(st.phase() == Phase.progressing && Objects.equals(st.candidate(), roles.candidate()))) {
       weights(s, split(roles, 0));
       status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.starting, null, null,
           roles.candidate() + ": " + supervisor.ready(s.service(), roles.candidate()) + " of "
-              + s.version(roles.candidate()).effectiveInstances() + " instances ready", st.analysis()));
+              + s.version(roles.candidate()).effectiveInstances() + " instances ready"
+              + (canary ? ", baseline " + supervisor.ready(s.service(), baselineOf(roles.stable())) + " of "
+                  + s.version(roles.candidate()).effectiveInstances() : ""), st.analysis()));
     } else if (!s.strategyType().equals(DeploymentSpec.CANARY)) {
       weights(s, split(roles, 0));
       status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.running, null, null,
@@ -188,11 +202,16 @@ public final class DeploymentController implements AutoCloseable {
     Instant from = started.plus(skip);
     // judged over at least half a hold (at most MAX_SETTLE) of requests
     if (Duration.between(from, now).compareTo(settle(step.effectiveHold())) < 0) return;
-    // At 100% the stable version serves nothing: its baseline is its own traffic in the hold before the step.
+    // The fresh baseline takes as much traffic as the canary while it can (up to 50%). At 100% it takes
+    // none: the canary is compared with the baseline's traffic in the hold before the step.
+    int w = step.weight();
+    int b = baselineWeight(w);
     Duration before = i > 0 ? steps.get(i - 1).effectiveHold() : step.effectiveHold();
-    Instant baselineFrom = step.weight() == 100 ? started.minus(before).plus(settle(before)) : from;
-    Instant baselineTo = step.weight() == 100 ? started : now;
-    Judgement j = judge(s, roles, step.weight(), i, from, now, baselineFrom, baselineTo);
+    String baseline = b > 0 || (i > 0 && baselineWeight(steps.get(i - 1).weight()) > 0) ? baselineOf(roles.stable()) : roles.stable();
+    Instant baselineFrom = b == 0 ? started.minus(before).plus(settle(before)) : from;
+    Instant baselineTo = b == 0 ? started : now;
+    int expected = b == 0 ? 100 : (int) Math.round(100.0 * w / (w + b));
+    Judgement j = judge(s, roles.candidate(), baseline, w, expected, i, from, now, baselineFrom, baselineTo);
     switch (j.verdict()) {
       case Judgement.PASS -> {
         noData.remove(key + "/" + i);
@@ -226,7 +245,7 @@ public final class DeploymentController implements AutoCloseable {
 
   private void enterStep(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, int i, Judgement last) {
     DeploymentSpec.Step step = s.strategy().steps().get(i);
-    weights(s, split(roles, step.weight()));
+    weights(s, split(roles, step.weight(), baselineWeight(step.weight())));
     int n = s.strategy().steps().size();
     status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.progressing, i,
         clock.instant().toString(), "step " + (i + 1) + " of " + n + ": " + step.weight() + "% to " + roles.candidate()
@@ -244,19 +263,29 @@ public final class DeploymentController implements AutoCloseable {
         roles.candidate() + " promoted; " + roles.stable() + " kept (one instance) until " + now.plus(keep), j));
   }
 
-  private Judgement judge(DeploymentSpec s, Rollouts.Roles roles, int weight, int step, Instant from, Instant to,
-                          Instant baselineFrom, Instant baselineTo) {
+  private Judgement judge(DeploymentSpec s, String canary, String baseline, int weight, int expectedShare, int step,
+                          Instant from, Instant to, Instant baselineFrom, Instant baselineTo) {
     DeploymentSpec.Analysis a = s.strategy().effectiveAnalysis();
     if (spans == null) {
-      return CanaryJudge.judge(List.of(), List.of(), weight, step, a, to);
+      return CanaryJudge.judge(List.of(), List.of(), weight, expectedShare, step, a, to);
     }
     try {
-      return CanaryJudge.judge(spans.samples(s.service(), roles.candidate(), from, to),
-          spans.samples(s.service(), roles.stable(), baselineFrom, baselineTo), weight, step, a, to);
+      return CanaryJudge.judge(spans.samples(s.service(), canary, from, to),
+          spans.samples(s.service(), baseline, baselineFrom, baselineTo), weight, expectedShare, step, a, to);
     } catch (java.io.IOException e) {
       note(s.service(), "reading spans failed: " + e.getMessage());
-      return CanaryJudge.judge(List.of(), List.of(), weight, step, a, to);
+      return CanaryJudge.judge(List.of(), List.of(), weight, expectedShare, step, a, to);
     }
+  }
+
+  /** The version name a fresh baseline of {@code stable} registers under. */
+  public static String baselineOf(String stable) {
+    return stable + DeploymentSpec.BASELINE_SUFFIX;
+  }
+
+  /** The fresh baseline's share beside a canary at {@code w}%: as much, while the stable version has it to give. */
+  static int baselineWeight(int w) {
+    return Math.min(w, 100 - w);
   }
 
   /** The part of a hold that is not judged: half of it, at most {@link #MAX_SETTLE}. */
@@ -271,8 +300,13 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   private static Map<String, Integer> split(Rollouts.Roles roles, int candidatePercent) {
+    return split(roles, candidatePercent, 0);
+  }
+
+  private static Map<String, Integer> split(Rollouts.Roles roles, int candidatePercent, int baselinePercent) {
     Map<String, Integer> w = new LinkedHashMap<>();
-    w.put(roles.stable(), 100 - candidatePercent);
+    w.put(roles.stable(), 100 - candidatePercent - baselinePercent);
+    if (baselinePercent > 0) w.put(baselineOf(roles.stable()), baselinePercent);
     w.put(roles.candidate(), candidatePercent);
     if (roles.previous() != null) w.put(roles.previous(), 0);
     return w;

@@ -66,6 +66,12 @@ public record DeploymentSpec(
   public static final Duration DEFAULT_KEEP_PREVIOUS = Duration.ofMinutes(10);
   public static final Duration DEFAULT_HOLD = Duration.ofMinutes(1);
   public static final int MAX_INSTANCES = 100;
+  /**
+   * What a canary's fresh baseline adds to the stable version's name: instances of the stable
+   * version started beside the canary, as many, so that both compare cold (Netflix's automated
+   * canary analysis does the same).
+   */
+  public static final String BASELINE_SUFFIX = "-baseline";
 
   public DeploymentSpec {
     versions = versions == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(versions));
@@ -278,6 +284,10 @@ public record DeploymentSpec(
       if (ver == null) { at.add("", "is empty"); continue; }
       String vb = Names.problem(ver.version());
       if (vb != null) at.add("version", vb);
+      else if (ver.version().length() > Names.MAX_LENGTH - BASELINE_SUFFIX.length())
+        at.add("version", "must be at most " + (Names.MAX_LENGTH - BASELINE_SUFFIX.length()) + " characters (its canary baseline adds "
+            + BASELINE_SUFFIX + ")");
+      else if (ver.version().endsWith(BASELINE_SUFFIX)) at.add("version", "must not end with " + BASELINE_SUFFIX + ": canary baselines are named so");
       else at.check(names.add(ver.version()), "version", "'" + ver.version() + "' is listed twice");
       checkArtifact(ver.artifact(), at.at("artifact"));
       if (ver.instances() != null)
