@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +64,7 @@ class ConsoleOpsBrowserTest {
   Path dataDir;
   Process up;
   String control;
+  String gateway;
   String readToken;
   ChromeDriver browser;
   final HttpClient http = HttpClient.newHttpClient();
@@ -79,6 +81,7 @@ class ConsoleOpsBrowserTest {
       if (m.find()) urls.put(m.group(1), m.group(2));
     }
     control = urls.get("control");
+    gateway = urls.get("gateway");
     assertThat(control).as("ooda up did not start: %s", Files.readString(work.resolve("up.err"))).isNotNull();
     UpTest.Result created = ooda(null, "tokens", "create", "viewer", "--scope", "read");
     assertThat(created.code()).as(created.err()).isZero();
@@ -299,12 +302,62 @@ class ConsoleOpsBrowserTest {
     screenshot("deployments");
   }
 
+  @Test
+  @Order(4)
+  void aCanaryShowsItsStepAndAnalysisAndRollsBack() throws Exception {
+    // Steady requests through the gateway, so that the first step is judged on real spans
+    AtomicBoolean loading = new AtomicBoolean(true);
+    Thread load = new Thread(() -> {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      while (loading.get()) {
+        try {
+          client.send(HttpRequest.newBuilder(URI.create(gateway + "/items")).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.discarding());
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          // counted by the analysis, not here
+        }
+      }
+    });
+    load.start();
+    try {
+      UpTest.Result v3 = ooda(null, deploy("v3", "--strategy", "canary", "--steps", "50:4s,100:10m",
+          "--analysis", "maxLatencyIncrease=20", "--analysis", "warmup=0s", "--analysis", "onFailure=pause"));
+      assertThat(v3.code()).as(v3.out() + v3.err()).isZero();
+      // The first step judged: the second one holds (or the canary paused, when the step could not be judged)
+      Eventually.within(DEPLOYING, () -> assertThat(get(control + "/api/v1/deployments/catalog")).contains("\"analysis\"")
+          .containsAnyOf("\"phase\":\"progressing\"", "\"phase\":\"paused\""));
+    } finally {
+      loading.set(false);
+      load.join();
+    }
+    browser.get(control + "/console/deployments/catalog");
+    Eventually.within(WAIT, () -> {
+      assertThat(text(By.cssSelector("#version-table tr[data-version='v3'] .role"))).isEqualTo("candidate");
+      assertThat(text(By.cssSelector("#version-table tr[data-version='v1-baseline'] .role"))).isEqualTo("baseline");
+      assertThat(text(By.id("steps"))).contains("50% · 4s").contains("100% · 10m");
+      assertThat(text(By.id("analysis-verdict"))).contains("step 1 at 50%");
+      assertThat(text(By.id("analysis-table"))).contains("errorRate").contains("latency").contains("requestRate");
+    });
+    screenshot("deployment-canary");
+    waitFor(By.id("rollback")).click();
+    Eventually.within(WAIT, () -> browser.switchTo().alert().accept());
+    Eventually.within(WAIT, () -> assertThat(text(By.cssSelector("#version-table tr[data-version='v1'] .traffic"))).isEqualTo("100.0%"));
+    assertThat(RouteWeights.percents(Rollouts.readRoute(new ControlClient(URI.create(control), AdminToken.read(dataDir)), "catalog"), "catalog"))
+        .containsEntry("v1", 100.0);
+  }
+
   /** {@code ooda deploy catalog --version V --wait} of the example catalog on this classpath. */
-  String[] deploy(String version) {
-    return new String[] {"deploy", "catalog", "--version", version, "--heap-mb", "96", "--wait", "--timeout", "2m",
+  String[] deploy(String version, String... extra) {
+    List<String> a = new ArrayList<>(List.of("deploy", "catalog", "--version", version, "--heap-mb", "96"));
+    a.addAll(List.of(extra.length == 0 ? new String[] {"--wait", "--timeout", "2m"} : extra));
+    a.addAll(List.of(
         "--command", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--",
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        "dev.ooda.examples.catalog.CatalogServer"};
+        "dev.ooda.examples.catalog.CatalogServer"));
+    return a.toArray(String[]::new);
   }
 
   // ---- helpers

@@ -9,7 +9,7 @@
   const callersText = (callers) => (callers || []).length
     ? callers.map(c => `${c.caller}: ${c.requests} request${c.requests === 1 ? '' : 's'}, last ${fmt.time(c.lastSeenMillis)}`).join('; ')
     : 'no callers in the window';
-  const flagPill = (item) => item.flag ? `<span class="pill DOWN flag" title="${esc(item.flagSummary)}">breaking ${esc(item.flagSummary)}</span>` : '';
+  const flagPill = (item) => item.flag ? `<span class="pill DOWN flag" title="breaking changes let through">${esc(item.flagSummary)}</span>` : '';
 
   Ooda.pages.contracts = async (main) => {
     main.innerHTML = `<h1>Contracts</h1><form class="bar" onsubmit="return false"><label>Search<input id="q" type="search" value="${esc(Ooda.params().get('q') || '')}" placeholder="service"></label></form><div id="contracts"></div>`;

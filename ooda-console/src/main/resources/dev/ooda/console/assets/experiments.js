@@ -12,7 +12,7 @@
     return 'running';
   }
   const cells = (s) => (s.cells || []).map(c => `${c.name}=${c.variant} ${c.weight}%`).join(', ');
-  const layer = (s) => s.layer ? `${s.layer.name} ${s.layer.share ?? 100}% @${s.layer.offset ?? 0}` : '—';
+  const layer = (s) => s.layer ? `${s.layer.name} ${s.layer.share ?? 100}% @${s.layer.offset ?? 0}` : 'its own';
   const metricName = (m) => typeof m === 'string' ? m : m.name;
 
   Ooda.pages.experiments = async (main) => {
@@ -43,14 +43,14 @@
   function num(v) { return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(3) : v.toPrecision(4); }
   function sign(v, digits) { const s = Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(digits); return (v > 0 ? '+' : '') + s; }
 
-  // The 95% intervals of one table on one scale, zero marked: a bar from low to high, a dot at the difference
+  // The 95% intervals of one table on one scale, zero marked: a bar from low to high, a tick at the difference
   function intervalBar(c, lo, hi, better) {
     if (c.low === undefined || c.high === undefined) return '';
     const at = (x) => (100 * (x - lo) / (hi - lo)).toFixed(2);
     const cls = c.significant ? (c.difference > 0 === better ? 'ok' : 'bad') : 'muted';
     return `<svg class="interval ${cls}" viewBox="0 0 100 12" preserveAspectRatio="none" role="img" aria-label="95% interval ${esc(c.low)} to ${esc(c.high)}">
       <line class="zero" x1="${at(0)}" x2="${at(0)}" y1="0" y2="12"/><rect x="${at(c.low)}" y="4" width="${Math.max(0.5, at(c.high) - at(c.low))}" height="4"/>
-      <circle cx="${at(c.difference)}" cy="6" r="2.2"/></svg>`;
+      <rect class="point" x="${at(c.difference) - 0.6}" y="1" width="1.2" height="10"/></svg>`;
   }
   function scale(rows) {
     let lo = 0; let hi = 0;
@@ -119,10 +119,10 @@
           ${r.method ? `<span class="muted">${esc(r.method)}${r.mixingSdFraction ? ` · mixing sd = ${esc(r.mixingSdFraction)} × control's per-unit sd` : ''}</span>` : ''}</p>
         <p id="srm">units: ${esc(split || 'none yet')} · sample-ratio chi-square ${esc(srm.chiSquare?.toFixed(3) ?? '—')}, p ${esc(pval(srm.p))}</p>
         ${unhealthy ? `<div class="problem" role="alert" id="srm-alert"><strong>Sample ratio mismatch</strong>: the units per cell do not match the weights
-          (p ${esc(pval(srm.p))} &lt; 0.001). Assignment or exposure logging is broken; every figure below is suspect and no winner is declared.</div>` : ''}
+          (p ${esc(pval(srm.p))}, below 0.001). Assignment or exposure logging is broken; every figure below is suspect and no winner is declared.</div>` : ''}
         <p id="verdict" class="${r.winner ? 'ok' : 'muted'}"><strong>Verdict</strong>: ${esc(r.verdict || '—')}</p>
         ${(r.metrics || []).map(m => metricTable(m, r)).join('')}${requestsTable(r)}
-        <p class="muted">* p &lt; 0.05. Intervals: the bar spans the 95% interval of the difference to control, the dot is the difference, the line is zero; green better, red worse, grey not significant.</p>`;
+        <p class="muted">* p &lt; 0.05. Intervals: the bar spans the 95% interval of the difference to control, the tick is the difference, the line is zero; green better, red worse, grey not significant.</p>`;
     }
 
     await Promise.all([spec(), draw()]);

@@ -119,7 +119,7 @@
       const box = document.getElementById('service-contract'); if (!box) return;
       const href = '/console/contracts/' + encodeURIComponent(name);
       box.innerHTML = items.length ? `<ul class="plain">${items.map(c => `<li><a href="${esc(href)}">${esc(c.major)}: ${esc(c.version)}</a>
-        ${c.flag ? `<span class="pill DOWN">breaking ${esc(c.flagSummary)}</span>` : ''}</li>`).join('')}</ul>` : '<p class="muted">No contract published.</p>';
+        ${c.flag ? `<span class="pill DOWN">${esc(c.flagSummary)}</span>` : ''}</li>`).join('')}</ul>` : '<p class="muted">No contract published.</p>';
     }
     async function drawDeployments() {
       const items = (await Ooda.api('/api/v1/deployments')).items.filter(d => d.spec.service === name);
