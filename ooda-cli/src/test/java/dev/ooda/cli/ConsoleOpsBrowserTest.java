@@ -151,9 +151,12 @@ class ConsoleOpsBrowserTest {
       if (cell.equals("control") ? k % 10 == 0 : k % 4 == 0) events.append(",{\"unit\":\"u").append(i).append("\",\"name\":\"conversion\"}");
       exposures.append(",{\"experiment\":\"lopsided\",\"cell\":\"").append(i < 300 ? "control" : "new").append("\",\"unit\":\"s").append(i).append("\"}");
     }
-    HttpResponse<String> sent = post(control + "/api/v1/experiments/events",
-        "{\"exposures\":[" + exposures.substring(1) + "],\"events\":[" + events.substring(1) + "]}");
-    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+    String batch = "{\"exposures\":[" + exposures.substring(1) + "],\"events\":[" + events.substring(1) + "]}";
+    // The events endpoint knows an experiment once the change watch brought it; a refused batch stores nothing
+    Eventually.within(WAIT, () -> {
+      HttpResponse<String> sent = post(control + "/api/v1/experiments/events", batch);
+      assertThat(sent.statusCode()).as("%.300s", sent.body()).isEqualTo(200);
+    });
 
     browser.get(control + "/console/experiments");
     Eventually.within(WAIT, () -> assertThat(row("experiment", "green-button").getText())

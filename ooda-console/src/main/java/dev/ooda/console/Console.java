@@ -123,6 +123,9 @@ public final class Console {
         return HttpResponse.ofJson(Map.of("deployment", name, "result", done));
       } catch (ProblemException e) {
         return problem(e.problem());
+      } catch (IllegalStateException e) {
+        // e.g. the deployment's route lost its targets for the service: nothing was written
+        return problem(Problem.of(ProblemType.CONFLICT, "deployment " + name + " cannot be rolled back: " + e.getMessage()));
       }
     }, ctx.blockingTaskExecutor()));
   }
