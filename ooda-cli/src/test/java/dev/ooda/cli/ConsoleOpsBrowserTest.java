@@ -252,7 +252,8 @@ class ConsoleOpsBrowserTest {
   @Test
   @Order(3)
   void aDeploymentsPageShowsItsVersionsAndItsRollbackButtonMovesTheTrafficBack() throws Exception {
-    UpTest.Result route = ooda("kind: Route\nname: catalog\nspec: {match: {pathPrefix: /items}, to: [{service: catalog}]}\n",
+    // Every request traced, so that a canary's analysis has its samples quickly
+    UpTest.Result route = ooda("kind: Route\nname: catalog\nspec: {match: {pathPrefix: /items}, to: [{service: catalog}], sampleRate: 1.0}\n",
         "apply", "-f", "-");
     assertThat(route.code()).as(route.err()).isZero();
     UpTest.Result v1 = ooda(null, deploy("v1"));
