@@ -327,11 +327,12 @@ class ConsoleOpsBrowserTest {
     });
     load.start();
     try {
-      UpTest.Result v3 = ooda(null, deploy("v3", "--strategy", "canary", "--steps", "50:4s,100:10m",
+      UpTest.Result v3 = ooda(null, deploy("v3", "--strategy", "canary", "--steps", "50:6s,100:10m",
           "--analysis", "maxLatencyIncrease=20", "--analysis", "warmup=0s", "--analysis", "onFailure=pause"));
       assertThat(v3.code()).as(v3.out() + v3.err()).isZero();
-      // The first step judged: the second one holds (or the canary paused, when the step could not be judged)
-      Eventually.within(DEPLOYING, () -> assertThat(get(control + "/api/v1/deployments/catalog")).contains("\"analysis\"")
+      // The first step judged on the requests: passed (the second step holds) or failed (the canary paused)
+      Eventually.within(DEPLOYING, () -> assertThat(get(control + "/api/v1/deployments/catalog"))
+          .containsAnyOf("\"verdict\":\"pass\"", "\"verdict\":\"fail\"")
           .containsAnyOf("\"phase\":\"progressing\"", "\"phase\":\"paused\""));
     } finally {
       loading.set(false);
@@ -340,10 +341,10 @@ class ConsoleOpsBrowserTest {
     browser.get(control + "/console/deployments/catalog");
     Eventually.within(WAIT, () -> {
       assertThat(text(By.cssSelector("#version-table tr[data-version='v3'] .role"))).isEqualTo("candidate");
-      assertThat(text(By.cssSelector("#version-table tr[data-version='v1-baseline'] .role"))).isEqualTo("baseline");
-      assertThat(text(By.id("steps"))).contains("50% · 4s").contains("100% · 10m");
-      assertThat(text(By.id("analysis-verdict"))).contains("step 1 at 50%");
+      assertThat(text(By.id("steps"))).contains("50% · 6s").contains("100% · 10m");
+      assertThat(text(By.id("analysis-verdict"))).contains("step 1 at 50%").containsAnyOf("pass", "fail");
       assertThat(text(By.id("analysis-table"))).contains("errorRate").contains("latency").contains("requestRate");
+      assertThat(text(By.cssSelector("#analysis-table tr[data-metric='errorRate']"))).contains("canary errors");
     });
     screenshot("deployment-canary");
     waitFor(By.id("rollback")).click();
