@@ -151,7 +151,10 @@ class ConsoleOpsBrowserTest {
       if (cell.equals("control") ? k % 10 == 0 : k % 4 == 0) events.append(",{\"unit\":\"u").append(i).append("\",\"name\":\"conversion\"}");
       exposures.append(",{\"experiment\":\"lopsided\",\"cell\":\"").append(i < 300 ? "control" : "new").append("\",\"unit\":\"s").append(i).append("\"}");
     }
-    String batch = "{\"exposures\":[" + exposures.substring(1) + "],\"events\":[" + events.substring(1) + "]}";
+    // What the kits of a service would add: requests served to each cell's units (mean 42 ms and 43 ms, sd 10 ms)
+    String requests = "{\"experiment\":\"green-button\",\"cell\":\"control\",\"requests\":1000,\"errors\":5,\"latencyMsSum\":42000,\"latencyMsSumOfSquares\":1864000},"
+        + "{\"experiment\":\"green-button\",\"cell\":\"green\",\"requests\":1000,\"errors\":6,\"latencyMsSum\":43000,\"latencyMsSumOfSquares\":1949000}";
+    String batch = "{\"exposures\":[" + exposures.substring(1) + "],\"events\":[" + events.substring(1) + "],\"requests\":[" + requests + "]}";
     // The events endpoint knows an experiment once the change watch brought it; a refused batch stores nothing
     Eventually.within(WAIT, () -> {
       HttpResponse<String> sent = post(control + "/api/v1/experiments/events", batch);
@@ -170,6 +173,7 @@ class ConsoleOpsBrowserTest {
     assertThat(text(By.cssSelector("section[data-metric='conversion'] tr[data-cell='control']"))).contains("10.00%");
     assertThat(text(By.id("health"))).isEqualTo("HEALTHY");
     assertThat(text(By.id("verdict"))).contains("green");
+    assertThat(text(By.cssSelector("#requests tr[data-cell='green']"))).contains("1000").contains("0.6%").contains("43.0");
     String fixed = text(By.cssSelector("tr[data-cell='green'] .ci"));
     screenshot("experiment-results");
 
