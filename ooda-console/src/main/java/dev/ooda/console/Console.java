@@ -11,13 +11,19 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.file.HttpFile;
+import dev.ooda.control.client.ControlClient;
+import dev.ooda.deploy.Rollouts;
 import dev.ooda.model.Problem;
+import dev.ooda.model.ProblemException;
 import dev.ooda.model.ProblemType;
 import dev.ooda.model.ResourceCodec;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The web console, mounted on the control plane's server: pages under {@code /console/} (one
@@ -83,6 +89,8 @@ public final class Console {
         .cacheControl("max-age=86400").build());
     sb.service(PREFIX + "api/session", (ctx, req) -> session(req.headers().get(HttpHeaderNames.AUTHORIZATION)));
     sb.service(PREFIX + "api/decisions", (ctx, req) -> decisions(ctx));
+    sb.route().post(PREFIX + "api/deployments/{name}/rollback").build((ctx, req) ->
+        rollback(ctx, ctx.pathParam("name"), req.headers().get(HttpHeaderNames.AUTHORIZATION)));
     sb.serviceUnder(PREFIX + "collector/", passThrough("the span collector", () -> collector));
     sb.serviceUnder(PREFIX + "data/", passThrough("the data service", () -> data));
   }
@@ -90,14 +98,47 @@ public final class Console {
   private HttpResponse session(String authorization) {
     AdminSessions s = sessions;
     if (s == null) return problem(Problem.of(ProblemType.UNAVAILABLE, "the control plane is still starting; try again"));
-    String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? authorization.substring(7).trim() : null;
-    if (token == null || token.isEmpty()) {
-      return problem(Problem.unauthorized("sign in with an admin token: Authorization: Bearer <token>"));
-    }
+    String token = bearer(authorization);
+    if (token == null) return problem(Problem.unauthorized("sign in with an admin token: Authorization: Bearer <token>"));
     AdminSessions.Session found = s.find(token);
     if (found == null) return problem(Problem.unauthorized("the admin token is not valid (unknown or revoked)"));
     return HttpResponse.ofJson(Map.of("name", found.name(), "scope", found.scope()));
+  }
+
+  /**
+   * The rollback button: what {@code ooda rollback} does ({@link Rollouts#rollback}: the route's
+   * weights, then the Deployment), through this control plane's admin API with the caller's own
+   * token, so that its scope decides (a read-only token is refused there, and nothing is written).
+   */
+  private HttpResponse rollback(ServiceRequestContext ctx, String name, String authorization) {
+    String token = bearer(authorization);
+    if (token == null) return problem(Problem.unauthorized("sign in with an admin token: Authorization: Bearer <token>"));
+    // The request came in on this server's admin port: the admin API is there
+    InetSocketAddress local = ctx.localAddress();
+    URI self = URI.create("http://" + hostOf(local) + ":" + local.getPort());
+    return HttpResponse.of(CompletableFuture.supplyAsync(() -> {
+      try {
+        ControlClient client = new ControlClient(self, token);
+        String done = Rollouts.rollback(client, Rollouts.find(client, name), "manual rollback (console)", null, Clock.systemUTC());
+        return HttpResponse.ofJson(Map.of("deployment", name, "result", done));
+      } catch (ProblemException e) {
+        return problem(e.problem());
+      } catch (IllegalStateException e) {
+        // e.g. the deployment's route lost its targets for the service: nothing was written
+        return problem(Problem.of(ProblemType.CONFLICT, "deployment " + name + " cannot be rolled back: " + e.getMessage()));
+      }
+    }, ctx.blockingTaskExecutor()));
+  }
+
+  private static String hostOf(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return a.getAddress() instanceof java.net.Inet6Address ? "[" + h + "]" : h;
+  }
+
+  private static String bearer(String authorization) {
+    String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? authorization.substring(7).trim() : null;
+    return token == null || token.isEmpty() ? null : token;
   }
 
   private HttpResponse decisions(ServiceRequestContext ctx) {

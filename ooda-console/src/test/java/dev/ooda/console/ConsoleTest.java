@@ -100,4 +100,16 @@ class ConsoleTest {
     assertThat(bad.status().code()).isEqualTo(400);
     assertThat(bad.contentUtf8()).contains("limit");
   }
+
+  @Test
+  void theNewPagesShipAndTheRollbackNeedsASignedInToken() {
+    for (String asset : List.of("experiments.js", "contracts.js", "deployments.js")) {
+      assertThat(get("/console/assets/" + asset).status().code()).as(asset).isEqualTo(200);
+    }
+    assertThat(get("/console/deployments/catalog").contentUtf8()).contains("/console/assets/deployments.js");
+    AggregatedHttpResponse r = client.execute(RequestHeaders.of(HttpMethod.POST, "/console/api/deployments/catalog/rollback")).aggregate().join();
+    assertThat(r.status().code()).isEqualTo(401);
+    assertThat(r.contentType().toString()).startsWith("application/problem+json");
+    assertThat(r.contentUtf8()).contains("sign in with an admin token");
+  }
 }

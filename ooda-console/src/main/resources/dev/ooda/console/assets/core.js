@@ -73,12 +73,14 @@ Ooda.render = async function () {
     history.replaceState(null, '', '/console/signin?next=' + encodeURIComponent(next));
     page = 'signin';
   }
-  if (page === 'services' && parts.length > 1) page = 'service';
-  if (page === 'traces' && parts.length > 1) page = 'trace';
+  // A list's page and one item's page: /console/traces and /console/traces/ID
+  const ONE = { services: 'service', traces: 'trace', experiments: 'experiment', contracts: 'contract', deployments: 'deployment' };
+  const list = page;
+  if (ONE[page] && parts.length > 1) page = ONE[page];
   current.page = page;
   const main = document.getElementById('main');
   document.querySelectorAll('nav a').forEach(a => a.toggleAttribute('aria-current', false));
-  const navPage = { service: 'services', trace: 'traces' }[page] || page;
+  const navPage = ONE[list] ? list : page;
   const link = document.querySelector(`nav a[data-page="${navPage}"]`);
   if (link) link.setAttribute('aria-current', 'page');
   Ooda.showWho();
@@ -163,7 +165,7 @@ document.addEventListener('keydown', (e) => {
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
   if (pendingG) {
     pendingG = false;
-    const to = { s: 'services', r: 'routes', t: 'traces', n: 'namespaces', f: 'flags', a: 'access' }[e.key];
+    const to = { s: 'services', r: 'routes', t: 'traces', n: 'namespaces', f: 'flags', e: 'experiments', c: 'contracts', d: 'deployments', a: 'access' }[e.key];
     if (to) { e.preventDefault(); Ooda.go('/console/' + to); }
     return;
   }

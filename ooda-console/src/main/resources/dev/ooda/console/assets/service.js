@@ -22,7 +22,9 @@
       <p class="muted" id="graph-note">Edges: requests/s · errors · p99; green healthy, orange some errors, red 5% or more. Click an edge for its traces.</p>
       <div id="edge-traces"></div>
       <div class="grid2"><section><h2>Instances</h2><div id="instances"></div></section>
-      <section><h2>Routes</h2><div id="routes"></div></section></div>`;
+      <section><h2>Routes</h2><div id="routes"></div></section></div>
+      <div class="grid2"><section><h2>Contract</h2><div id="service-contract"></div></section>
+      <section><h2>Deployments</h2><div id="service-deployments"></div></section></div>`;
     const state = { hops, lookback, edge: p.get('edge') };
     document.getElementById('hops').onchange = (e) => { state.hops = +e.target.value; Ooda.setParams({ hops: state.hops }); drawGraph(); };
     document.getElementById('lookback').onchange = (e) => { state.lookback = e.target.value; Ooda.setParams({ lookback: state.lookback }); drawGraph(); };
@@ -111,7 +113,23 @@
       }).join('')}</tbody></table>` : '<p class="muted">No route sends traffic here.</p>';
     }
 
-    await Promise.all([drawGraph(), drawInstances(), drawRoutes()]);
+    // Its active contract per major version, and the deployment of its versions: each links to its page
+    async function drawContract() {
+      const items = (await Ooda.api('/api/v1/contracts')).items.filter(c => c.service === name);
+      const box = document.getElementById('service-contract'); if (!box) return;
+      const href = '/console/contracts/' + encodeURIComponent(name);
+      box.innerHTML = items.length ? `<ul class="plain">${items.map(c => `<li><a href="${esc(href)}">${esc(c.major)}: ${esc(c.version)}</a>
+        ${c.flag ? `<span class="pill DOWN">${esc(c.flagSummary)}</span>` : ''}</li>`).join('')}</ul>` : '<p class="muted">No contract published.</p>';
+    }
+    async function drawDeployments() {
+      const items = (await Ooda.api('/api/v1/deployments')).items.filter(d => d.spec.service === name);
+      const box = document.getElementById('service-deployments'); if (!box) return;
+      box.innerHTML = items.length ? `<ul class="plain">${items.map(d => `<li><a href="/console/deployments/${encodeURIComponent(d.name)}">${esc(d.name)}</a>:
+        ${esc((d.spec.versions || []).map(v => v.version).join(', '))} · ${esc(d.spec.status && d.spec.status.phase || 'pending')}</li>`).join('')}</ul>` : '<p class="muted">Not deployed by ooda.</p>';
+    }
+
+    await Promise.all([drawGraph(), drawInstances(), drawRoutes(), drawContract().catch(() => {}), drawDeployments().catch(() => {})]);
+    Ooda.onChange(['Deployment'], Ooda.debounce(drawDeployments));
     Ooda.onChange(['Route'], Ooda.debounce(drawRoutes));
     Ooda.onChange(['Service'], Ooda.debounce(drawInstances));
     Ooda.every(10000, () => { drawInstances(); });
