@@ -1,0 +1,97 @@
+package dev.ooda.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API suite on a real Cassandra, one keyspace per namespace: its key-value tests run as on
+ * the SQL backends; what Cassandra cannot serve with the same guarantees is refused, tested here.
+ */
+class CassandraApiTest extends DataApiSuite {
+  @Override
+  Database startDatabase() {
+    return Database.cassandra();
+  }
+
+  @Test
+  void aNamespaceIsAKeyspaceAndNeverShowsItsConnection() {
+    String ns = namespace("");
+    JsonNode n = http.get("/v1/namespaces/" + ns).json();
+    assertThat(n.path("state").asText()).isEqualTo("ready");
+    assertThat(n.path("backend").asText()).isEqualTo("cassandra");
+    assertThat(n.path("storage").path("kind").asText()).isEqualTo("keyspace");
+    assertThat(n.path("storage").path("name").asText()).isEqualTo("ns_" + ns.replace('-', '_'));
+    assertThat(n.path("database").asText()).startsWith("Apache Cassandra 5.0");
+    assertThat(http.get("/v1/namespaces").body()).doesNotContain(PASSWORD).doesNotContain("127.0.0.1:");
+  }
+
+  @Test
+  void replicationAndConsistencyLevelsAreTakenFromTheSpec() {
+    NamespaceStatus ok = push("tuned-cassandra", spec("") + "  cassandra:\n    replication: {class: SimpleStrategy, replication_factor: 1}\n"
+        + "    read: ONE\n    write: local_quorum\n");
+    assertThat(ok.state()).as(ok.toString()).isEqualTo(NamespaceStatus.READY);
+    assertThat(http.put(kv("tuned-cassandra") + "/r", "{\"items\":{\"a\":1}}").status()).isEqualTo(204);
+    assertThat(http.get(kv("tuned-cassandra") + "/r/a").json().path("value").asInt()).isEqualTo(1);
+
+    assertThatThrownBy(() -> push("badlevel-cassandra", spec("") + "  cassandra: {read: SOMETIMES}\n"))
+        .hasMessageContaining("spec.cassandra.read").hasMessageContaining("'SOMETIMES' is not a consistency level");
+    assertThatThrownBy(() -> push("badrepl-cassandra", spec("") + "  cassandra: {replication: {class: Everywhere}}\n"))
+        .hasMessageContaining("spec.cassandra.replication.class");
+  }
+
+  @Test
+  void whatCassandraCannotServeIsRefusedNamingIt() {
+    String ns = namespace("");
+    problem(http.get(kv(ns)), 501, "cannot scan all records");
+    problem(http.get("/v1/namespaces/" + ns + "/tables/items/rows"), 501, "key-value records only", "tables");
+    problem(http.post("/v1/namespaces/" + ns + "/tables/items/rows", "{\"id\":1}"), 501, "tables");
+    problem(http.post("/v1/namespaces/" + ns + "/events/clicks", "{\"value\":1}"), 501, "event series");
+    problem(http.get("/v1/namespaces/" + ns + "/events/clicks"), 501, "event series");
+    problem(http.post("/v1/namespaces/" + ns + "/batch", "{\"ops\":[]}"), 501, "batches");
+    assertThatThrownBy(() -> push("migrated-cassandra", spec("- {version: 1, table: {name: t, columns: [{name: id, type: int, key: true}]}}\n")))
+        .hasMessageContaining("spec.migrations: are not supported on the cassandra backend");
+  }
+
+  @Test
+  void aRetriedKeyValueWriteWithAnIdempotencyKeyAppliesOnce() {
+    String ns = namespace("");
+    Http.Res first = http.put(kv(ns) + "/c/n", "{\"value\":1}", "Idempotency-Key", "kv-1");
+    assertThat(first.status()).isEqualTo(204);
+    assertThat(first.header("idempotent-replayed")).isNull();
+    // Changed meanwhile: a replay answers the first answer and writes nothing again.
+    assertThat(http.put(kv(ns) + "/c/n", "{\"value\":2}").status()).isEqualTo(204);
+    Http.Res retry = http.put(kv(ns) + "/c/n", "{\"value\":1}", "Idempotency-Key", "kv-1");
+    assertThat(retry.status()).isEqualTo(204);
+    assertThat(retry.header("idempotent-replayed")).isEqualTo("true");
+    assertThat(http.get(kv(ns) + "/c/n").json().path("value").asInt()).isEqualTo(2);
+    problem(http.put(kv(ns) + "/c/n", "{\"value\":3}", "Idempotency-Key", "kv-1"), 422, "different request");
+    // A failed write stores no answer: the retry runs again.
+    problem(http.put(kv(ns) + "/c/m", "{\"value\":1,\"ttl\":\"soon\"}", "Idempotency-Key", "kv-2"), 400, "ttl");
+    assertThat(http.delete(kv(ns) + "/c/n", "Idempotency-Key", "kv-3").status()).isEqualTo(204);
+    problem(http.get(kv(ns) + "/c/n"), 404, "item 'n'");
+  }
+
+  @Test
+  void concurrentRetriesWithOneIdempotencyKeyApplyOnce() throws Exception {
+    String ns = namespace("");
+    var pool = Executors.newFixedThreadPool(6);
+    List<Http.Res> answers = new ArrayList<>();
+    try {
+      List<Future<Http.Res>> all = new ArrayList<>();
+      for (int i = 0; i < 12; i++) all.add(pool.submit(() -> http.put(kv(ns) + "/r", "{\"items\":{\"a\":1,\"b\":2}}", "Idempotency-Key", "same")));
+      for (Future<Http.Res> f : all) answers.add(f.get(60, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(answers).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(204));
+    assertThat(answers).filteredOn(r -> r.header("idempotent-replayed") == null).hasSize(1);
+  }
+}
