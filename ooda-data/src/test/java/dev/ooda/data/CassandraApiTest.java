@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API suite on a real Cassandra, one keyspace per namespace: its key-value tests run as on
- * the SQL backends; what Cassandra cannot serve with the same guarantees is refused, tested here.
+ * The API suite on a real Cassandra, one keyspace per namespace: its key-value and event-series
+ * tests run as on the SQL backends; what Cassandra cannot serve with the same guarantees is
+ * refused, tested here.
  */
 class CassandraApiTest extends DataApiSuite {
   @Override
@@ -51,13 +52,37 @@ class CassandraApiTest extends DataApiSuite {
   void whatCassandraCannotServeIsRefusedNamingIt() {
     String ns = namespace("");
     problem(http.get(kv(ns)), 501, "cannot scan all records");
-    problem(http.get("/v1/namespaces/" + ns + "/tables/items/rows"), 501, "key-value records only", "tables");
+    problem(http.get("/v1/namespaces/" + ns + "/tables/items/rows"), 501, "key-value records and event series", "tables");
     problem(http.post("/v1/namespaces/" + ns + "/tables/items/rows", "{\"id\":1}"), 501, "tables");
-    problem(http.post("/v1/namespaces/" + ns + "/events/clicks", "{\"value\":1}"), 501, "event series");
-    problem(http.get("/v1/namespaces/" + ns + "/events/clicks"), 501, "event series");
     problem(http.post("/v1/namespaces/" + ns + "/batch", "{\"ops\":[]}"), 501, "batches");
     assertThatThrownBy(() -> push("migrated-cassandra", spec("- {version: 1, table: {name: t, columns: [{name: id, type: int, key: true}]}}\n")))
         .hasMessageContaining("spec.migrations: are not supported on the cassandra backend");
+  }
+
+  @Test
+  void eventsWithAndWithoutPrefixStayInOneOrderAcrossPages() {
+    String ns = namespace("");
+    StringBuilder b = new StringBuilder("{\"events\":[");
+    // Three events per millisecond, two prefixes (one of them empty), over two buckets.
+    for (int i = 0; i < 12; i++) {
+      if (i > 0) b.append(',');
+      b.append("{\"ts\":").append(1_714_557_600_000L + (i / 3) * 1_800_000L).append(",\"id\":").append(i)
+          .append(i % 3 == 0 ? "" : ",\"prefix\":\"p" + (i % 2) + "\"").append(",\"value\":").append(i).append('}');
+    }
+    assertThat(http.post(events(ns, "s"), b.append("]}").toString(), "Idempotency-Key", "ev-1").status()).isEqualTo(201);
+    List<Integer> all = new ArrayList<>();
+    String page = null;
+    do {
+      JsonNode p = http.get(events(ns, "s") + "?limit=2" + (page == null ? "" : "&page=" + page)).json();
+      p.path("events").forEach(e -> all.add(e.path("value").asInt()));
+      page = p.hasNonNull("next") ? p.path("next").asText() : null;
+    } while (page != null);
+    assertThat(all).hasSize(12).doesNotHaveDuplicates();
+    List<Integer> p1 = new ArrayList<>();
+    http.get(events(ns, "s") + "?prefix=p1&order=desc").json().path("events").forEach(e -> p1.add(e.path("value").asInt()));
+    assertThat(p1).containsExactly(11, 7, 5, 1);
+    assertThat(http.delete(events(ns, "s") + "?before=1714561200000").json().path("deleted").asInt()).isEqualTo(6);
+    assertThat(http.get(events(ns, "s") + "?prefix=p1").json().path("events")).hasSize(2);
   }
 
   @Test

@@ -69,15 +69,15 @@ abstract class DataApiSuite {
   }
 
   /**
-   * SQL backends serve tables, event series, batches and scans; Cassandra serves key-value
-   * records only and refuses the rest (see CassandraApiTest), so those tests do not apply to it.
+   * SQL backends serve tables, batches and scans of all records; Cassandra serves key-value
+   * records and event series and refuses the rest (see CassandraApiTest), so those tests do not apply to it.
    */
   boolean sql() {
     return !backend().equals("cassandra");
   }
 
   void assumeSql() {
-    assumeTrue(sql(), "tables, event series, batches and scans are SQL backends' only");
+    assumeTrue(sql(), "tables, batches and scans of all records are SQL backends' only");
   }
 
   boolean transactionalDdl() {
@@ -757,7 +757,6 @@ abstract class DataApiSuite {
 
   @Test
   void appendsAndReadsEventsByTimeRangeAndPrefixAcrossBuckets() {
-    assumeSql();
     String ns = namespace("");
     StringBuilder b = new StringBuilder("{\"events\":[");
     Instant t0 = Instant.parse("2024-05-01T00:00:00Z");
@@ -801,7 +800,6 @@ abstract class DataApiSuite {
 
   @Test
   void dropsWholeBucketsBeforeATime() {
-    assumeSql();
     String ns = namespace("");
     for (String ts : List.of("2024-05-01T00:10:00Z", "2024-05-01T01:10:00Z", "2024-05-01T02:10:00Z")) {
       assertThat(http.post(events(ns, "log"), "{\"ts\":\"" + ts + "\",\"value\":\"" + ts + "\"}").status()).isEqualTo(201);

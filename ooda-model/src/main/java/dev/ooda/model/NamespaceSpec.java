@@ -293,8 +293,8 @@ public record NamespaceSpec(
   }
 
   private static void checkCassandra(NamespaceSpec s, Violations v) {
-    // Tables and event series are not served on Cassandra yet: say so instead of accepting them.
-    v.check(s.migrations().isEmpty(), "migrations", "are not supported on the cassandra backend (its namespaces serve key-value records only)");
+    // Tables are not served on Cassandra: say so instead of accepting migrations.
+    v.check(s.migrations().isEmpty(), "migrations", "are not supported on the cassandra backend (its namespaces serve key-value records and event series)");
     Cassandra c = s.cassandra();
     if (c == null) return;
     for (String level : new String[] {c.read(), c.write()}) {

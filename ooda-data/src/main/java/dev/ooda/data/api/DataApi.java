@@ -404,14 +404,22 @@ public final class DataApi {
 
   private CompletionStage<Response> append(Request req) {
     String ns = req.param("ns");
-    sqlOnly(ns, "event series");
     String series = req.param("series");
     Namespace n = catalog.get(ns);
     Kv.utf8("series", series);
     List<Events.Event> events = Events.parse(Json.parse(req.body()), clock.millis(), limits.maxValueBytes(), limits.maxBatchOps());
     long bucket = n.spec().effectiveEventBucket().toMillis();
+    if (cassandra(n) != null) return writeCql(req, n, () -> {
+      CqlEvents.append(cassandra(n), series, events, bucket);
+      return appended(events);
+    });
     return write(req, n, events.size() == 1, tx -> {
       Events.append(tx, series, events, bucket);
+      return appended(events);
+    });
+  }
+
+  private static Reply appended(List<Events.Event> events) {
       return Reply.json(201, Json.write(g -> {
         g.writeStartObject();
         g.writeNumberField("appended", events.size());
@@ -426,12 +434,10 @@ public final class DataApi {
         g.writeEndArray();
         g.writeEndObject();
       }));
-    });
   }
 
   private CompletionStage<Response> events(Request req) {
     String ns = req.param("ns");
-    sqlOnly(ns, "event series");
     String series = req.param("series");
     Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
@@ -442,7 +448,10 @@ public final class DataApi {
     int limit = limit(q);
     long maxBytes = maxBytes(q);
     return onWorkers(n, () -> {
-      Events.Page p = Events.read(n.storage().dsl(), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
+      Events.Page p = cassandra(n) != null
+          ? CqlEvents.read(cassandra(n), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
+              limit, maxBytes, n.spec().effectiveEventBucket().toMillis())
+          : Events.read(n.storage().dsl(), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
           limit, maxBytes, n.spec().effectiveEventBucket().toMillis());
       return ok(Json.write(g -> Events.write(g, series, p)));
     });
@@ -451,7 +460,6 @@ public final class DataApi {
   /** Retention: drops whole buckets older than {@code before}. */
   private CompletionStage<Response> dropEvents(Request req) {
     String ns = req.param("ns");
-    sqlOnly(ns, "event series");
     String series = req.param("series");
     Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
@@ -459,14 +467,16 @@ public final class DataApi {
     if (before == null) throw Problems.invalid("before", "is required: the time before which whole buckets are dropped");
     long at = Events.time("before", before);
     long bucket = n.spec().effectiveEventBucket().toMillis();
-    return write(req, n, true, tx -> {
-      int gone = Events.dropBefore(tx, series, at, bucket);
-      return Reply.json(200, Json.write(g -> {
-        g.writeStartObject();
-        g.writeNumberField("deleted", gone);
-        g.writeEndObject();
-      }));
-    });
+    if (cassandra(n) != null) return writeCql(req, n, () -> deleted(CqlEvents.dropBefore(cassandra(n), series, at, bucket)));
+    return write(req, n, true, tx -> deleted(Events.dropBefore(tx, series, at, bucket)));
+  }
+
+  private static Reply deleted(int gone) {
+    return Reply.json(200, Json.write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("deleted", gone);
+      g.writeEndObject();
+    }));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -506,7 +516,7 @@ public final class DataApi {
   private void sqlOnly(String ns, String what) {
     Namespace n = catalog.get(ns);
     if (cassandra(n) != null)
-      throw Problems.notSupported("namespace '" + ns + "' is on cassandra, where the data service serves key-value records only, not " + what);
+      throw Problems.notSupported("namespace '" + ns + "' is on cassandra, where the data service serves key-value records and event series, not " + what);
   }
 
   private static CompletionStage<Response> onWorkers(Namespace n, Supplier<Response> work) {

@@ -37,10 +37,14 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
 
   /**
    * ooda's tables: key-value items sorted by key within a record's partition (blobs compare
-   * byte by byte, as on the SQL backends), and idempotency keys kept 24 h by Cassandra's TTL.
+   * byte by byte, as on the SQL backends), event series (see CqlEvents), and idempotency keys
+   * kept 24 h by Cassandra's TTL.
    */
   private static final List<String> SYSTEM_TABLES = List.of(
       "CREATE TABLE IF NOT EXISTS \"_ooda_kv\" (rid blob, k blob, v blob, expires bigint, PRIMARY KEY ((rid), k)) WITH CLUSTERING ORDER BY (k ASC)",
+      "CREATE TABLE IF NOT EXISTS \"_ooda_events\" (series blob, bucket bigint, ts bigint, prefix blob, id bigint, v blob, PRIMARY KEY ((series, bucket), ts, prefix, id))",
+      "CREATE TABLE IF NOT EXISTS \"_ooda_events_by_prefix\" (series blob, prefix blob, bucket bigint, ts bigint, id bigint, v blob, PRIMARY KEY ((series, prefix, bucket), ts, id))",
+      "CREATE TABLE IF NOT EXISTS \"_ooda_event_buckets\" (series blob, bucket bigint, PRIMARY KEY ((series), bucket))",
       "CREATE TABLE IF NOT EXISTS \"_ooda_idempotency\" (k blob PRIMARY KEY, fingerprint blob, status int, etag text, location text, body blob, created bigint) WITH default_time_to_live = 86400");
 
   private static final Map<String, String> STATEMENTS = Map.ofEntries(
@@ -54,6 +58,21 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
       Map.entry("kv.list.after.to", "SELECT k, v, expires FROM \"_ooda_kv\" WHERE rid = ? AND k > ? AND k < ?"),
       Map.entry("kv.delete.item", "DELETE FROM \"_ooda_kv\" WHERE rid = ? AND k = ?"),
       Map.entry("kv.delete.record", "DELETE FROM \"_ooda_kv\" WHERE rid = ?"),
+      Map.entry("ev.put", "INSERT INTO \"_ooda_events\" (series, bucket, ts, prefix, id, v) VALUES (?, ?, ?, ?, ?, ?)"),
+      Map.entry("ev.put.prefix", "INSERT INTO \"_ooda_events_by_prefix\" (series, prefix, bucket, ts, id, v) VALUES (?, ?, ?, ?, ?, ?)"),
+      Map.entry("ev.bucket.put", "INSERT INTO \"_ooda_event_buckets\" (series, bucket) VALUES (?, ?)"),
+      Map.entry("ev.buckets", "SELECT bucket FROM \"_ooda_event_buckets\" WHERE series = ? AND bucket >= ? AND bucket <= ?"),
+      Map.entry("ev.buckets.desc", "SELECT bucket FROM \"_ooda_event_buckets\" WHERE series = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket DESC"),
+      Map.entry("ev.read.from", "SELECT prefix, ts, id, v FROM \"_ooda_events\" WHERE series = ? AND bucket = ? AND (ts, prefix, id) >= (?, ?, ?) AND (ts, prefix, id) < (?, ?, ?)"),
+      Map.entry("ev.read.after", "SELECT prefix, ts, id, v FROM \"_ooda_events\" WHERE series = ? AND bucket = ? AND (ts, prefix, id) > (?, ?, ?) AND (ts, prefix, id) < (?, ?, ?)"),
+      Map.entry("ev.read.desc", "SELECT prefix, ts, id, v FROM \"_ooda_events\" WHERE series = ? AND bucket = ? AND (ts, prefix, id) >= (?, ?, ?) AND (ts, prefix, id) < (?, ?, ?) ORDER BY ts DESC, prefix DESC, id DESC"),
+      Map.entry("ev.read.prefix.from", "SELECT prefix, ts, id, v FROM \"_ooda_events_by_prefix\" WHERE series = ? AND prefix = ? AND bucket = ? AND (ts, id) >= (?, ?) AND (ts, id) < (?, ?)"),
+      Map.entry("ev.read.prefix.after", "SELECT prefix, ts, id, v FROM \"_ooda_events_by_prefix\" WHERE series = ? AND prefix = ? AND bucket = ? AND (ts, id) > (?, ?) AND (ts, id) < (?, ?)"),
+      Map.entry("ev.read.prefix.desc", "SELECT prefix, ts, id, v FROM \"_ooda_events_by_prefix\" WHERE series = ? AND prefix = ? AND bucket = ? AND (ts, id) >= (?, ?) AND (ts, id) < (?, ?) ORDER BY ts DESC, id DESC"),
+      Map.entry("ev.prefixes", "SELECT prefix FROM \"_ooda_events\" WHERE series = ? AND bucket = ?"),
+      Map.entry("ev.drop.prefix", "DELETE FROM \"_ooda_events_by_prefix\" WHERE series = ? AND prefix = ? AND bucket = ?"),
+      Map.entry("ev.drop", "DELETE FROM \"_ooda_events\" WHERE series = ? AND bucket = ?"),
+      Map.entry("ev.bucket.drop", "DELETE FROM \"_ooda_event_buckets\" WHERE series = ? AND bucket = ?"),
       Map.entry("idem.get", "SELECT fingerprint, status, etag, location, body, created FROM \"_ooda_idempotency\" WHERE k = ?"),
       Map.entry("idem.claim", "INSERT INTO \"_ooda_idempotency\" (k, fingerprint, status, created) VALUES (?, ?, 0, ?) IF NOT EXISTS"),
       Map.entry("idem.complete", "UPDATE \"_ooda_idempotency\" SET status = ?, etag = ?, location = ?, body = ? WHERE k = ? IF status = 0"),
