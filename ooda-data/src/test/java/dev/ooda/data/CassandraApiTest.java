@@ -86,6 +86,17 @@ class CassandraApiTest extends DataApiSuite {
   }
 
   @Test
+  void aLargeWriteOfManyItemsIsOneRecordAndAppliesWhole() {
+    String ns = namespace("");
+    // About 100 KiB in one record: over Cassandra's batch size limits, but one partition.
+    StringBuilder items = new StringBuilder();
+    for (int i = 0; i < 30; i++) items.append(i == 0 ? "" : ",").append(String.format("\"k%02d\":\"%s\"", i, "v".repeat(3500)));
+    Http.Res r = http.put(kv(ns) + "/big", "{\"items\":{" + items + "}}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(204);
+    assertThat(http.get(kv(ns) + "/big?limit=100").json().path("items").size()).isEqualTo(30);
+  }
+
+  @Test
   void aRetriedKeyValueWriteWithAnIdempotencyKeyAppliesOnce() {
     String ns = namespace("");
     Http.Res first = http.put(kv(ns) + "/c/n", "{\"value\":1}", "Idempotency-Key", "kv-1");

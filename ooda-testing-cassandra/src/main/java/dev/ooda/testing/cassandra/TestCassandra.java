@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * A real single-node Cassandra for tests, in a JVM of its own: cassandra-all brings Netty 4.1,
  * which cannot share a classpath with ooda's Netty 4.2. {@link #shared()} starts it once per
  * test JVM (the first caller pays the ~10-20 s start) and a shutdown hook stops it and deletes
- * its files. It listens on loopback only, on ephemeral ports. Only JDK classes are used here, so
+ * its files; should the test JVM die without it, the node exits when its standard input closes
+ * ({@link CassandraMain}). It listens on loopback only, on ephemeral ports. Only JDK classes are used here, so
  * that tests can depend on this module with all of its dependencies excluded.
  */
 public final class TestCassandra implements AutoCloseable {
@@ -107,8 +108,8 @@ public final class TestCassandra implements AutoCloseable {
           // No fsync of the system tables: schema changes (a keyspace per test namespace) go faster.
           "-Dcassandra.unsafesystem=true",
           "-Dlogback.configurationFile=" + logback(dir).toUri(),
-          "-cp", classpath,
-          "org.apache.cassandra.service.CassandraDaemon"));
+          "-cp", ownLocation() + java.io.File.pathSeparator + classpath,
+          CassandraMain.class.getName()));
       Process p = new ProcessBuilder(cmd)
           .directory(dir.toFile())
           .redirectErrorStream(true)
@@ -202,6 +203,15 @@ public final class TestCassandra implements AutoCloseable {
     try (InputStream in = TestCassandra.class.getResourceAsStream("classpath.txt")) {
       if (in == null) throw new IllegalStateException("classpath.txt missing: build ooda-testing-cassandra with Maven first");
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+  }
+
+  /** This module's classes (a jar, or target/classes in a reactor build), for {@link CassandraMain}. */
+  private static String ownLocation() {
+    try {
+      return Path.of(TestCassandra.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("cannot locate ooda-testing-cassandra's classes", e);
     }
   }
 
