@@ -3,7 +3,10 @@ package dev.ooda.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ooda.testing.cassandra.TestCassandra;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -41,6 +44,14 @@ class CassandraApiTest extends DataApiSuite {
     assertThat(ok.state()).as(ok.toString()).isEqualTo(NamespaceStatus.READY);
     assertThat(http.put(kv("tuned-cassandra") + "/r", "{\"items\":{\"a\":1}}").status()).isEqualTo(204);
     assertThat(http.get(kv("tuned-cassandra") + "/r/a").json().path("value").asInt()).isEqualTo(1);
+    // A changed replication is applied to the existing keyspace.
+    NamespaceStatus wider = push("tuned-cassandra", spec("") + "  cassandra:\n    replication: {class: SimpleStrategy, replication_factor: 2}\n");
+    assertThat(wider.state()).as(wider.toString()).isEqualTo(NamespaceStatus.READY);
+    TestCassandra c = TestCassandra.shared();
+    try (CqlSession cql = CqlSession.builder().addContactPoint(new InetSocketAddress(c.host(), c.port())).withLocalDatacenter(c.datacenter()).build()) {
+      assertThat(cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'ns_tuned_cassandra'").one()
+          .getMap(0, String.class, String.class)).containsEntry("replication_factor", "2");
+    }
 
     assertThatThrownBy(() -> push("badlevel-cassandra", spec("") + "  cassandra: {read: SOMETIMES}\n"))
         .hasMessageContaining("spec.cassandra.read").hasMessageContaining("'SOMETIMES' is not a consistency level");

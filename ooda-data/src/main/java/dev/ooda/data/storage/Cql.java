@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.ooda.model.NamespaceSpec;
 import java.net.InetSocketAddress;
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
  */
 public record Cql(CqlSession session, String keyspace, String product, ConsistencyLevel read, ConsistencyLevel write,
                   Map<String, PreparedStatement> statements) implements AutoCloseable {
+  static final Map<String, String> DEFAULT_REPLICATION = Map.of("class", "SimpleStrategy", "replication_factor", "1");
   /** Schema changes wait for every node to agree, which takes longer than a query. */
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -93,10 +95,16 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
     if (t.user() != null) b.withAuthCredentials(t.user(), t.password());
     CqlSession session = b.build();
     try {
-      String replication = replication(c == null ? null : c.replication());
-      session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS \"" + keyspace + "\" WITH replication = " + replication).setTimeout(DDL_TIMEOUT));
-      // An existing keyspace takes the spec's replication too (a repair then moves the data).
-      session.execute(SimpleStatement.newInstance("ALTER KEYSPACE \"" + keyspace + "\" WITH replication = " + replication).setTimeout(DDL_TIMEOUT));
+      Map<String, String> wanted = c == null || c.replication() == null ? DEFAULT_REPLICATION : c.replication();
+      String replication = replication(wanted);
+      Row existing = session.execute(SimpleStatement.newInstance(
+          "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one();
+      if (existing == null) {
+        session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS \"" + keyspace + "\" WITH replication = " + replication).setTimeout(DDL_TIMEOUT));
+      } else if (!sameReplication(existing.getMap(0, String.class, String.class), wanted)) {
+        // An existing keyspace takes the spec's replication (a repair then moves the data).
+        session.execute(SimpleStatement.newInstance("ALTER KEYSPACE \"" + keyspace + "\" WITH replication = " + replication).setTimeout(DDL_TIMEOUT));
+      }
       for (String ddl : SYSTEM_TABLES) session.execute(SimpleStatement.newInstance(in(keyspace, ddl)).setTimeout(DDL_TIMEOUT));
       Map<String, PreparedStatement> prepared = new TreeMap<>();
       STATEMENTS.forEach((name, cql) -> prepared.put(name, session.prepare(in(keyspace, cql))));
@@ -125,9 +133,16 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
     return DefaultConsistencyLevel.valueOf((name == null ? NamespaceSpec.Cassandra.DEFAULT_CONSISTENCY : name).toUpperCase(Locale.ROOT));
   }
 
+  /** Cassandra reports the strategy by its full class name; the spec names it short. */
+  static boolean sameReplication(Map<String, String> actual, Map<String, String> wanted) {
+    Map<String, String> a = new TreeMap<>(actual);
+    a.computeIfPresent("class", (k, v) -> v.substring(v.lastIndexOf('.') + 1));
+    return a.equals(new TreeMap<>(wanted));
+  }
+
   /** The replication map as CQL; values were checked by {@link NamespaceSpec} (names and small numbers only). */
   static String replication(Map<String, String> spec) {
-    Map<String, String> r = spec == null ? Map.of("class", "SimpleStrategy", "replication_factor", "1") : spec;
+    Map<String, String> r = spec == null ? DEFAULT_REPLICATION : spec;
     return r.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .map(e -> "'" + e.getKey().replace("'", "") + "': '" + e.getValue().replace("'", "") + "'")
         .collect(Collectors.joining(", ", "{", "}"));

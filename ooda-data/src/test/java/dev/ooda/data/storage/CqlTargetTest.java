@@ -32,5 +32,9 @@ class CqlTargetTest {
     assertThat(Cql.replication(null)).isEqualTo("{'class': 'SimpleStrategy', 'replication_factor': '1'}");
     assertThat(Cql.replication(Map.of("class", "NetworkTopologyStrategy", "dc2", "2", "dc1", "3")))
         .isEqualTo("{'class': 'NetworkTopologyStrategy', 'dc1': '3', 'dc2': '2'}");
+    assertThat(Cql.sameReplication(Map.of("class", "org.apache.cassandra.locator.SimpleStrategy", "replication_factor", "1"),
+        Cql.DEFAULT_REPLICATION)).isTrue();
+    assertThat(Cql.sameReplication(Map.of("class", "org.apache.cassandra.locator.SimpleStrategy", "replication_factor", "1"),
+        Map.of("class", "SimpleStrategy", "replication_factor", "3"))).isFalse();
   }
 }
