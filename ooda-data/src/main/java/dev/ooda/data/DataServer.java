@@ -326,7 +326,8 @@ public final class DataServer implements AutoCloseable {
   void sweep() {
     long now = options.clock().millis();
     for (Namespace n : catalog.all()) {
-      if (n.storage() == null) continue;
+      // Cassandra deletes expired items and idempotency keys itself, by their TTL.
+      if (n.storage() == null || n.storage().dsl() == null) continue;
       try {
         DataApi.sweep(n.storage().dsl(), now);
       } catch (RuntimeException e) {

@@ -68,6 +68,18 @@ abstract class DataApiSuite {
     return db.backend();
   }
 
+  /**
+   * SQL backends serve tables, batches and scans of all records; Cassandra serves key-value
+   * records and event series and refuses the rest (see CassandraApiTest), so those tests do not apply to it.
+   */
+  boolean sql() {
+    return !backend().equals("cassandra");
+  }
+
+  void assumeSql() {
+    assumeTrue(sql(), "tables, batches and scans of all records are SQL backends' only");
+  }
+
   boolean transactionalDdl() {
     return !backend().equals("mysql");
   }
@@ -142,6 +154,7 @@ abstract class DataApiSuite {
 
   @Test
   void listsStorageDatabaseVersionAndTablesButNeverTheConnection() {
+    assumeSql();
     String ns = namespace(SHOP);
     Http.Res r = http.get("/v1/namespaces/" + ns);
     assertThat(r.status()).isEqualTo(200);
@@ -172,6 +185,7 @@ abstract class DataApiSuite {
 
   @Test
   void namespacesAreIsolatedFromEachOther() {
+    assumeSql();
     String a = namespace(SHOP);
     String b = namespace(SHOP);
     assertThat(http.post(rows(a, "items"), "{\"id\":1,\"name\":\"only in a\"}").status()).isEqualTo(201);
@@ -186,9 +200,9 @@ abstract class DataApiSuite {
     assumeTrue(!backend().equals("sqlite"), "sqlite namespaces have no connection");
     String name = "secret-" + backend();
     NamespaceStatus s = push(name, "  owner: shop\n  backend: " + backend() + "\n  connection: {secret: \"env:TEST_DB_URL\"}\n"
-        + "  migrations:\n    - {version: 1, table: {name: t, columns: [{name: id, type: int, key: true}]}}\n");
-    assertThat(s.state()).isEqualTo("ready");
-    assertThat(s.version()).isEqualTo(1);
+        + (sql() ? "  migrations:\n    - {version: 1, table: {name: t, columns: [{name: id, type: int, key: true}]}}\n" : ""));
+    assertThat(s.state()).as(s.toString()).isEqualTo("ready");
+    assertThat(s.version()).isEqualTo(sql() ? 1 : 0);
     assertThat(http.get("/v1/namespaces/" + name).body()).doesNotContain(PASSWORD);
 
     NamespaceStatus missing = push("nosecret-" + backend(), "  owner: shop\n  backend: " + backend()
@@ -200,6 +214,7 @@ abstract class DataApiSuite {
 
   @Test
   void aFailedMigrationLeavesThePreviousVersionAndNamesTheStatement() {
+    assumeSql();
     String base = "- {version: 1, table: {name: a, columns: [{name: id, type: int, key: true}]}}\n";
     String ns = namespace(base);
     String broken = base + "- version: 2\n  sql: |\n    CREATE TABLE IF NOT EXISTS extra (id int PRIMARY KEY);\n    ALTER TABLE missing_table ADD COLUMN x int;\n";
@@ -229,6 +244,7 @@ abstract class DataApiSuite {
 
   @Test
   void unknownNamespaceTableAndColumnAreNamed() {
+    assumeSql();
     String ns = namespace(SHOP);
     problem(http.get("/v1/namespaces/nope/kv/x"), 404, "namespace 'nope' not found");
     problem(http.get(rows(ns, "nope")), 404, "table 'nope' not found", "items");
@@ -300,6 +316,8 @@ abstract class DataApiSuite {
     assertThat(byBytes.path("items").size()).isEqualTo(3);
     assertThat(byBytes.hasNonNull("next")).isTrue();
 
+    problem(http.get(kv(ns) + "/big?page=garbage"), 400, "page token");
+    if (!sql()) return;  // Cassandra refuses scans: CassandraApiTest
     // A scan over all records, in (id, key) order, grouped by record.
     List<String> scanned = new ArrayList<>();
     page = null;
@@ -336,6 +354,7 @@ abstract class DataApiSuite {
 
   @Test
   void aRetriedWriteWithAnIdempotencyKeyAppliesOnce() {
+    assumeSql();
     String ns = namespace(SHOP);
     String body = "{\"customer\":\"ann\",\"total\":10.50}";
     Http.Res first = http.post(rows(ns, "orders"), body, "Idempotency-Key", "order-ann-1");
@@ -361,6 +380,7 @@ abstract class DataApiSuite {
 
   @Test
   void concurrentRetriesWithOneIdempotencyKeyApplyOnce() throws Exception {
+    assumeSql();
     String ns = namespace(SHOP);
     String body = "{\"customer\":\"dee\",\"total\":1}";
     var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
@@ -382,22 +402,23 @@ abstract class DataApiSuite {
 
   @Test
   void oversizedValuesAndBodiesAre413() {
-    String ns = namespace(SHOP);
+    String ns = namespace(sql() ? SHOP : "");
     String big = "x".repeat(5000);
     problem(http.put(kv(ns) + "/r/k", "{\"value\":\"" + big + "\"}"), 413, "item 'k'");
-    problem(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"n\",\"note\":\"" + big + "\"}"), 413, "column 'note'");
+    if (sql()) problem(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"n\",\"note\":\"" + big + "\"}"), 413, "column 'note'");
     String huge = "y".repeat(200 << 10);
     // The server refuses the body before it has all of it; a client of its own keeps the
     // shared client's connection out of the stream reset that follows.
     problem(new Http(server.port()).put(kv(ns) + "/r/k", "{\"value\":\"" + huge + "\"}"), 413, "request body");
     problem(http.get(kv(ns) + "/r"), 404, "record 'r' not found");
-    problem(http.get(rows(ns, "items") + "/1"), 404);
+    if (sql()) problem(http.get(rows(ns, "items") + "/1"), 404);
   }
 
   // ------------------------------------------------------------------ tables
 
   @Test
   void insertsOneAndManyRowsAndGetsThemByKey() {
+    assumeSql();
     String ns = namespace(SHOP);
     Http.Res one = http.post(rows(ns, "items"),
         "{\"id\":1,\"name\":\"lamp\",\"qty\":3,\"price\":19.99,\"active\":true,\"made\":\"2024-01-02T03:04:05\",\"note\":\"n\",\"tags\":{\"a\":[1,\"b\"]},\"photo\":\"AAEC\"}");
@@ -451,6 +472,7 @@ abstract class DataApiSuite {
   /** Reads that arrive together are answered together; each must still get its own row, or 404. */
   @Test
   void concurrentReadsByKeyEachGetTheirOwnRow() throws Exception {
+    assumeSql();
     String ns = namespace(SHOP + """
       - version: 6
         table:
@@ -491,6 +513,7 @@ abstract class DataApiSuite {
   /** Inserts that arrive together are written together; each must still get its own answer. */
   @Test
   void concurrentInsertsEachGetTheirOwnAnswer() throws Exception {
+    assumeSql();
     String ns = namespace(SHOP);
     java.util.concurrent.ConcurrentHashMap<Integer, Integer> created = new java.util.concurrent.ConcurrentHashMap<>();
     callers(16, caller -> {
@@ -527,6 +550,7 @@ abstract class DataApiSuite {
 
   @Test
   void generatedAndCompositeKeys() {
+    assumeSql();
     String ns = namespace(SHOP);
     Http.Res a = http.post(rows(ns, "orders"), "{\"customer\":\"ann\",\"total\":5}");
     Http.Res b = http.post(rows(ns, "orders"), "{\"customer\":\"bob\",\"total\":7.25}", "Prefer", "return=representation");
@@ -546,6 +570,7 @@ abstract class DataApiSuite {
 
   @Test
   void updatesUpsertsAndDeletesRowsWithVersions() {
+    assumeSql();
     String ns = namespace(SHOP);
     assertThat(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"lamp\",\"qty\":1}").status()).isEqualTo(201);
     Http.Res up = http.patch(rows(ns, "items") + "/1", "{\"qty\":2}");
@@ -570,6 +595,7 @@ abstract class DataApiSuite {
 
   @Test
   void ifMatchRefusesAWriteToARowThatChanged() {
+    assumeSql();
     String ns = namespace(SHOP);
     http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"lamp\",\"qty\":1}");
     String etag = http.get(rows(ns, "items") + "/1").header("etag");
@@ -613,6 +639,7 @@ abstract class DataApiSuite {
 
   @Test
   void queriesWithEveryFilter() {
+    assumeSql();
     String ns = stocked();
     assertThat(ids(ns, "?id=eq.3")).containsExactly(3L);
     assertThat(ids(ns, "?id=ne.3&id=le.4")).containsExactly(1L, 2L, 4L);
@@ -637,6 +664,7 @@ abstract class DataApiSuite {
 
   @Test
   void ordersSelectsAndPagesWithKeysetTokens() {
+    assumeSql();
     String ns = stocked();
     assertThat(ids(ns, "?order=qty.desc&limit=4")).containsExactly(10L, 8L, 7L, 5L);
     // NULL first ascending, last descending; ties broken by the key.
@@ -666,6 +694,7 @@ abstract class DataApiSuite {
 
   @Test
   void wrongTypesAreRefusedNamingTheColumn() {
+    assumeSql();
     String ns = namespace(SHOP);
     problem(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"x\",\"qty\":\"three\"}"), 400, "column 'qty'", "whole number");
     problem(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"x\",\"qty\":3000000000}"), 400, "column 'qty'");
@@ -682,6 +711,7 @@ abstract class DataApiSuite {
 
   @Test
   void aBatchIsOneTransaction() {
+    assumeSql();
     String ns = stocked();
     String batch = "/v1/namespaces/" + ns + "/batch";
     Http.Res ok = http.post(batch, """
@@ -793,6 +823,7 @@ abstract class DataApiSuite {
 
   @Test
   void sqlInjectionThroughEveryParameterChangesNothing() {
+    assumeSql();
     String ns = stocked();
     for (String p : PAYLOADS) {
       String e = seg(p);
@@ -844,6 +875,7 @@ abstract class DataApiSuite {
 
   @Test
   void writesOneAccessLogLinePerRequestAndPrometheusMetrics() throws Exception {
+    assumeSql();
     String ns = namespace(SHOP);
     accessLog.clear();
     http.get(rows(ns, "items") + "/42", Headers.CALLER, "checkout", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /** A real database server for tests: started once, stopped at the end. */
 interface Database extends AutoCloseable {
-  /** The namespace backend: sqlite, postgres or mysql. */
+  /** The namespace backend: sqlite, postgres, mysql or cassandra. */
   String backend();
 
   /** A connection URL with credentials, or null for SQLite. */
@@ -96,6 +96,28 @@ interface Database extends AutoCloseable {
           throw new IllegalStateException(e);
         }
       }
+    };
+  }
+
+  /**
+   * A real Cassandra in a JVM of its own (ooda-testing-cassandra), shared by the whole test run
+   * and stopped when it ends. It runs without authentication, so any credentials work.
+   */
+  static Database cassandra() {
+    dev.ooda.testing.cassandra.TestCassandra c = dev.ooda.testing.cassandra.TestCassandra.shared();
+    return new Database() {
+      @Override
+      public String backend() {
+        return "cassandra";
+      }
+
+      @Override
+      public String url(String password) {
+        return "cassandra://ooda:" + password + "@" + c.contactPoint() + "/" + c.datacenter();
+      }
+
+      @Override
+      public void close() {}
     };
   }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * A data namespace: storage that one service owns and reaches only through the data service.
- * Each namespace is isolated: its own SQLite file, PostgreSQL schema or MySQL/MariaDB database.
+ * Each namespace is isolated: its own SQLite file, PostgreSQL schema, MySQL/MariaDB database or
+ * Cassandra keyspace.
  *
  * <pre>
  * kind: Namespace
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * @param owner       the service that owns the namespace and its schema
- * @param backend     {@code sqlite} (default), {@code postgres}, or {@code mysql} (MySQL and MariaDB)
+ * @param backend     {@code sqlite} (default), {@code postgres}, {@code mysql} (MySQL and MariaDB) or {@code cassandra}
  * @param connection  where the database server is; required for postgres and mysql, absent for
  *                    sqlite (its file lives in the data service's data directory). Never returned
  *                    by the data service's API.
@@ -45,11 +46,13 @@ import java.util.regex.Pattern;
  * @param eventBucket the width of the time buckets that event series are sharded into; default 1h
  * @param grants      services besides the owner that may use the namespace; checked when the
  *                    owner's access mode is {@code enforce} or {@code audit}
+ * @param cassandra   for the cassandra backend: the keyspace's replication and the consistency
+ *                    levels; defaults apply when absent
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record NamespaceSpec(
     String owner, String backend, Connection connection, List<Migration> migrations,
-    Integer poolSize, Duration eventBucket, List<Grant> grants) implements Spec {
+    Integer poolSize, Duration eventBucket, List<Grant> grants, Cassandra cassandra) implements Spec {
 
   public static final Kind<NamespaceSpec> KIND =
       Kind.of("Namespace", "namespaces", NamespaceSpec.class, NamespaceSpec::check);
@@ -57,7 +60,8 @@ public record NamespaceSpec(
   public static final String SQLITE = "sqlite";
   public static final String POSTGRES = "postgres";
   public static final String MYSQL = "mysql";
-  public static final List<String> BACKENDS = List.of(SQLITE, POSTGRES, MYSQL);
+  public static final String CASSANDRA = "cassandra";
+  public static final List<String> BACKENDS = List.of(SQLITE, POSTGRES, MYSQL, CASSANDRA);
   public static final Duration DEFAULT_EVENT_BUCKET = Duration.ofHours(1);
   /** Room for the {@code ns_} prefix within the 63/64-character identifier limits of the databases. */
   public static final int MAX_NAME_LENGTH = 60;
@@ -77,6 +81,25 @@ public record NamespaceSpec(
   public record Grant(String service, String access) {
     public static final String READ = "read";
     public static final String WRITE = "write";
+  }
+
+  /**
+   * Cassandra settings of a namespace (its keyspace {@code ns_<name>}).
+   *
+   * @param replication the keyspace's replication map, e.g. {@code {class: NetworkTopologyStrategy, dc1: 3}};
+   *                    default {@code {class: SimpleStrategy, replication_factor: 1}}
+   * @param read        consistency level of reads, default {@code LOCAL_QUORUM}
+   * @param write       consistency level of writes, default {@code LOCAL_QUORUM}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Cassandra(java.util.Map<String, String> replication, String read, String write) {
+    public static final List<String> CONSISTENCY_LEVELS = List.of(
+        "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE");
+    public static final String DEFAULT_CONSISTENCY = "LOCAL_QUORUM";
+
+    public Cassandra {
+      replication = replication == null ? null : java.util.Map.copyOf(replication);
+    }
   }
 
   /** The backend, {@code sqlite} when none is given. */
@@ -224,6 +247,8 @@ public record NamespaceSpec(
         if (bad2 != null) v.add("connection.secret", "names no secret: the name after secret: " + bad2);
       }
     }
+    if (backend.equals(CASSANDRA)) checkCassandra(s, v);
+    else v.check(s.cassandra() == null, "cassandra", "is only for the cassandra backend");
     if (s.poolSize() != null) v.check(s.poolSize() >= 1 && s.poolSize() <= 200, "poolSize", "must be between 1 and 200");
     if (s.eventBucket() != null)
       v.check(s.eventBucket().toMillis() >= 1000, "eventBucket", "must be at least 1s");
@@ -263,6 +288,34 @@ public record NamespaceSpec(
         checkIdentifier(iv, "table", x.table());
         iv.check(!x.columns().isEmpty(), "columns", "needs at least one column");
         for (int j = 0; j < x.columns().size(); j++) checkIdentifier(iv, "columns[" + j + "]", x.columns().get(j));
+      }
+    }
+  }
+
+  private static void checkCassandra(NamespaceSpec s, Violations v) {
+    // Tables are not served on Cassandra: say so instead of accepting migrations.
+    v.check(s.migrations().isEmpty(), "migrations", "are not supported on the cassandra backend (its namespaces serve key-value records and event series)");
+    Cassandra c = s.cassandra();
+    if (c == null) return;
+    for (String level : new String[] {c.read(), c.write()}) {
+      if (level != null && !Cassandra.CONSISTENCY_LEVELS.contains(level.toUpperCase(Locale.ROOT)))
+        v.add(level == c.read() ? "cassandra.read" : "cassandra.write",
+            "'" + level + "' is not a consistency level (known: " + String.join(", ", Cassandra.CONSISTENCY_LEVELS) + ")");
+    }
+    if (c.replication() != null) {
+      String cls = c.replication().get("class");
+      if (!"SimpleStrategy".equals(cls) && !"NetworkTopologyStrategy".equals(cls)) {
+        v.add("cassandra.replication.class", "must be SimpleStrategy or NetworkTopologyStrategy");
+      }
+      for (var e : c.replication().entrySet()) {
+        if (e.getKey().equals("class")) continue;
+        boolean name = e.getKey().matches("[A-Za-z0-9_.-]{1,64}");
+        boolean factor = e.getValue() != null && e.getValue().matches("[1-9][0-9]?");
+        if (!name || !factor) v.add("cassandra.replication." + e.getKey(), "must be a datacenter name (or replication_factor) with a factor from 1 to 99");
+      }
+      if ("SimpleStrategy".equals(cls)) {
+        v.check(c.replication().size() == 2 && c.replication().containsKey("replication_factor"),
+            "cassandra.replication", "SimpleStrategy takes exactly replication_factor");
       }
     }
   }
@@ -313,11 +366,13 @@ public record NamespaceSpec(
     return switch (backend) {
       case POSTGRES -> u.startsWith("jdbc:postgresql://") || u.startsWith("postgresql://") || u.startsWith("postgres://");
       case MYSQL -> u.startsWith("jdbc:mysql://") || u.startsWith("jdbc:mariadb://") || u.startsWith("mysql://") || u.startsWith("mariadb://");
+      case CASSANDRA -> u.startsWith("cassandra://");
       default -> false;
     };
   }
 
   private static String schemes(String backend) {
+    if (backend.equals(CASSANDRA)) return "cassandra://[user:password@]host:port[,host:port...]/local-datacenter";
     return backend.equals(POSTGRES) ? "postgresql://user:password@host:port/database or jdbc:postgresql://..."
         : "mysql://user:password@host:port/ or mariadb://..., or jdbc:mariadb://...";
   }

@@ -86,6 +86,37 @@ class NamespaceSpecTest {
   }
 
   @Test
+  void cassandraTakesContactPointsReplicationAndConsistencyAndNoMigrations() {
+    NamespaceSpec s = ResourceCodec.readYaml("""
+        kind: Namespace
+        name: sessions
+        spec:
+          owner: web
+          backend: cassandra
+          connection: {url: "cassandra://10.0.0.5:9042,10.0.0.6/dc1"}
+          cassandra:
+            replication: {class: NetworkTopologyStrategy, dc1: 3}
+            read: LOCAL_ONE
+        """).get(0).spec(NamespaceSpec.class);
+    assertThat(s.effectiveBackend()).isEqualTo(NamespaceSpec.CASSANDRA);
+    assertThat(s.cassandra().replication()).containsEntry("dc1", "3");
+    assertThat(s.cassandra().write()).isNull();
+
+    String base = "kind: Namespace\nname: n\nspec:\n  owner: n\n  backend: cassandra\n  connection: {url: \"cassandra://db:9042/dc1\"}\n";
+    assertThatThrownBy(() -> ResourceCodec.readYaml(base + "  cassandra: {write: SOMETIMES, replication: {class: SimpleStrategy, dc1: 3}}\n"))
+        .hasMessageContaining("spec.cassandra.write: 'SOMETIMES' is not a consistency level")
+        .hasMessageContaining("SimpleStrategy takes exactly replication_factor");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(base + "  cassandra: {replication: {class: NetworkTopologyStrategy, \"dc1'\": 3}}\n"))
+        .hasMessageContaining("must be a datacenter name");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(base + "  migrations: [{version: 1, sql: \"CREATE TABLE t (id int PRIMARY KEY)\"}]\n"))
+        .hasMessageContaining("spec.migrations: are not supported on the cassandra backend");
+    assertThatThrownBy(() -> ResourceCodec.readYaml("kind: Namespace\nname: n\nspec: {owner: n, backend: cassandra, connection: {url: \"postgresql://db/x\"}}\n"))
+        .hasMessageContaining("is not a cassandra URL");
+    assertThatThrownBy(() -> ResourceCodec.readYaml("kind: Namespace\nname: n\nspec: {owner: n, backend: postgres, connection: {url: \"postgresql://db/x\"}, cassandra: {read: ONE}}\n"))
+        .hasMessageContaining("spec.cassandra: is only for the cassandra backend");
+  }
+
+  @Test
   void hidesTheUrlFromToString() {
     assertThat(new NamespaceSpec.Connection("postgresql://me:hunter2@db/app", null).toString()).doesNotContain("hunter2");
   }

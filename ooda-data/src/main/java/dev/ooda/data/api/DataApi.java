@@ -9,6 +9,7 @@ import dev.ooda.data.http.Request;
 import dev.ooda.data.http.Response;
 import dev.ooda.data.http.Router;
 import dev.ooda.data.storage.Catalog;
+import dev.ooda.data.storage.Cql;
 import dev.ooda.data.storage.Migrator;
 import dev.ooda.data.storage.Namespace;
 import dev.ooda.data.storage.Rows;
@@ -150,6 +151,9 @@ public final class DataApi {
     String ns = req.param("ns");
     Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
+    if (cassandra(n) != null)
+      throw Problems.notSupported("namespace '" + ns + "' is on cassandra, which cannot scan all records in id order "
+          + "(records are spread over the ring by a hash of their id): read records by id");
     int limit = limit(q);
     long maxBytes = maxBytes(q);
     return onWorkers(n, () -> {
@@ -166,7 +170,10 @@ public final class DataApi {
     int limit = limit(q);
     long maxBytes = maxBytes(q);
     return onWorkers(n, () -> {
-      Kv.Page p = Kv.list(n.storage().dsl(), id, q.get("start"), q.get("end"), q.get("page"), limit, maxBytes, clock.millis());
+      Cql cql = cassandra(n);
+      Kv.Page p = cql != null
+          ? CqlKv.list(cql, id, q.get("start"), q.get("end"), q.get("page"), limit, maxBytes, clock.millis())
+          : Kv.list(n.storage().dsl(), id, q.get("start"), q.get("end"), q.get("page"), limit, maxBytes, clock.millis());
       if (p.items().isEmpty() && q.get("page") == null && q.get("start") == null && q.get("end") == null)
         throw Problems.notFound("record '" + id + "' not found in namespace '" + ns + "'");
       return ok(Json.write(g -> Kv.writeRecord(g, id, p)));
@@ -180,6 +187,11 @@ public final class DataApi {
     Kv.utf8("id", id);
     List<Kv.Put> puts = Kv.parsePuts(Json.parse(req.body()), clock.millis(), limits.maxValueBytes());
     if (puts.size() > limits.maxBatchOps()) throw Problems.tooLarge(puts.size() + " items in one write, more than the limit of " + limits.maxBatchOps());
+    long now = clock.millis();
+    if (cassandra(n) != null) return writeCql(req, n, () -> {
+      CqlKv.put(cassandra(n), id, puts, now);
+      return Reply.noContent();
+    });
     return write(req, n, puts.size() == 1, tx -> {
       Kv.put(tx, id, puts);
       return Reply.noContent();
@@ -190,6 +202,10 @@ public final class DataApi {
     String ns = req.param("ns");
     String id = req.param("id");
     Namespace n = catalog.get(ns);
+    if (cassandra(n) != null) return writeCql(req, n, () -> {
+      CqlKv.delete(cassandra(n), id, null);
+      return Reply.noContent();
+    });
     return write(req, n, true, tx -> {
       Kv.delete(tx, id, null);
       return Reply.noContent();
@@ -202,7 +218,7 @@ public final class DataApi {
     String key = req.param("key");
     Namespace n = catalog.get(ns);
     return onWorkers(n, () -> {
-      Kv.Item it = Kv.get(n.storage().dsl(), id, key, clock.millis());
+      Kv.Item it = cassandra(n) != null ? CqlKv.get(cassandra(n), id, key, clock.millis()) : Kv.get(n.storage().dsl(), id, key, clock.millis());
       return ok(Json.write(g -> Kv.writeItem(g, it)));
     });
   }
@@ -214,7 +230,12 @@ public final class DataApi {
     Namespace n = catalog.get(ns);
     Kv.utf8("id", id);
     Kv.utf8("key", key);
-    Kv.Put put = Kv.parseItem(key, Json.parse(req.body()), clock.millis(), limits.maxValueBytes());
+    long now = clock.millis();
+    Kv.Put put = Kv.parseItem(key, Json.parse(req.body()), now, limits.maxValueBytes());
+    if (cassandra(n) != null) return writeCql(req, n, () -> {
+      CqlKv.put(cassandra(n), id, List.of(put), now);
+      return Reply.noContent();
+    });
     return write(req, n, true, tx -> {
       Kv.put(tx, id, List.of(put));
       return Reply.noContent();
@@ -226,6 +247,10 @@ public final class DataApi {
     String id = req.param("id");
     String key = req.param("key");
     Namespace n = catalog.get(ns);
+    if (cassandra(n) != null) return writeCql(req, n, () -> {
+      CqlKv.delete(cassandra(n), id, key);
+      return Reply.noContent();
+    });
     return write(req, n, true, tx -> {
       Kv.delete(tx, id, key);
       return Reply.noContent();
@@ -236,6 +261,7 @@ public final class DataApi {
 
   private CompletionStage<Response> query(Request req) {
     String ns = req.param("ns");
+    sqlOnly(ns, "tables");
     String table = req.param("table");
     Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
@@ -245,6 +271,7 @@ public final class DataApi {
 
   private CompletionStage<Response> insert(Request req) {
     String ns = req.param("ns");
+    sqlOnly(ns, "tables");
     String table = req.param("table");
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
@@ -295,6 +322,7 @@ public final class DataApi {
 
   private CompletionStage<Response> getRow(Request req) {
     String ns = req.param("ns");
+    sqlOnly(ns, "tables");
     String table = req.param("table");
     String key = req.param("key");
     Request.Query q = req.queryParams();
@@ -334,6 +362,7 @@ public final class DataApi {
 
   private CompletionStage<Response> writeRow(String ns, String table, String key, Request req,
                                 RowWrite op) {
+    sqlOnly(ns, "tables");
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
@@ -349,6 +378,7 @@ public final class DataApi {
 
   private CompletionStage<Response> deleteRow(Request req) {
     String ns = req.param("ns");
+    sqlOnly(ns, "tables");
     String table = req.param("table");
     String key = req.param("key");
     Namespace n = catalog.get(ns);
@@ -364,6 +394,7 @@ public final class DataApi {
   /** Writes to tables and key-value records, all in one transaction: all apply or none. */
   private CompletionStage<Response> batch(Request req) {
     String ns = req.param("ns");
+    sqlOnly(ns, "batches (transactions across records and tables)");
     Namespace n = catalog.get(ns);
     List<Batch.Op> ops = Batch.parse(n, Json.parse(req.body()), limits, clock.millis());
     return write(req, n, false, tx -> Reply.json(200, Batch.run(tx, ops)));
@@ -378,8 +409,17 @@ public final class DataApi {
     Kv.utf8("series", series);
     List<Events.Event> events = Events.parse(Json.parse(req.body()), clock.millis(), limits.maxValueBytes(), limits.maxBatchOps());
     long bucket = n.spec().effectiveEventBucket().toMillis();
+    if (cassandra(n) != null) return writeCql(req, n, () -> {
+      CqlEvents.append(cassandra(n), series, events, bucket);
+      return appended(events);
+    });
     return write(req, n, events.size() == 1, tx -> {
       Events.append(tx, series, events, bucket);
+      return appended(events);
+    });
+  }
+
+  private static Reply appended(List<Events.Event> events) {
       return Reply.json(201, Json.write(g -> {
         g.writeStartObject();
         g.writeNumberField("appended", events.size());
@@ -394,7 +434,6 @@ public final class DataApi {
         g.writeEndArray();
         g.writeEndObject();
       }));
-    });
   }
 
   private CompletionStage<Response> events(Request req) {
@@ -409,7 +448,10 @@ public final class DataApi {
     int limit = limit(q);
     long maxBytes = maxBytes(q);
     return onWorkers(n, () -> {
-      Events.Page p = Events.read(n.storage().dsl(), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
+      Events.Page p = cassandra(n) != null
+          ? CqlEvents.read(cassandra(n), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
+              limit, maxBytes, n.spec().effectiveEventBucket().toMillis())
+          : Events.read(n.storage().dsl(), series, from, to, q.get("prefix"), order.equals("desc"), q.get("page"),
           limit, maxBytes, n.spec().effectiveEventBucket().toMillis());
       return ok(Json.write(g -> Events.write(g, series, p)));
     });
@@ -425,14 +467,16 @@ public final class DataApi {
     if (before == null) throw Problems.invalid("before", "is required: the time before which whole buckets are dropped");
     long at = Events.time("before", before);
     long bucket = n.spec().effectiveEventBucket().toMillis();
-    return write(req, n, true, tx -> {
-      int gone = Events.dropBefore(tx, series, at, bucket);
-      return Reply.json(200, Json.write(g -> {
-        g.writeStartObject();
-        g.writeNumberField("deleted", gone);
-        g.writeEndObject();
-      }));
-    });
+    if (cassandra(n) != null) return writeCql(req, n, () -> deleted(CqlEvents.dropBefore(cassandra(n), series, at, bucket)));
+    return write(req, n, true, tx -> deleted(Events.dropBefore(tx, series, at, bucket)));
+  }
+
+  private static Reply deleted(int gone) {
+    return Reply.json(200, Json.write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("deleted", gone);
+      g.writeEndObject();
+    }));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -451,6 +495,28 @@ public final class DataApi {
       Writes.Outcome o = Writes.run(dsl, key, fp, clock, work);
       return o.reply().toResponse(o.replayed());
     });
+  }
+
+  /** A write on Cassandra: applied once per idempotency key (see {@link CqlWrites}). */
+  private CompletionStage<Response> writeCql(Request req, Namespace n, Supplier<Reply> work) {
+    String key = req.header("idempotency-key");
+    byte[] fp = key == null ? null : Writes.fingerprint(req.method(), req.path(), req.query(), req.body());
+    return onWorkers(n, () -> {
+      Writes.Outcome o = CqlWrites.run(n.storage().cql(), key, fp, clock, work);
+      return o.reply().toResponse(o.replayed());
+    });
+  }
+
+  /** The namespace's Cassandra session, or null when it lives in a SQL database. */
+  private static Cql cassandra(Namespace n) {
+    return n.storage().cql();
+  }
+
+  /** Refuses what only the SQL backends serve, naming it, on a Cassandra namespace. */
+  private void sqlOnly(String ns, String what) {
+    Namespace n = catalog.get(ns);
+    if (cassandra(n) != null)
+      throw Problems.notSupported("namespace '" + ns + "' is on cassandra, where the data service serves key-value records and event series, not " + what);
   }
 
   private static CompletionStage<Response> onWorkers(Namespace n, Supplier<Response> work) {

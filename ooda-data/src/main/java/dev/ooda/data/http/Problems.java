@@ -38,6 +38,11 @@ public final class Problems {
     return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, detail).toException();
   }
 
+  /** The namespace's backend cannot serve this request with the API's guarantees (501). */
+  public static ProblemException notSupported(String detail) {
+    return Problem.of(ProblemType.NOT_SUPPORTED_BY_BACKEND, detail).toException();
+  }
+
   public static ProblemException unavailable(String detail) {
     return Problem.of(ProblemType.UNAVAILABLE, detail).toException();
   }

@@ -173,7 +173,7 @@ public final class Catalog implements AutoCloseable {
 
   private static boolean sameStorage(NamespaceSpec a, NamespaceSpec b) {
     return a.effectiveBackend().equals(b.effectiveBackend()) && Objects.equals(a.connection(), b.connection())
-        && Objects.equals(a.poolSize(), b.poolSize());
+        && Objects.equals(a.poolSize(), b.poolSize()) && Objects.equals(a.cassandra(), b.cassandra());
   }
 
   /** Driver messages can quote the URL they were given; keep only the first line, without URLs. */

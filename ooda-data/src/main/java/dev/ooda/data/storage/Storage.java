@@ -31,9 +31,11 @@ import org.jooq.impl.DSL;
  * @param workers     the threads that wait on this pool, one per connection
  * @param lookups     reads by key, coalesced on those threads
  * @param inserts     single-row inserts, grouped in transactions on those threads
+ * @param cql         the Cassandra session, for the cassandra backend only; then the SQL parts
+ *                    ({@code dialect}, {@code pool}, {@code dsl}, {@code lookups}, {@code inserts}) are null
  */
 public record Storage(Backend backend, String storageName, String product, SQLDialect dialect,
-               HikariDataSource pool, DSLContext dsl, Workers workers, Lookups lookups, Inserts inserts) implements AutoCloseable {
+               HikariDataSource pool, DSLContext dsl, Workers workers, Lookups lookups, Inserts inserts, Cql cql) implements AutoCloseable {
 
   static {
     System.setProperty("org.jooq.no-logo", "true");
@@ -52,6 +54,13 @@ public record Storage(Backend backend, String storageName, String product, SQLDi
                       BinaryOperator<String> secrets, MeterRegistry meters) throws SQLException {
     Backend backend = Backend.of(spec.effectiveBackend());
     String storageName = backend.storageName(namespace);
+    if (backend == Backend.CASSANDRA) {
+      int size = spec.poolSize() != null ? spec.poolSize() : defaultPoolSize;
+      Cql cql = Cql.open(storageName, spec, connectionUrl(spec, secrets));
+      // The driver is asynchronous; workers keep the API's one execution model (and bound the
+      // requests in flight per namespace) for the synchronous calls made on them.
+      return new Storage(backend, storageName, cql.product(), null, null, null, new Workers(namespace, size), null, null, cql);
+    }
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("ooda-data-" + namespace);
     int size = spec.poolSize() != null ? spec.poolSize() : defaultPoolSize;
@@ -75,6 +84,7 @@ public record Storage(Backend backend, String storageName, String product, SQLDi
         hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         hc.addDataSourceProperty("foreign_keys", "true");
       }
+      case CASSANDRA -> throw new IllegalStateException("Cassandra is opened above");
       case POSTGRES, MYSQL -> {
         ConnectionUrl url = ConnectionUrl.parse(backend, connectionUrl(spec, secrets));
         createStorage(backend, url, storageName);
@@ -92,6 +102,7 @@ public record Storage(Backend backend, String storageName, String product, SQLDi
         case SQLITE -> SQLDialect.SQLITE;
         case POSTGRES -> SQLDialect.POSTGRES;
         case MYSQL -> product.toLowerCase(Locale.ROOT).contains("mariadb") ? SQLDialect.MARIADB : SQLDialect.MYSQL;
+        case CASSANDRA -> throw new IllegalStateException("Cassandra is opened above");
       };
       DSLContext dsl = DSL.using(pool, dialect, SETTINGS);
       Workers workers = new Workers(namespace, size);
@@ -100,7 +111,7 @@ public record Storage(Backend backend, String storageName, String product, SQLDi
       // has one writer at a time, so more than one transaction of inserts would only wait.
       int perShape = Math.max(1, size / 4);
       return new Storage(backend, storageName, product, dialect, pool, dsl, workers,
-          new Lookups(dsl, workers, perShape), new Inserts(dsl, workers, backend == Backend.SQLITE ? 1 : perShape));
+          new Lookups(dsl, workers, perShape), new Inserts(dsl, workers, backend == Backend.SQLITE ? 1 : perShape), null);
     } catch (SQLException | RuntimeException e) {
       pool.close();
       throw e;
@@ -139,6 +150,7 @@ public record Storage(Backend backend, String storageName, String product, SQLDi
   @Override
   public void close() {
     workers.close();
-    pool.close();
+    if (pool != null) pool.close();
+    if (cql != null) cql.close();
   }
 }
