@@ -70,12 +70,13 @@ class DemoTest {
     if (command.startsWith("curl -s http") && command.endsWith(":" + port(command) + "/")) {
       assertThat(run(command)).contains("served by the monolith");
     } else if (command.startsWith("bin/ooda get routes")) {
-      assertThat(run(command)).contains("reviews-stub", "pathPrefix / -> monolith", "catalog@v1 9000, catalog@v2 1000",
+      assertThat(run(command)).contains("reviews-stub", "pathPrefix / -> monolith", "catalog@v1 8000, catalog@v1-baseline 1000, catalog@v2 1000",
           "monolith 50, orders 50");
     } else if (command.contains("/api/reviews/")) {
       assertThat(run(command)).isEqualTo("{\"reviews\":[],\"servedBy\":\"gateway stub\"}");
     } else if (command.startsWith("bin/ooda get deployments")) {
-      assertThat(run(command)).containsPattern("v1 +stable +1/1 +1 up +90.0%").containsPattern("v2 +candidate +1/1 +1 up +10.0%")
+      assertThat(run(command)).containsPattern("v1 +stable +1/1 +1 up +80.0%").containsPattern("v1-baseline +baseline +1/1 +1 up +10.0%")
+          .containsPattern("v2 +candidate +1/1 +1 up +10.0%")
           .contains("step 1 of 2: 10% to v2");
     } else if (command.endsWith("/api/catalog/items")) {
       assertThat(run(command)).isEqualTo("[]");
