@@ -75,6 +75,8 @@ final class Roles {
     }
     // Contracts give deprecated operations their headers and contract stubs their answers.
     ContractFeed contracts = p.add(ContractFeed.open(zk, g));
+    // Services that scale to zero: their requests are reported to the supervisors, and held while one starts.
+    p.add(ColdStartFeed.open(zk, g));
     p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
       contracts.routes(snapshot.values());
       used.follow(snapshot.values());
@@ -228,10 +230,11 @@ final class Roles {
     ResourceCache deployments = p.add(ResourceCache.open(zk, dev.ooda.model.DeploymentSpec.KIND, snapshot -> {}));
     ResourceCache routes = p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {}));
     dev.ooda.deploy.SpanSamples spans = zipkin == null ? null : new dev.ooda.deploy.SpanSamples(URI.create(zipkin), gatewayService);
-    p.add(new dev.ooda.deploy.DeploymentController(supervisor,
+    dev.ooda.deploy.DeploymentController controller = new dev.ooda.deploy.DeploymentController(supervisor,
         new dev.ooda.control.client.ControlClient(options.control(), options.adminToken()), spans,
-        deployments::snapshot, routes::snapshot, () -> ready(deployments) && ready(routes), java.time.Clock.systemUTC())
-        .start(Duration.ofMillis(500)));
+        deployments::snapshot, routes::snapshot, () -> ready(deployments) && ready(routes), java.time.Clock.systemUTC());
+    dev.ooda.deploy.RequestActivity activity = p.add(dev.ooda.deploy.RequestActivity.watch(zk, controller::poke));
+    p.add(controller.withActivity(activity::snapshot).start(Duration.ofMillis(500)));
     return supervisor;
   }
 

@@ -64,6 +64,10 @@ public final class DeploymentController implements AutoCloseable {
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
   /** When each version that no longer runs left the running set. */
   private final Map<String, Instant> leaving = new ConcurrentHashMap<>();
+  /** What the gateways saw of each service's requests; none until {@link #withActivity}. */
+  private volatile Supplier<Map<String, RequestActivity.Seen>> activity = Map::of;
+  /** When this controller first saw each deployment: the idle period of a service with no requests yet counts from then. */
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
   /**
    * @param spans       where canary samples come from; without, every canary step has no data and pauses
@@ -86,6 +90,20 @@ public final class DeploymentController implements AutoCloseable {
   public DeploymentController start(Duration tick) {
     ticker.scheduleWithFixedDelay(this::tick, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /**
+   * Scales deployments with {@code idle} to zero by the request activity the gateways report, and
+   * back up when a gateway holds a request for one; call {@link #poke} when it changes.
+   */
+  public DeploymentController withActivity(Supplier<Map<String, RequestActivity.Seen>> activity) {
+    this.activity = activity;
+    return this;
+  }
+
+  /** Runs a round now (a gateway holds a request for a service at zero: its start should not wait for the tick). */
+  public void poke() {
+    if (!ticker.isShutdown()) ticker.execute(this::tick);
   }
 
   /** One round over every deployment. */
@@ -117,7 +135,8 @@ public final class DeploymentController implements AutoCloseable {
     DeploymentSpec s = r.spec(DeploymentSpec.class);
     Rollouts.Roles roles = Rollouts.Roles.of(s);
     Map<String, Integer> running = new LinkedHashMap<>();
-    running.put(roles.stable(), s.version(roles.stable()).effectiveInstances());
+    Instant idleSince = idleSince(r, s, roles);
+    running.put(roles.stable(), idleSince != null ? 0 : s.version(roles.stable()).effectiveInstances());
     if (roles.candidate() != null) running.put(roles.candidate(), s.version(roles.candidate()).effectiveInstances());
     if (roles.previous() != null) running.put(roles.previous(), Math.min(1, s.version(roles.previous()).effectiveInstances()));
     boolean canary = roles.candidate() != null && s.strategyType().equals(DeploymentSpec.CANARY);
@@ -137,7 +156,7 @@ public final class DeploymentController implements AutoCloseable {
     Status st = s.status() != null ? s.status() : new Status(null, null, null, null, null, null, null, null, null);
     Instant now = clock.instant();
     if (roles.candidate() == null) {
-      settled(r, s, roles, st, now);
+      settled(r, s, roles, st, now, idleSince);
     } else if (st.phase() == Phase.paused && Objects.equals(st.candidate(), roles.candidate())) {
       // traffic stays where it is until someone rolls back or promotes
     } else if ((supervisor.ready(s.service(), roles.candidate()) < s.version(roles.candidate()).effectiveInstances()
@@ -178,13 +197,44 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   /** No candidate: the stable version takes the traffic; the previous one is stopped when its time is up. */
-  private void settled(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now) {
+  /**
+   * When the last request for the service was, if that is longer ago than its {@code idle.after}:
+   * then its serving version runs no instance. Only a settled deployment (no candidate) goes to zero.
+   */
+  private Instant idleSince(Resource r, DeploymentSpec s, Rollouts.Roles roles) {
+    if (s.idle() == null || s.idle().after() == null || roles.candidate() != null) {
+      firstSeen.remove(r.name());
+      return null;
+    }
+    Instant now = clock.instant();
+    Instant last = firstSeen.computeIfAbsent(r.name(), k -> now);
+    RequestActivity.Seen seen = activity.get().get(s.service());
+    if (seen != null && seen.lastRequestMillis() > last.toEpochMilli()) last = Instant.ofEpochMilli(seen.lastRequestMillis());
+    return now.isAfter(last.plus(s.idle().after())) ? last : null;
+  }
+
+  private DeploymentSpec.ColdStart coldStart(DeploymentSpec s, Status st) {
+    RequestActivity.Seen seen = activity.get().get(s.service());
+    if (seen == null || seen.coldStartMillis() < 0) return st.coldStart();
+    return new DeploymentSpec.ColdStart(Instant.ofEpochMilli(seen.coldStartAtMillis()).toString(), seen.coldStartMillis());
+  }
+
+  private void settled(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now, Instant idleSince) {
     if (roles.previous() != null && st.previousUntil() != null && !now.isBefore(Instant.parse(st.previousUntil()))) {
       weights(s, Map.of(roles.stable(), 100));
       List<DeploymentSpec.Version> keep = s.versions().stream().filter(v -> !v.version().equals(roles.previous())).toList();
       write(new Resource(r.kind(), r.name(), r.version(), s.withVersions(keep).withStatus(new Status(roles.stable(), null, null, null,
           st.phase() == Phase.promoted ? Phase.promoted : Phase.stable, null, null,
           roles.previous() + " stopped after keepPrevious", st.analysis()))));
+      return;
+    }
+    if (idleSince != null) {
+      // At zero: the route keeps its weights, and gateways hold the next request until an instance is up.
+      Phase phase = st.phase() == Phase.promoted || st.phase() == Phase.rolledBack ? st.phase() : Phase.stable;
+      status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
+          null, null, roles.stable() + " at zero: no request since " + idleSince.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+              + " (idle after " + Durations.format(s.idle().after()) + "); the next request starts it", st.analysis(),
+          coldStart(s, st)));
       return;
     }
     int wanted = s.version(roles.stable()).effectiveInstances();
@@ -200,8 +250,9 @@ public final class DeploymentController implements AutoCloseable {
     weights(s, w);
     Phase phase = st.phase() == Phase.promoted || st.phase() == Phase.rolledBack ? st.phase() : Phase.stable;
     String reason = phase == Phase.stable ? roles.stable() + " serves" : st.reason();
+    if (reason != null && reason.contains(" at zero: ")) reason = roles.stable() + " serves (woken by a request)";
     status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
-        null, null, reason, st.analysis()));
+        null, null, reason, st.analysis(), s.idle() != null ? coldStart(s, st) : null));
   }
 
   private void canary(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now) {
