@@ -70,7 +70,8 @@ final class DeploymentTable {
   /** The last start from zero, for deployments that scale to zero. */
   private static String coldStart(DeploymentSpec s) {
     DeploymentSpec.ColdStart c = s.status().coldStart();
-    if (c == null || c.millis() == null) return s.idle() == null ? "" : "; idle after " + dev.ooda.model.Durations.format(s.idle().after());
+    if (s.idle() == null || s.idle().after() == null) return "";
+    if (c == null || c.millis() == null) return "; idle after " + dev.ooda.model.Durations.format(s.idle().after());
     return String.format(Locale.ROOT, "; idle after %s, last cold start %.2f s (%s)", dev.ooda.model.Durations.format(s.idle().after()),
         c.millis() / 1000.0, c.at());
   }
