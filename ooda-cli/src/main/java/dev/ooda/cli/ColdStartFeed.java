@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Between a gateway and the supervisors, for services that may scale to zero: tells the gateway
- * which services those are (Deployments with {@code idle}), and writes what the gateway saw of
+ * which services those are (Deployments with {@code idle}, and Functions), and writes what the gateway saw of
  * them to ZooKeeper ({@link RequestActivity}): every {@link #PERIOD_SECONDS} s when there were
  * requests since the last write, and at once when the gateway holds a request (the wake signal).
  */
@@ -30,6 +30,9 @@ final class ColdStartFeed implements AutoCloseable {
   private final CuratorFramework zk;
   private final ColdStarts cold;
   private final ResourceCache deployments;
+  private final ResourceCache functions;
+  private volatile Set<String> idleDeployments = Set.of();
+  private volatile Set<String> functionNames = Set.of();
   private final Map<String, ColdStarts.Activity> written = new ConcurrentHashMap<>();
   private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "ooda-cold-start-feed");
@@ -42,6 +45,10 @@ final class ColdStartFeed implements AutoCloseable {
     this.cold = gateway.coldStarts();
     cold.onWake(service -> writer.execute(this::push));
     this.deployments = ResourceCache.open(zk, DeploymentSpec.KIND, this::follow);
+    this.functions = ResourceCache.open(zk, dev.ooda.model.FunctionSpec.KIND, snapshot -> {
+      functionNames = Set.copyOf(snapshot.keySet());
+      publish();
+    });
     writer.scheduleWithFixedDelay(this::push, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -55,7 +62,15 @@ final class ColdStartFeed implements AutoCloseable {
       DeploymentSpec s = r.spec(DeploymentSpec.class);
       if (s.idle() != null) services.add(s.service());
     }
-    cold.services(services);
+    idleDeployments = Set.copyOf(services);
+    publish();
+  }
+
+  /** Functions always start on demand: their instances register as a service of the function's name. */
+  private synchronized void publish() {
+    Set<String> all = new HashSet<>(idleDeployments);
+    all.addAll(functionNames);
+    cold.services(all);
   }
 
   /** Writes each service whose activity changed since its last write. */
@@ -77,5 +92,6 @@ final class ColdStartFeed implements AutoCloseable {
   public void close() {
     writer.shutdownNow();
     deployments.close();
+    functions.close();
   }
 }

@@ -116,7 +116,7 @@ final class Roles {
       Set<String> now = new HashSet<>();
       for (Resource r : routes) {
         RouteSpec s = r.spec(RouteSpec.class);
-        s.to().forEach(t -> { if (t.service() != null) now.add(t.service()); });
+        s.to().forEach(t -> { if (t.destination() != null) now.add(t.destination()); });
         if (s.mirror() != null && s.mirror().service() != null) now.add(s.mirror().service());
       }
       now.stream().filter(x -> !followed.contains(x)).forEach(instances::follow);
@@ -234,7 +234,9 @@ final class Roles {
         new dev.ooda.control.client.ControlClient(options.control(), options.adminToken()), spans,
         deployments::snapshot, routes::snapshot, () -> ready(deployments) && ready(routes), java.time.Clock.systemUTC());
     dev.ooda.deploy.RequestActivity activity = p.add(dev.ooda.deploy.RequestActivity.watch(zk, controller::poke));
-    p.add(controller.withActivity(activity::snapshot).start(Duration.ofMillis(500)));
+    ResourceCache functions = p.add(ResourceCache.open(zk, dev.ooda.model.FunctionSpec.KIND, snapshot -> controller.poke()));
+    p.add(controller.withActivity(activity::snapshot)
+        .withFunctions(functions::snapshot, System.getProperty("java.class.path")).start(Duration.ofMillis(500)));
     return supervisor;
   }
 

@@ -6,6 +6,7 @@ import dev.ooda.model.DeploymentSpec.Judgement;
 import dev.ooda.model.DeploymentSpec.Phase;
 import dev.ooda.model.DeploymentSpec.Status;
 import dev.ooda.model.Durations;
+import dev.ooda.model.FunctionSpec;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.Resource;
 import java.time.Clock;
@@ -66,6 +67,14 @@ public final class DeploymentController implements AutoCloseable {
   private final Map<String, Instant> leaving = new ConcurrentHashMap<>();
   /** What the gateways saw of each service's requests; none until {@link #withActivity}. */
   private volatile Supplier<Map<String, RequestActivity.Seen>> activity = Map::of;
+  private volatile Supplier<Map<String, Resource>> functions = Map::of;
+  private volatile String hostClasspath = System.getProperty("java.class.path");
+  /** When each function's usage was last written into its status. */
+  private final Map<String, Instant> usageWritten = new ConcurrentHashMap<>();
+  /** How often at most a function's usage is written into its status. */
+  static final Duration USAGE_PERIOD = Duration.ofSeconds(2);
+  /** The version name a function's instances run as. */
+  public static final String FUNCTION_VERSION = "fn";
   /** When this controller first saw each deployment: the idle period of a service with no requests yet counts from then. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
@@ -101,6 +110,16 @@ public final class DeploymentController implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Also runs the Function resources: an instance of each (a {@code dev.ooda.kit.FunctionHost} on
+   * {@code hostClasspath} plus the function's jar) while requests come, none after its idle period.
+   */
+  public DeploymentController withFunctions(Supplier<Map<String, Resource>> functions, String hostClasspath) {
+    this.functions = functions;
+    this.hostClasspath = hostClasspath;
+    return this;
+  }
+
   /** Runs a round now (a gateway holds a request for a service at zero: its start should not wait for the tick). */
   public void poke() {
     if (!ticker.isShutdown()) ticker.execute(this::tick);
@@ -124,7 +143,45 @@ public final class DeploymentController implements AutoCloseable {
         note(r.name(), e.toString());
       }
     }
+    for (Resource f : functions.get().values()) {
+      services.add(f.name());
+      if (written.getOrDefault("function/" + f.name(), 0L) > f.version()) continue;
+      try {
+        function(f);
+      } catch (ProblemException e) {
+        if (e.problem().status() != 409) note("function/" + f.name(), e.problem().detail());
+      } catch (RuntimeException e) {
+        note("function/" + f.name(), e.toString());
+      }
+    }
     supervisor.retainServices(services);
+  }
+
+  /** One instance while the function has had a request within its idle period, else none; its usage into its status. */
+  private void function(Resource f) {
+    FunctionSpec fs = f.spec(FunctionSpec.class);
+    Instant now = clock.instant();
+    RequestActivity.Seen seen = activity.get().get(f.name());
+    boolean wanted = seen != null && now.isBefore(Instant.ofEpochMilli(seen.lastRequestMillis()).plus(fs.effectiveIdle()));
+    Map<String, String> env = new LinkedHashMap<>(fs.env());
+    env.put("OODA_FUNCTION_HANDLER", fs.handler());
+    env.put("OODA_FUNCTION_CONCURRENCY", Integer.toString(fs.effectiveConcurrency()));
+    String cp = fs.jar() == null ? hostClasspath : java.nio.file.Path.of(fs.jar()).toAbsolutePath() + java.io.File.pathSeparator + hostClasspath;
+    DeploymentSpec.Version v = new DeploymentSpec.Version(FUNCTION_VERSION, new DeploymentSpec.Artifact(null,
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", cp, "dev.ooda.kit.FunctionHost")),
+        env, 1, null, fs.heapMb());
+    supervisor.scale(f.name(), v, wanted ? 1 : 0);
+    supervisor.retainVersions(f.name(), Set.of(FUNCTION_VERSION));
+    Instant last = usageWritten.get(f.name());
+    if (last != null && now.isBefore(last.plus(USAGE_PERIOD))) return;
+    usageWritten.put(f.name(), now);
+    FunctionSpec.Status usage = FunctionUsage.read(supervisor.root().resolve(f.name()), now);
+    FunctionSpec.Status old = fs.status();
+    if (usage.invocations() == 0 || old != null && Objects.equals(old.invocations(), usage.invocations())
+        && Objects.equals(old.billedMillis(), usage.billedMillis())) return;
+    long version = Rollouts.write(admin, new Resource(f.kind(), f.name(), f.version(), fs.withStatus(usage)));
+    if (version > 0) written.put("function/" + f.name(), version);
   }
 
   private void note(String deployment, String error) {
