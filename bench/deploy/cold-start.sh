@@ -38,7 +38,8 @@ printf 'kind: Route\nname: catalog\nspec: {match: {pathPrefix: /}, to: [{service
 
 times=()
 for i in $(seq 1 "$runs"); do
-  until "$ooda" get deployments "${c[@]}" | grep -q 'v1 at zero'; do sleep 0.5; done
+  # at zero, and its last instance gone from the registry (not still draining)
+  until "$ooda" get deployments "${c[@]}" | grep 'v1 at zero' | grep -q ' 0/1 '; do sleep 0.5; done
   t=$(curl -s -o /dev/null -w '%{http_code} %{time_starttransfer}' --max-time 60 "$gateway/items")
   echo "run $i: status ${t% *}, first byte after ${t#* } s"
   times+=("${t#* }")

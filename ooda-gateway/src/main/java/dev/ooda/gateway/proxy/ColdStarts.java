@@ -71,10 +71,21 @@ public final class ColdStarts {
     this.wake = wake == null ? s -> {} : wake;
   }
 
-  /** What each listed service saw, for the supervisor. */
+  /**
+   * What each listed service saw, for the supervisor. A service with requests held counts as
+   * requested now: a wake that finds the last instance still stopping must not expire while its
+   * requests wait.
+   */
   public List<Activity> activity() {
     List<Activity> out = new ArrayList<>();
-    for (Service s : services.values()) out.add(new Activity(s.name, s.lastRequest, s.coldStartMillis, s.coldStartAt));
+    long now = System.currentTimeMillis();
+    for (Service s : services.values()) {
+      long last = s.lastRequest;
+      synchronized (s.held) {
+        if (!s.held.isEmpty()) last = Math.max(last, now);
+      }
+      out.add(new Activity(s.name, last, s.coldStartMillis, s.coldStartAt));
+    }
     return out;
   }
 

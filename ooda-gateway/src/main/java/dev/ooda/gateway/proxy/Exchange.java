@@ -201,7 +201,7 @@ final class Exchange implements OriginUser, Runnable {
     Endpoint[] eps = gw.candidates(target, in.pinned);
     candidates = eps;
     ColdStarts.Service cold = attempts == 1 ? gw.cold.of(target.service) : null;
-    if (cold != null) cold.lastRequest = startMillis;
+    if (cold != null && heldNanos == 0) cold.lastRequest = startMillis;
     if (eps.length == 0) {
       if (cold != null && hold(cold)) return null;
       if (cold != null) {
