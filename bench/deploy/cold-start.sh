@@ -14,7 +14,9 @@ echo "load average (1 min): $(cut -d' ' -f1 /proc/loadavg)   cores: $(nproc)"
 "$ooda" --version >/dev/null   # builds the jar when missing
 (cd "$root" && ./mvnw -o -q -pl examples/catalog -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile=cp.txt -Dmdep.includeScope=runtime) >&2
-catalog=(-cp "$root/examples/catalog/target/ooda-example-catalog-0.1.0-SNAPSHOT.jar:$(cat "$root/examples/catalog/cp.txt")"
+# JVM options that favour a quick start over peak speed (C1 only, the serial collector): what a
+# service that scales to zero would choose (docs/deploy.md has a run without them too).
+catalog=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$root/examples/catalog/target/ooda-example-catalog-0.1.0-SNAPSHOT.jar:$(cat "$root/examples/catalog/cp.txt")"
          dev.ooda.examples.catalog.CatalogServer)
 
 work=$(mktemp -d)
