@@ -57,4 +57,21 @@ class ColdStartsTest extends GatewayTestSupport {
     assertThat(get(g, "/catalog").body()).isEqualTo("v1");
     assertThat(wakes).hasSize(1);
   }
+
+  @Test
+  void aRequestHeldLongerThanTheHoldIsAnswered503WithAProblem() throws Exception {
+    GatewayServer g = gateway(GatewayOptions.builder().ephemeral().coldStartHold(Duration.ofMillis(300)).build());
+    g.routes(yaml("""
+        kind: Route
+        name: catalog
+        spec: {match: {pathPrefix: /catalog}, to: [{service: catalog}]}
+        """));
+    g.coldStarts().services(Set.of("catalog"));
+    HttpResponse<String> r = get(g, "/catalog");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(r.body()).contains("service 'catalog' is at zero and no instance of it was ready within 300 ms");
+    // no cold start was measured: none happened
+    assertThat(g.coldStarts().activity()).singleElement().satisfies(a -> assertThat(a.coldStartMillis()).isEqualTo(-1));
+  }
 }

@@ -257,7 +257,7 @@ final class Exchange implements OriginUser, Runnable {
     String service = held.name;
     held = null;
     respond(Problems.unavailable("service '" + service + "' is at zero and no instance of it was ready within "
-        + TimeUnit.NANOSECONDS.toSeconds(gw.cold.holdNanos()) + " s; the supervisor was asked to start one"), false);
+        + TimeUnit.NANOSECONDS.toMillis(gw.cold.holdNanos()) + " ms; the supervisor was asked to start one"), false);
   }
 
   /** Counts a failure against the endpoint last tried, which may eject it from {@link #candidates}. */

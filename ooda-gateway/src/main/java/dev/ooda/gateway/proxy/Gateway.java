@@ -89,7 +89,7 @@ public final class Gateway {
     this.mirrored = Counter.builder("ooda.gateway.mirrored").description("Requests copied to a mirror target").register(registry);
     this.unrouted = resources.meters("", "", null);
     this.inbound = new Inbound(options, edge, System::nanoTime);
-    this.cold = new ColdStarts(registry, ColdStarts.DEFAULT_HOLD);
+    this.cold = new ColdStarts(registry, options.coldStartHold());
     this.outbound = new Outbound(accessLog, tracing, unrouted, () -> exposures);
     Gauge.builder("ooda.gateway.in.flight", inFlight, AtomicInteger::get).description("Requests in flight").register(registry);
     Gauge.builder("ooda.gateway.routes", this, g -> g.table.size()).description("Routes in the route table").register(registry);
