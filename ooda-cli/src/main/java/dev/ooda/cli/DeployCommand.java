@@ -54,6 +54,8 @@ final class DeployCommand implements Callable<Integer> {
   String route;
   @Option(names = "--keep-previous", paramLabel = "DURATION", description = "How long the replaced version keeps running after a promotion (default 10m).")
   String keepPrevious;
+  @Option(names = "--idle", paramLabel = "DURATION", description = "Scale to zero after this long without requests through the gateway (e.g. 10m); off to stop scaling to zero; kept from the deployment when absent.")
+  String idle;
   @Option(names = "--wait", description = "Wait until the rollout is settled (promoted, rolled back, paused, or running side by side) and print each phase.")
   boolean await;
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", description = "How long --wait waits (default ${DEFAULT-VALUE}).")
@@ -103,7 +105,7 @@ final class DeployCommand implements Callable<Integer> {
     }
     if (current == null) {
       String r = route != null ? route : routeNamed(c, service);
-      return Resource.of(DeploymentSpec.KIND, service, new DeploymentSpec(service, r, List.of(v), strat, keep, null));
+      return Resource.of(DeploymentSpec.KIND, service, new DeploymentSpec(service, r, List.of(v), strat, keep, idle(null), null));
     } else {
       DeploymentSpec s = current.spec(DeploymentSpec.class);
       if (s.version(version) != null) {
@@ -120,8 +122,15 @@ final class DeployCommand implements Callable<Integer> {
       vs.add(v);
       DeploymentSpec.Strategy st = merge(s.strategy(), strat);
       return new Resource(current.kind(), current.name(), current.version(), new DeploymentSpec(s.service(),
-          route != null ? route : s.route(), vs, st, keep != null ? keep : s.keepPrevious(), s.status()));
+          route != null ? route : s.route(), vs, st, keep != null ? keep : s.keepPrevious(), idle(s.idle()), s.status()));
     }
+  }
+
+  /** The idle setting {@code --idle} gives, else the one the deployment has. */
+  private DeploymentSpec.Idle idle(DeploymentSpec.Idle old) {
+    if (idle == null) return old;
+    if (idle.equals("off")) return null;
+    return new DeploymentSpec.Idle(parse("--idle", idle));
   }
 
   private static String describe(DeploymentSpec s) {

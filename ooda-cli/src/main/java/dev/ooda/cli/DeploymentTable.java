@@ -52,7 +52,7 @@ final class DeploymentTable {
         long up = instances.stream().filter(i -> v.version().equals(i.version()) && i.status() == Instance.Status.UP).count();
         String share = traffic == null ? "-" : String.format(Locale.ROOT, "%.1f%%", traffic.getOrDefault(v.version(), 0.0));
         String phase = first && s.status() != null && s.status().phase() != null
-            ? s.status().phase() + (s.status().reason() == null ? "" : ": " + s.status().reason()) : "";
+            ? s.status().phase() + (s.status().reason() == null ? "" : ": " + s.status().reason()) + coldStart(s) : "";
         rows.add(List.of(first ? r.name() : "", v.version(), role, listed + "/" + wanted, up + " up", share, phase));
         first = false;
       }
@@ -65,6 +65,15 @@ final class DeploymentTable {
       }
     }
     Table.print(out, List.of("DEPLOYMENT", "VERSION", "ROLE", "INSTANCES", "HEALTH", "TRAFFIC", "PHASE"), rows);
+  }
+
+  /** The last start from zero, for deployments that scale to zero. */
+  private static String coldStart(DeploymentSpec s) {
+    DeploymentSpec.ColdStart c = s.status().coldStart();
+    if (s.idle() == null || s.idle().after() == null) return "";
+    if (c == null || c.millis() == null) return "; idle after " + dev.ooda.model.Durations.format(s.idle().after());
+    return String.format(Locale.ROOT, "; idle after %s, last cold start %.2f s (%s)", dev.ooda.model.Durations.format(s.idle().after()),
+        c.millis() / 1000.0, c.at());
   }
 
   private static final Set<DeploymentSpec.Phase> SETTLED = Set.of(DeploymentSpec.Phase.promoted, DeploymentSpec.Phase.rolledBack,

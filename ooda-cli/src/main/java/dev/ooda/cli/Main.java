@@ -43,6 +43,7 @@ public final class Main {
     COMMANDS.put("deploy", DeployCommand::new);
     COMMANDS.put("rollback", RollbackCommand::new);
     COMMANDS.put("deployments", DeploymentsCommand::new);
+    COMMANDS.put("functions", FunctionsCommand::new);
     COMMANDS.put("agent", AgentCommand::new);
     OLD_SPELLINGS.put("control", ControlCommand::new);
     OLD_SPELLINGS.put("gateway", GatewayCommand::new);

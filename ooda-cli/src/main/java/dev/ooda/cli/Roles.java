@@ -75,6 +75,8 @@ final class Roles {
     }
     // Contracts give deprecated operations their headers and contract stubs their answers.
     ContractFeed contracts = p.add(ContractFeed.open(zk, g));
+    // Services that scale to zero: their requests are reported to the supervisors, and held while one starts.
+    p.add(ColdStartFeed.open(zk, g));
     p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {
       contracts.routes(snapshot.values());
       used.follow(snapshot.values());
@@ -114,7 +116,7 @@ final class Roles {
       Set<String> now = new HashSet<>();
       for (Resource r : routes) {
         RouteSpec s = r.spec(RouteSpec.class);
-        s.to().forEach(t -> { if (t.service() != null) now.add(t.service()); });
+        s.to().forEach(t -> { if (t.destination() != null) now.add(t.destination()); });
         if (s.mirror() != null && s.mirror().service() != null) now.add(s.mirror().service());
       }
       now.stream().filter(x -> !followed.contains(x)).forEach(instances::follow);
@@ -228,10 +230,13 @@ final class Roles {
     ResourceCache deployments = p.add(ResourceCache.open(zk, dev.ooda.model.DeploymentSpec.KIND, snapshot -> {}));
     ResourceCache routes = p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {}));
     dev.ooda.deploy.SpanSamples spans = zipkin == null ? null : new dev.ooda.deploy.SpanSamples(URI.create(zipkin), gatewayService);
-    p.add(new dev.ooda.deploy.DeploymentController(supervisor,
+    dev.ooda.deploy.DeploymentController controller = new dev.ooda.deploy.DeploymentController(supervisor,
         new dev.ooda.control.client.ControlClient(options.control(), options.adminToken()), spans,
-        deployments::snapshot, routes::snapshot, () -> ready(deployments) && ready(routes), java.time.Clock.systemUTC())
-        .start(Duration.ofMillis(500)));
+        deployments::snapshot, routes::snapshot, () -> ready(deployments) && ready(routes), java.time.Clock.systemUTC());
+    dev.ooda.deploy.RequestActivity activity = p.add(dev.ooda.deploy.RequestActivity.watch(zk, controller::poke));
+    ResourceCache functions = p.add(ResourceCache.open(zk, dev.ooda.model.FunctionSpec.KIND, snapshot -> controller.poke()));
+    p.add(controller.withActivity(activity::snapshot)
+        .withFunctions(functions::snapshot, System.getProperty("java.class.path")).start(Duration.ofMillis(500)));
     return supervisor;
   }
 

@@ -6,6 +6,7 @@ import dev.ooda.model.DeploymentSpec.Judgement;
 import dev.ooda.model.DeploymentSpec.Phase;
 import dev.ooda.model.DeploymentSpec.Status;
 import dev.ooda.model.Durations;
+import dev.ooda.model.FunctionSpec;
 import dev.ooda.model.ProblemException;
 import dev.ooda.model.Resource;
 import java.time.Clock;
@@ -64,6 +65,18 @@ public final class DeploymentController implements AutoCloseable {
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
   /** When each version that no longer runs left the running set. */
   private final Map<String, Instant> leaving = new ConcurrentHashMap<>();
+  /** What the gateways saw of each service's requests; none until {@link #withActivity}. */
+  private volatile Supplier<Map<String, RequestActivity.Seen>> activity = Map::of;
+  private volatile Supplier<Map<String, Resource>> functions = Map::of;
+  private volatile String hostClasspath = System.getProperty("java.class.path");
+  /** When each function's usage was last written into its status. */
+  private final Map<String, Instant> usageWritten = new ConcurrentHashMap<>();
+  /** How often at most a function's usage is written into its status. */
+  static final Duration USAGE_PERIOD = Duration.ofSeconds(2);
+  /** The version name a function's instances run as. */
+  public static final String FUNCTION_VERSION = "fn";
+  /** When this controller first saw each deployment: the idle period of a service with no requests yet counts from then. */
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
   /**
    * @param spans       where canary samples come from; without, every canary step has no data and pauses
@@ -88,6 +101,30 @@ public final class DeploymentController implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Scales deployments with {@code idle} to zero by the request activity the gateways report, and
+   * back up when a gateway holds a request for one; call {@link #poke} when it changes.
+   */
+  public DeploymentController withActivity(Supplier<Map<String, RequestActivity.Seen>> activity) {
+    this.activity = activity;
+    return this;
+  }
+
+  /**
+   * Also runs the Function resources: an instance of each (a {@code dev.ooda.kit.FunctionHost} on
+   * {@code hostClasspath} plus the function's jar) while requests come, none after its idle period.
+   */
+  public DeploymentController withFunctions(Supplier<Map<String, Resource>> functions, String hostClasspath) {
+    this.functions = functions;
+    this.hostClasspath = hostClasspath;
+    return this;
+  }
+
+  /** Runs a round now (a gateway holds a request for a service at zero: its start should not wait for the tick). */
+  public void poke() {
+    if (!ticker.isShutdown()) ticker.execute(this::tick);
+  }
+
   /** One round over every deployment. */
   void tick() {
     if (!ready.getAsBoolean()) return;
@@ -106,7 +143,45 @@ public final class DeploymentController implements AutoCloseable {
         note(r.name(), e.toString());
       }
     }
+    for (Resource f : functions.get().values()) {
+      services.add(f.name());
+      if (written.getOrDefault("function/" + f.name(), 0L) > f.version()) continue;
+      try {
+        function(f);
+      } catch (ProblemException e) {
+        if (e.problem().status() != 409) note("function/" + f.name(), e.problem().detail());
+      } catch (RuntimeException e) {
+        note("function/" + f.name(), e.toString());
+      }
+    }
     supervisor.retainServices(services);
+  }
+
+  /** One instance while the function has had a request within its idle period, else none; its usage into its status. */
+  private void function(Resource f) {
+    FunctionSpec fs = f.spec(FunctionSpec.class);
+    Instant now = clock.instant();
+    RequestActivity.Seen seen = activity.get().get(f.name());
+    boolean wanted = seen != null && now.isBefore(Instant.ofEpochMilli(seen.lastRequestMillis()).plus(fs.effectiveIdle()));
+    Map<String, String> env = new LinkedHashMap<>(fs.env());
+    env.put("OODA_FUNCTION_HANDLER", fs.handler());
+    env.put("OODA_FUNCTION_CONCURRENCY", Integer.toString(fs.effectiveConcurrency()));
+    String cp = fs.jar() == null ? hostClasspath : java.nio.file.Path.of(fs.jar()).toAbsolutePath() + java.io.File.pathSeparator + hostClasspath;
+    DeploymentSpec.Version v = new DeploymentSpec.Version(FUNCTION_VERSION, new DeploymentSpec.Artifact(null,
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", cp, "dev.ooda.kit.FunctionHost")),
+        env, 1, null, fs.heapMb());
+    supervisor.scale(f.name(), v, wanted ? 1 : 0);
+    supervisor.retainVersions(f.name(), Set.of(FUNCTION_VERSION));
+    Instant last = usageWritten.get(f.name());
+    if (last != null && now.isBefore(last.plus(USAGE_PERIOD))) return;
+    usageWritten.put(f.name(), now);
+    FunctionSpec.Status usage = FunctionUsage.read(supervisor.root().resolve(f.name()), now);
+    FunctionSpec.Status old = fs.status();
+    if (usage.invocations() == 0 || old != null && Objects.equals(old.invocations(), usage.invocations())
+        && Objects.equals(old.billedMillis(), usage.billedMillis())) return;
+    long version = Rollouts.write(admin, new Resource(f.kind(), f.name(), f.version(), fs.withStatus(usage)));
+    if (version > 0) written.put("function/" + f.name(), version);
   }
 
   private void note(String deployment, String error) {
@@ -117,7 +192,8 @@ public final class DeploymentController implements AutoCloseable {
     DeploymentSpec s = r.spec(DeploymentSpec.class);
     Rollouts.Roles roles = Rollouts.Roles.of(s);
     Map<String, Integer> running = new LinkedHashMap<>();
-    running.put(roles.stable(), s.version(roles.stable()).effectiveInstances());
+    Instant idleSince = idleSince(r, s, roles);
+    running.put(roles.stable(), idleSince != null ? 0 : s.version(roles.stable()).effectiveInstances());
     if (roles.candidate() != null) running.put(roles.candidate(), s.version(roles.candidate()).effectiveInstances());
     if (roles.previous() != null) running.put(roles.previous(), Math.min(1, s.version(roles.previous()).effectiveInstances()));
     boolean canary = roles.candidate() != null && s.strategyType().equals(DeploymentSpec.CANARY);
@@ -137,7 +213,7 @@ public final class DeploymentController implements AutoCloseable {
     Status st = s.status() != null ? s.status() : new Status(null, null, null, null, null, null, null, null, null);
     Instant now = clock.instant();
     if (roles.candidate() == null) {
-      settled(r, s, roles, st, now);
+      settled(r, s, roles, st, now, idleSince);
     } else if (st.phase() == Phase.paused && Objects.equals(st.candidate(), roles.candidate())) {
       // traffic stays where it is until someone rolls back or promotes
     } else if ((supervisor.ready(s.service(), roles.candidate()) < s.version(roles.candidate()).effectiveInstances()
@@ -178,13 +254,44 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   /** No candidate: the stable version takes the traffic; the previous one is stopped when its time is up. */
-  private void settled(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now) {
+  /**
+   * When the last request for the service was, if that is longer ago than its {@code idle.after}:
+   * then its serving version runs no instance. Only a settled deployment (no candidate) goes to zero.
+   */
+  private Instant idleSince(Resource r, DeploymentSpec s, Rollouts.Roles roles) {
+    if (s.idle() == null || s.idle().after() == null || roles.candidate() != null) {
+      firstSeen.remove(r.name());
+      return null;
+    }
+    Instant now = clock.instant();
+    Instant last = firstSeen.computeIfAbsent(r.name(), k -> now);
+    RequestActivity.Seen seen = activity.get().get(s.service());
+    if (seen != null && seen.lastRequestMillis() > last.toEpochMilli()) last = Instant.ofEpochMilli(seen.lastRequestMillis());
+    return now.isAfter(last.plus(s.idle().after())) ? last : null;
+  }
+
+  private DeploymentSpec.ColdStart coldStart(DeploymentSpec s, Status st) {
+    RequestActivity.Seen seen = activity.get().get(s.service());
+    if (seen == null || seen.coldStartMillis() < 0) return st.coldStart();
+    return new DeploymentSpec.ColdStart(Instant.ofEpochMilli(seen.coldStartAtMillis()).toString(), seen.coldStartMillis());
+  }
+
+  private void settled(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now, Instant idleSince) {
     if (roles.previous() != null && st.previousUntil() != null && !now.isBefore(Instant.parse(st.previousUntil()))) {
       weights(s, Map.of(roles.stable(), 100));
       List<DeploymentSpec.Version> keep = s.versions().stream().filter(v -> !v.version().equals(roles.previous())).toList();
       write(new Resource(r.kind(), r.name(), r.version(), s.withVersions(keep).withStatus(new Status(roles.stable(), null, null, null,
           st.phase() == Phase.promoted ? Phase.promoted : Phase.stable, null, null,
           roles.previous() + " stopped after keepPrevious", st.analysis()))));
+      return;
+    }
+    if (idleSince != null) {
+      // At zero: the route keeps its weights, and gateways hold the next request until an instance is up.
+      Phase phase = st.phase() == Phase.promoted || st.phase() == Phase.rolledBack ? st.phase() : Phase.stable;
+      status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
+          null, null, roles.stable() + " at zero: no request since " + idleSince.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+              + " (idle after " + Durations.format(s.idle().after()) + "); the next request starts it", st.analysis(),
+          coldStart(s, st)));
       return;
     }
     int wanted = s.version(roles.stable()).effectiveInstances();
@@ -200,8 +307,9 @@ public final class DeploymentController implements AutoCloseable {
     weights(s, w);
     Phase phase = st.phase() == Phase.promoted || st.phase() == Phase.rolledBack ? st.phase() : Phase.stable;
     String reason = phase == Phase.stable ? roles.stable() + " serves" : st.reason();
+    if (reason != null && reason.contains(" at zero: ")) reason = roles.stable() + " serves (woken by a request)";
     status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
-        null, null, reason, st.analysis()));
+        null, null, reason, st.analysis(), s.idle() != null ? coldStart(s, st) : null));
   }
 
   private void canary(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now) {

@@ -199,6 +199,11 @@ public final class Supervisor implements AutoCloseable {
             .thenComparingInt(SupervisedInstance::index)).toList();
   }
 
+  /** Where the instance directories are: {@code <root>/<service>/<version>-<n>/}. */
+  public Path root() {
+    return options.root();
+  }
+
   /** How many instances of the version are READY. */
   public synchronized int ready(String service, String version) {
     return (int) slots.values().stream()

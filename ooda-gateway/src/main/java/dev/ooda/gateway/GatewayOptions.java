@@ -42,6 +42,7 @@ public final class GatewayOptions {
   private final Duration requestHeadTimeout;
   private final Duration clientIdleTimeout;
   private final int tracesPerSecond;
+  private final Duration coldStartHold;
 
   private GatewayOptions(Builder b) {
     this.host = b.host;
@@ -59,6 +60,7 @@ public final class GatewayOptions {
     this.requestHeadTimeout = b.requestHeadTimeout;
     this.clientIdleTimeout = b.clientIdleTimeout;
     this.tracesPerSecond = b.tracesPerSecond;
+    this.coldStartHold = b.coldStartHold;
   }
 
   public static Builder builder() {
@@ -93,6 +95,7 @@ public final class GatewayOptions {
     b.requestHeadTimeout = requestHeadTimeout;
     b.clientIdleTimeout = clientIdleTimeout;
     b.tracesPerSecond = tracesPerSecond;
+    b.coldStartHold = coldStartHold;
     return b;
   }
 
@@ -171,18 +174,24 @@ public final class GatewayOptions {
     return tracesPerSecond;
   }
 
+  /** See {@link Builder#coldStartHold}. */
+  public Duration coldStartHold() {
+    return coldStartHold;
+  }
+
   @Override
   public String toString() {
     return "GatewayOptions{host=" + host + ", port=" + port + ", managementPort=" + managementPort + ", limits=" + limits
         + ", accessLog=" + accessLog + ", snapshotFile=" + snapshotFile + ", zipkinUrl=" + zipkinUrl + ", ioThreads=" + ioThreads
         + ", maxHeaderSize=" + maxHeaderSize + ", maxBodySize=" + maxBodySize + ", h2c=" + h2c + ", tls=" + tls
         + ", requestHeadTimeout=" + requestHeadTimeout + ", clientIdleTimeout=" + clientIdleTimeout
-        + ", tracesPerSecond=" + tracesPerSecond + "}";
+        + ", tracesPerSecond=" + tracesPerSecond + ", coldStartHold=" + coldStartHold + "}";
   }
 
   /** Builds {@link GatewayOptions}; each method documents its option and default. Not thread-safe. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
+    private Duration coldStartHold = dev.ooda.gateway.proxy.ColdStarts.DEFAULT_HOLD;
     private int port = DEFAULT_PORT;
     private int managementPort = DEFAULT_MANAGEMENT_PORT;
     private OriginLimits limits = OriginLimits.DEFAULT;
@@ -307,6 +316,15 @@ public final class GatewayOptions {
       return this;
     }
 
+    /**
+     * How long a request for a service at zero is held while an instance starts, before it is
+     * answered 503. Default 30 s.
+     */
+    public Builder coldStartHold(Duration coldStartHold) {
+      this.coldStartHold = Objects.requireNonNull(coldStartHold, "coldStartHold");
+      return this;
+    }
+
     /** @throws IllegalArgumentException naming the first option that is out of range */
     public GatewayOptions build() {
       checkPort("port", port);
@@ -317,6 +335,7 @@ public final class GatewayOptions {
       if (maxBodySize < 0) throw new IllegalArgumentException("maxBodySize must not be negative: " + maxBodySize);
       checkPositive("requestHeadTimeout", requestHeadTimeout);
       checkPositive("clientIdleTimeout", clientIdleTimeout);
+      checkPositive("coldStartHold", coldStartHold);
       if (tracesPerSecond < 0) throw new IllegalArgumentException("tracesPerSecond must not be negative: " + tracesPerSecond);
       return new GatewayOptions(this);
     }

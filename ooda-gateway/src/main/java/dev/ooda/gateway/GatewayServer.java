@@ -226,6 +226,11 @@ public final class GatewayServer implements AutoCloseable {
     };
   }
 
+  /** The services that may be at zero: which they are, their last requests and cold starts, the wake signal. */
+  public dev.ooda.gateway.proxy.ColdStarts coldStarts() {
+    return gw.cold;
+  }
+
   /** Replaces the route table. Resources of other kinds are ignored. */
   public void routes(Collection<Resource> routes) {
     List<Resource> copy = List.copyOf(routes);

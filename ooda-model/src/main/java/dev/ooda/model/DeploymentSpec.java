@@ -49,11 +49,13 @@ import java.util.regex.Pattern;
  * @param strategy     how the last version takes over; {@code sideBySide} by default
  * @param keepPrevious how long the version a promotion replaced keeps running (one instance), for
  *                     an instant rollback; default 10m, 0 stops it at once
+ * @param idle         when set, the serving version scales to zero after this long without requests
+ *                     through the gateway, and the gateway holds the first request while it starts again
  * @param status       where the rollout stands; written by the supervisor, never by hand
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record DeploymentSpec(
-    String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious, Status status)
+    String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious, Idle idle, Status status)
     implements Spec {
 
   public static final Kind<DeploymentSpec> KIND =
@@ -76,6 +78,23 @@ public record DeploymentSpec(
   public DeploymentSpec {
     versions = versions == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(versions));
   }
+
+  /** Without scaling to zero. */
+  public DeploymentSpec(String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious,
+                        Status status) {
+    this(service, route, versions, strategy, keepPrevious, null, status);
+  }
+
+  /**
+   * Scale to zero: {@code idle: {after: 10m}}.
+   *
+   * @param after how long without a request through the gateway before the serving version's
+   *              instances are stopped; at least {@link #MIN_IDLE}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Idle(Duration after) {}
+
+  public static final Duration MIN_IDLE = Duration.ofSeconds(5);
 
   /**
    * One version of the service.
@@ -193,7 +212,21 @@ public record DeploymentSpec(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Status(String stable, String candidate, String previous, String previousUntil, Phase phase,
-                       Integer step, String stepStarted, String reason, Judgement analysis) {}
+                       Integer step, String stepStarted, String reason, Judgement analysis, ColdStart coldStart) {
+    public Status(String stable, String candidate, String previous, String previousUntil, Phase phase,
+                  Integer step, String stepStarted, String reason, Judgement analysis) {
+      this(stable, candidate, previous, previousUntil, phase, step, stepStarted, reason, analysis, null);
+    }
+  }
+
+  /**
+   * The last start from zero, as a gateway measured it.
+   *
+   * @param at     when the held request got its first byte (ISO-8601)
+   * @param millis from the first held request to its first byte
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ColdStart(String at, Long millis) {}
 
   /** The phases of a rollout. */
   public enum Phase {
@@ -259,11 +292,11 @@ public record DeploymentSpec(
   }
 
   public DeploymentSpec withStatus(Status s) {
-    return new DeploymentSpec(service, route, versions, strategy, keepPrevious, s);
+    return new DeploymentSpec(service, route, versions, strategy, keepPrevious, idle, s);
   }
 
   public DeploymentSpec withVersions(List<Version> v) {
-    return new DeploymentSpec(service, route, v, strategy, keepPrevious, status);
+    return new DeploymentSpec(service, route, v, strategy, keepPrevious, idle, status);
   }
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -338,6 +371,9 @@ public record DeploymentSpec(
       }
     }
     if (CANARY.equals(type)) v.check(s.route() != null, "route", "is required for a canary: the Route whose weights it moves");
+    if (s.idle() != null)
+      v.check(s.idle().after() != null && s.idle().after().compareTo(MIN_IDLE) >= 0, "idle.after",
+          "is required and must be at least " + Durations.format(MIN_IDLE) + " (e.g. 10m)");
     if (s.keepPrevious() != null) v.check(!s.keepPrevious().isNegative(), "keepPrevious", "must not be negative");
   }
 

@@ -10,7 +10,7 @@ public final class Kinds {
   public static final Kind<RouteSpec> ROUTE = RouteSpec.KIND;
 
   private static final List<Kind<?>> ALL = List.of(SERVICE, ROUTE, NamespaceSpec.KIND, SecretSpec.KIND,
-      FlagSpec.KIND, SegmentSpec.KIND, ExperimentSpec.KIND, DeploymentSpec.KIND);
+      FlagSpec.KIND, SegmentSpec.KIND, ExperimentSpec.KIND, DeploymentSpec.KIND, FunctionSpec.KIND);
 
   private Kinds() {}
 

@@ -105,15 +105,28 @@ public record RouteSpec(
 
   /** A registered service (optionally one version of it) or a fixed origin URL, with a weight. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Target(String service, String version, String url, Integer weight) {
+  public record Target(String service, String version, String url, Integer weight, String function) {
+    public Target(String service, String version, String url, Integer weight) {
+      this(service, version, url, weight, null);
+    }
+
     @JsonIgnore
     public int effectiveWeight() {
       return weight == null ? 1 : weight;
     }
 
+    /**
+     * The service the gateway sends to: {@code service}, or the function's name (a function's
+     * instances register as a service of its name).
+     */
+    @JsonIgnore
+    public String destination() {
+      return service != null ? service : function;
+    }
+
     @Override
     public String toString() {
-      return service != null ? service + (version == null ? "" : "@" + version) : url;
+      return service != null ? service + (version == null ? "" : "@" + version) : function != null ? "function " + function : url;
     }
   }
 
@@ -267,7 +280,14 @@ public record RouteSpec(
       Target t = s.to().get(i);
       Violations tv = v.at("to[" + i + "]");
       if (t == null) { tv.add("", "is empty"); continue; }
-      checkTarget(tv, t.service(), t.url());
+      if (t.function() != null) {
+        if (t.service() != null || t.url() != null) tv.add("", "needs exactly one of service, url, function");
+        String bad = Names.problem(t.function());
+        if (bad != null) tv.add("function", bad);
+        if (t.version() != null) tv.add("version", "does not apply to a function");
+      } else {
+        checkTarget(tv, t.service(), t.url());
+      }
       if (t.weight() != null) {
         weighted++;
         tv.check(t.weight() >= 0 && t.weight() <= 10_000, "weight", "must be between 0 and 10000");

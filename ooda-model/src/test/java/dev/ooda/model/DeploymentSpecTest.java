@@ -72,5 +72,42 @@ class DeploymentSpecTest {
         .hasMessageContaining("spec.versions[0].instances: must be between 0 and 100");
     assertThatThrownBy(() -> ResourceCodec.readYaml("kind: Deployment\nname: x\nspec: {service: x}\n"))
         .hasMessageContaining("spec.versions: needs at least one version");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("keepPrevious: 2m", "idle: {after: 1s}")))
+        .hasMessageContaining("spec.idle.after: is required and must be at least 5s");
+  }
+
+  @Test
+  void scaleToZeroAndItsColdStartSurviveTheRoundTrip() {
+    Resource r = ResourceCodec.readYaml(CANARY.replace("keepPrevious: 2m", "idle: {after: 10m}")).get(0);
+    DeploymentSpec s = r.spec(DeploymentSpec.class);
+    assertThat(s.idle().after()).isEqualTo(Duration.ofMinutes(10));
+    DeploymentSpec withStatus = s.withStatus(new DeploymentSpec.Status("v1", null, null, null, DeploymentSpec.Phase.stable,
+        null, null, "v1 serves", null, new DeploymentSpec.ColdStart("2026-01-01T00:00:00Z", 2310L)));
+    DeploymentSpec again = ResourceCodec.readYaml(ResourceCodec.toYaml(java.util.List.of(Resource.of(DeploymentSpec.KIND, "catalog",
+        withStatus)))).get(0).spec(DeploymentSpec.class);
+    assertThat(again.idle().after()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(again.status().coldStart().millis()).isEqualTo(2310L);
+  }
+
+  @Test
+  void aFunctionAndARouteToItReadAndNameWhatIsWrong() {
+    String fn = "kind: Function\nname: resize\nspec: {handler: com.example.Resize, concurrency: 4}\n";
+    FunctionSpec f = ResourceCodec.readYaml(fn).get(0).spec(FunctionSpec.class);
+    assertThat(Kinds.find("functions")).contains(FunctionSpec.KIND);
+    assertThat(f.effectiveConcurrency()).isEqualTo(4);
+    assertThat(f.effectiveIdle()).isEqualTo(FunctionSpec.DEFAULT_IDLE);
+    assertThatThrownBy(() -> ResourceCodec.readYaml(fn.replace("com.example.Resize", "not a class")))
+        .hasMessageContaining("spec.handler: is required: the class implementing dev.ooda.function.Handler");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(fn.replace("concurrency: 4", "concurrency: 0")))
+        .hasMessageContaining("spec.concurrency: must be between 1 and 1000");
+
+    String route = "kind: Route\nname: resize\nspec: {match: {pathPrefix: /resize}, to: [{function: resize}]}\n";
+    RouteSpec.Target t = ResourceCodec.readYaml(route).get(0).spec(RouteSpec.class).to().get(0);
+    assertThat(t.destination()).isEqualTo("resize");
+    assertThat(t.service()).isNull();
+    assertThatThrownBy(() -> ResourceCodec.readYaml(route.replace("{function: resize}", "{function: resize, service: resize}")))
+        .hasMessageContaining("spec.to[0]: needs exactly one of service, url, function");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(route.replace("{function: resize}", "{function: resize, version: v2}")))
+        .hasMessageContaining("spec.to[0].version: does not apply to a function");
   }
 }

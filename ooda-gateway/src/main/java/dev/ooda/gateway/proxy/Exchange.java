@@ -79,6 +79,10 @@ final class Exchange implements OriginUser, Runnable {
   private Channel originCh;
   private OriginHandler originHandler;
   private ScheduledFuture<?> timeout;
+  /** The service this request waits for while it is at zero, and since when; null when not held. */
+  private ColdStarts.Service held;
+  private long heldNanos;
+  private ScheduledFuture<?> holdTimeout;
 
   /**
    * @param headOnly the request is known to have no body (an HTTP/2 HEADERS frame that ended the stream)
@@ -196,7 +200,15 @@ final class Exchange implements OriginUser, Runnable {
     TargetRef target = in.target;
     Endpoint[] eps = gw.candidates(target, in.pinned);
     candidates = eps;
+    ColdStarts.Service cold = attempts == 1 ? gw.cold.of(target.service) : null;
+    if (cold != null && heldNanos == 0) cold.lastRequest = startMillis;
     if (eps.length == 0) {
+      if (cold != null && hold(cold)) return null;
+      if (cold != null) {
+        respond(Problems.unavailable("service '" + target.service + "' is starting from zero and already holds "
+            + ColdStarts.MAX_HELD + " requests"), false);
+        return null;
+      }
       respond(Problems.noInstances(target.service, target.version != null ? target.version : in.pinned), false);
       return null;
     }
@@ -211,6 +223,41 @@ final class Exchange implements OriginUser, Runnable {
       respond(p, false);
     }
     return ep;
+  }
+
+  /**
+   * Holds the request for a service at zero: the route's timeout waits, the hold's own runs, and
+   * {@link #resume} tries again once the service has instances.
+   */
+  private boolean hold(ColdStarts.Service s) {
+    if (!gw.cold.hold(s, this)) return false;
+    held = s;
+    if (heldNanos == 0) heldNanos = System.nanoTime();
+    if (timeout != null) timeout.cancel(false);
+    if (holdTimeout == null) holdTimeout = clientCh.eventLoop().schedule(this::holdExpired, gw.cold.holdNanos(), TimeUnit.NANOSECONDS);
+    return true;
+  }
+
+  /** The held service has instances: try again on this request's event loop. */
+  void resume() {
+    clientCh.eventLoop().execute(() -> {
+      if (finished || held == null) return;
+      held = null;
+      if (holdTimeout != null) holdTimeout.cancel(false);
+      holdTimeout = null;
+      timeout = clientCh.eventLoop().schedule(this, in.route.timeoutNanos, TimeUnit.NANOSECONDS);
+      attempts = 0;
+      attempt();
+    });
+  }
+
+  private void holdExpired() {
+    if (finished || held == null) return;
+    gw.cold.forget(held, this);
+    String service = held.name;
+    held = null;
+    respond(Problems.unavailable("service '" + service + "' is at zero and no instance of it was ready within "
+        + TimeUnit.NANOSECONDS.toMillis(gw.cold.holdNanos()) + " ms; the supervisor was asked to start one"), false);
   }
 
   /** Counts a failure against the endpoint last tried, which may eject it from {@link #candidates}. */
@@ -442,6 +489,10 @@ final class Exchange implements OriginUser, Runnable {
   private void respondFromOrigin(HttpResponse res) {
     responseStarted = true;
     status = res.status().code();
+    if (heldNanos != 0) {
+      ColdStarts.Service cs = gw.cold.of(in.target.service);
+      if (cs != null) gw.cold.coldStart(cs, System.nanoTime() - heldNanos);
+    }
     if (replay != null) replay.release();
     originKeepAlive = HttpUtil.isKeepAlive(res);
     HttpHeaders h = res.headers();
@@ -601,6 +652,8 @@ final class Exchange implements OriginUser, Runnable {
     if (finished) return;
     finished = true;
     if (timeout != null) timeout.cancel(false);
+    if (holdTimeout != null) holdTimeout.cancel(false);
+    if (held != null) gw.cold.forget(held, this);
     releaseSlot();
     releaseBuffers();
     if (inFlightCounted) gw.inFlight.decrementAndGet();

@@ -61,6 +61,8 @@ public final class Gateway {
    */
   public final Flags flags = new Flags(ExposureSink.firstOnly((x, cell, unit) -> exposures.exposed(x, cell, unit), 100_000));
   final Outbound outbound;
+  /** The services that may be at zero: their last requests, and requests held while one starts. */
+  public final ColdStarts cold;
   /** For {@code https} origins: the JDK's trusted CAs, host names checked. */
   private final SslContext originTls;
   private final ConcurrentHashMap<EventLoop, OriginPool> pools = new ConcurrentHashMap<>();
@@ -87,6 +89,7 @@ public final class Gateway {
     this.mirrored = Counter.builder("ooda.gateway.mirrored").description("Requests copied to a mirror target").register(registry);
     this.unrouted = resources.meters("", "", null);
     this.inbound = new Inbound(options, edge, System::nanoTime);
+    this.cold = new ColdStarts(registry, options.coldStartHold());
     this.outbound = new Outbound(accessLog, tracing, unrouted, () -> exposures);
     Gauge.builder("ooda.gateway.in.flight", inFlight, AtomicInteger::get).description("Requests in flight").register(registry);
     Gauge.builder("ooda.gateway.routes", this, g -> g.table.size()).description("Routes in the route table").register(registry);
@@ -182,6 +185,7 @@ public final class Gateway {
       services = Map.copyOf(next);
       pruneOrigins();
     }
+    if (e.all.length > 0) cold.release(service);
   }
 
   /** Origins of instances that went away are dropped once they are more than the live ones. */

@@ -136,10 +136,10 @@ public final class CompiledRoute {
     Map<String, List<TargetRef>> versions = new LinkedHashMap<>();
     List<TargetRef> plain = new ArrayList<>();
     for (RouteSpec.Target t : spec.to()) {
-      TargetRef ref = target(t.service(), t.version(), t.url(), t.effectiveWeight(), res);
+      TargetRef ref = target(t.destination(), t.version(), t.url(), t.effectiveWeight(), res);
       all.add(ref);
       if (t.version() != null) versions.computeIfAbsent(t.version(), v -> new ArrayList<>()).add(ref);
-      else if (t.service() != null) plain.add(ref);
+      else if (t.destination() != null) plain.add(ref);
     }
     this.split = all.isEmpty() ? null : new Split(all);
     Map<String, Split> bv = new java.util.HashMap<>();
