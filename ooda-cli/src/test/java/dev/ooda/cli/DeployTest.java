@@ -212,4 +212,40 @@ class DeployTest {
       assertThat(s.deployment().versions()).extracting(DeploymentSpec.Version::version).containsExactly("v1");
     }
   }
+
+  @Test
+  void blueGreenSwitchesAllTrafficOnceTheNewVersionIsHealthyAndARollbackSwitchesBackWithoutAFailedRequest() throws Exception {
+    try (Setup s = Setup.start()) {
+      assertThat(s.ooda(deploy("v1", "--instances", "2"))).startsWith("0\n");
+      Eventually.within(LONG, () -> assertThat(s.deployment().status().phase()).isEqualTo(DeploymentSpec.Phase.stable));
+      awaitServing(s.gateway().port());
+
+      try (Load load = new Load(s.gateway().port())) {
+        String out = s.ooda(deploy("v2", "--instances", "2", "--strategy", "blueGreen", "--wait", "--timeout", "3m"));
+        // no traffic while its instances start, then all of it at once
+        assertThat(out).startsWith("0\n").contains("deployment catalog: v2 added (blueGreen, route catalog)")
+            .contains("starting: v2: ").contains("promoted: v2 healthy (2 instances), all traffic switched to it");
+        assertThat(out).doesNotContain("progressing");
+        assertThat(s.traffic()).containsEntry("v2", 100.0).containsEntry("v1", 0.0);
+        DeploymentSpec.Status st = s.deployment().status();
+        assertThat(st.stable()).isEqualTo("v2");
+        assertThat(st.previous()).isEqualTo("v1");
+        // the old version stays at full size for keepPrevious
+        assertThat(s.instances("v1")).isEqualTo(2);
+        assertThat(s.ooda("get", "deployments")).contains("v1        previous    2/2");
+        int before = load.ok.get();
+        Eventually.within(LONG, () -> assertThat(load.ok.get()).isGreaterThan(before + 50));
+
+        assertThat(s.ooda("rollback", "catalog")).startsWith("0\n").contains("catalog: all traffic on v1 (route catalog); v2 is stopping");
+        assertThat(s.traffic()).containsEntry("v1", 100.0);
+        Eventually.within(LONG, () -> assertThat(s.instances("v2")).isZero());
+        int after = load.ok.get();
+        Eventually.within(LONG, () -> assertThat(load.ok.get()).isGreaterThan(after + 50));
+        load.close();
+        assertThat(load.failures).isEmpty();
+      }
+      assertThat(s.deployment().versions()).extracting(DeploymentSpec.Version::version).containsExactly("v1");
+      assertThat(s.instances("v1")).isEqualTo(2);
+    }
+  }
 }

@@ -119,7 +119,11 @@ public final class DeploymentController implements AutoCloseable {
     Map<String, Integer> running = new LinkedHashMap<>();
     running.put(roles.stable(), s.version(roles.stable()).effectiveInstances());
     if (roles.candidate() != null) running.put(roles.candidate(), s.version(roles.candidate()).effectiveInstances());
-    if (roles.previous() != null) running.put(roles.previous(), Math.min(1, s.version(roles.previous()).effectiveInstances()));
+    boolean blueGreen = s.strategyType().equals(DeploymentSpec.BLUE_GREEN);
+    // blueGreen keeps the previous version at full size: a rollback then moves all traffic onto as many instances
+    if (roles.previous() != null)
+      running.put(roles.previous(), blueGreen ? s.version(roles.previous()).effectiveInstances()
+          : Math.min(1, s.version(roles.previous()).effectiveInstances()));
     boolean canary = roles.candidate() != null && s.strategyType().equals(DeploymentSpec.CANARY);
     Map<String, DeploymentSpec.Version> specs = new LinkedHashMap<>();
     running.keySet().forEach(v -> specs.put(v, s.version(v)));
@@ -149,6 +153,9 @@ public final class DeploymentController implements AutoCloseable {
               + s.version(roles.candidate()).effectiveInstances() + " instances ready"
               + (canary ? ", baseline " + supervisor.ready(s.service(), baselineOf(roles.stable())) + " of "
                   + s.version(roles.candidate()).effectiveInstances() : ""), st.analysis()));
+    } else if (blueGreen) {
+      // every instance of the new version is UP and healthy: all of the service's traffic moves at once
+      promote(r, s, roles, st.analysis(), now);
     } else if (!s.strategyType().equals(DeploymentSpec.CANARY)) {
       weights(s, split(roles, 0));
       status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.running, null, null,
@@ -282,8 +289,12 @@ public final class DeploymentController implements AutoCloseable {
     w.put(roles.stable(), 0);
     weights(s, w);
     log.info("deployment {}: {} promoted", r.name(), roles.candidate());
+    boolean blueGreen = s.strategyType().equals(DeploymentSpec.BLUE_GREEN);
+    String how = blueGreen ? roles.candidate() + " healthy (" + s.version(roles.candidate()).effectiveInstances()
+        + " instances), all traffic switched to it; " + roles.stable() + " kept (all instances)"
+        : roles.candidate() + " promoted; " + roles.stable() + " kept (one instance)";
     status(r, s, new Status(roles.candidate(), null, roles.stable(), now.plus(keep).toString(), Phase.promoted, null, null,
-        roles.candidate() + " promoted; " + roles.stable() + " kept (one instance) until " + now.plus(keep), j));
+        how + " until " + now.plus(keep), j));
   }
 
   private Judgement judge(DeploymentSpec s, String canary, String baseline, int weight, int expectedShare, int step,

@@ -307,8 +307,6 @@ public record DeploymentSpec(
     String type = s.strategyType();
     if (!TYPES.contains(type)) {
       v.add("strategy.type", "'" + type + "' must be one of " + SIDE_BY_SIDE + ", " + CANARY + ", " + BLUE_GREEN);
-    } else if (type.equals(BLUE_GREEN)) {
-      v.add("strategy.type", "blueGreen is not carried out yet; use canary (steps up to 100) or sideBySide");
     }
     if (s.strategy() != null) {
       Strategy st = s.strategy();
@@ -338,6 +336,9 @@ public record DeploymentSpec(
       }
     }
     if (CANARY.equals(type)) v.check(s.route() != null, "route", "is required for a canary: the Route whose weights it moves");
+    if (BLUE_GREEN.equals(type)) v.check(s.route() != null, "route", "is required for blueGreen: the Route whose weights it switches");
+    if (BLUE_GREEN.equals(type) && s.strategy() != null)
+      v.check(s.strategy().steps().isEmpty(), "strategy.steps", "blueGreen has no steps: it switches all traffic at once");
     if (s.keepPrevious() != null) v.check(!s.keepPrevious().isNegative(), "keepPrevious", "must not be negative");
   }
 

@@ -65,7 +65,13 @@ class DeploymentSpecTest {
     assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("MODE: fast", "OODA_PORT: '1'")))
         .hasMessageContaining("spec.versions[1].env.OODA_PORT");
     assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("type: canary", "type: blueGreen")))
-        .hasMessageContaining("spec.strategy.type: blueGreen is not carried out yet");
+        .hasMessageContaining("spec.strategy.steps: blueGreen has no steps");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("type: canary", "type: blueGreen").replace("  route: catalog\n", "")
+        .replace("    steps: [{weight: 10, hold: 30s}, {weight: 100}]\n", "")))
+        .hasMessageContaining("spec.route: is required for blueGreen");
+    assertThat(ResourceCodec.readYaml(CANARY.replace("type: canary", "type: blueGreen")
+        .replace("    steps: [{weight: 10, hold: 30s}, {weight: 100}]\n", "")).get(0).spec(DeploymentSpec.class).strategyType())
+        .isEqualTo(DeploymentSpec.BLUE_GREEN);
     assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("onFailure: pause", "onFailure: panic")))
         .hasMessageContaining("spec.strategy.analysis.onFailure");
     assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("instances: 2", "instances: -1")))
