@@ -47,7 +47,7 @@ final class DeploymentTable {
       for (DeploymentSpec.Version v : s.versions()) {
         String role = v.version().equals(roles.stable()) ? "stable" : v.version().equals(roles.candidate()) ? "candidate"
             : v.version().equals(roles.previous()) ? "previous" : "idle";
-        int wanted = role.equals("idle") ? 0 : role.equals("previous") ? Math.min(1, v.effectiveInstances()) : v.effectiveInstances();
+        int wanted = role.equals("idle") ? 0 : role.equals("previous") ? Rollouts.previousInstances(s, v) : v.effectiveInstances();
         long listed = instances.stream().filter(i -> v.version().equals(i.version())).count();
         long up = instances.stream().filter(i -> v.version().equals(i.version()) && i.status() == Instance.Status.UP).count();
         String share = traffic == null ? "-" : String.format(Locale.ROOT, "%.1f%%", traffic.getOrDefault(v.version(), 0.0));

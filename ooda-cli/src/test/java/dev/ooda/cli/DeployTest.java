@@ -232,7 +232,7 @@ class DeployTest {
         assertThat(st.previous()).isEqualTo("v1");
         // the old version stays at full size for keepPrevious
         assertThat(s.instances("v1")).isEqualTo(2);
-        assertThat(s.ooda("get", "deployments")).contains("v1        previous    2/2");
+        assertThat(s.ooda("get", "deployments")).contains("v1        previous   2/2");
         int before = load.ok.get();
         Eventually.within(LONG, () -> assertThat(load.ok.get()).isGreaterThan(before + 50));
 

@@ -120,10 +120,7 @@ public final class DeploymentController implements AutoCloseable {
     running.put(roles.stable(), s.version(roles.stable()).effectiveInstances());
     if (roles.candidate() != null) running.put(roles.candidate(), s.version(roles.candidate()).effectiveInstances());
     boolean blueGreen = s.strategyType().equals(DeploymentSpec.BLUE_GREEN);
-    // blueGreen keeps the previous version at full size: a rollback then moves all traffic onto as many instances
-    if (roles.previous() != null)
-      running.put(roles.previous(), blueGreen ? s.version(roles.previous()).effectiveInstances()
-          : Math.min(1, s.version(roles.previous()).effectiveInstances()));
+    if (roles.previous() != null) running.put(roles.previous(), Rollouts.previousInstances(s, s.version(roles.previous())));
     boolean canary = roles.candidate() != null && s.strategyType().equals(DeploymentSpec.CANARY);
     Map<String, DeploymentSpec.Version> specs = new LinkedHashMap<>();
     running.keySet().forEach(v -> specs.put(v, s.version(v)));
