@@ -248,4 +248,36 @@ class DeployTest {
       assertThat(s.instances("v1")).isEqualTo(2);
     }
   }
+
+  /** Sets the deployment's schedule through the admin API, as {@code ooda apply} of the edited resource does. */
+  private static void schedule(Setup s, DeploymentSpec.Schedule schedule) {
+    dev.ooda.model.Resource r = Rollouts.find(s.t().client(), "catalog");
+    s.t().client().apply(dev.ooda.model.ResourceCodec.toYaml(List.of(new dev.ooda.model.Resource(r.kind(), r.name(), r.version(),
+        r.spec(DeploymentSpec.class).withSchedule(schedule)))));
+  }
+
+  @Test
+  void aDeploymentOutsideItsUptimeIsScaledToZeroAndComesBackWhenForcedUp() throws Exception {
+    try (Setup s = Setup.start()) {
+      assertThat(s.ooda(deploy("v1"))).startsWith("0\n");
+      Eventually.within(LONG, () -> assertThat(s.deployment().status().phase()).isEqualTo(DeploymentSpec.Phase.stable));
+      Eventually.within(LONG, () -> assertThat(s.instances("v1")).isEqualTo(1));
+      // up only tomorrow (UTC): today is outside
+      String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).getDayOfWeek()
+          .getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH);
+      String uptime = tomorrow + " 00:00-24:00 UTC";
+      schedule(s, new DeploymentSpec.Schedule(uptime, null, null));
+      Eventually.within(LONG, () -> assertThat(s.deployment().status().down()).isEqualTo("outside uptime " + uptime));
+      Eventually.within(LONG, () -> assertThat(s.instances("v1")).isZero());
+      assertThat(s.ooda("get", "deployments")).contains("0/0").contains("down: outside uptime " + uptime);
+      // the rollout state is kept for when it comes back
+      assertThat(s.deployment().status().phase()).isEqualTo(DeploymentSpec.Phase.stable);
+
+      schedule(s, new DeploymentSpec.Schedule(uptime, null, java.time.Instant.now().plus(Duration.ofHours(1)).toString()));
+      Eventually.within(LONG, () -> assertThat(s.deployment().status().down()).isNull());
+      Eventually.within(LONG, () -> assertThat(s.instances("v1")).isEqualTo(1));
+      awaitServing(s.gateway().port());
+      assertThat(s.ooda("get", "deployments")).contains("1/1").contains("stable: v1 serves");
+    }
+  }
 }

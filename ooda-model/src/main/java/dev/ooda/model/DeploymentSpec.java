@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  *     steps: [{weight: 1, hold: 1m}, {weight: 10, hold: 2m}, {weight: 50, hold: 5m}, {weight: 100, hold: 5m}]
  *     analysis: {maxErrorRateIncrease: 0.01, maxLatencyIncrease: 0.2, alpha: 0.05, minRequests: 20, onFailure: rollback, warmup: 30s}
  *   keepPrevious: 10m
+ *   schedule: {uptime: "Mon-Fri 08:00-19:00 Europe/Berlin"}   # dev/test: zero instances outside
  *   status: {...}                   # written by the supervisor
  * </pre>
  *
@@ -50,10 +51,12 @@ import java.util.regex.Pattern;
  * @param keepPrevious how long the version a promotion replaced keeps running (one instance), for
  *                     an instant rollback; default 10m, 0 stops it at once
  * @param status       where the rollout stands; written by the supervisor, never by hand
+ * @param schedule     when the deployment runs, for dev and test environments; always when absent
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record DeploymentSpec(
-    String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious, Status status)
+    String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious, Status status,
+    Schedule schedule)
     implements Spec {
 
   public static final Kind<DeploymentSpec> KIND =
@@ -75,6 +78,32 @@ public record DeploymentSpec(
 
   public DeploymentSpec {
     versions = versions == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(versions));
+  }
+
+  /** A deployment without a schedule: it runs at all times. */
+  public DeploymentSpec(String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious,
+                        Status status) {
+    this(service, route, versions, strategy, keepPrevious, status, null);
+  }
+
+  /**
+   * When a dev or test environment runs, in the manner of kube-downscaler: outside {@code uptime}
+   * every version is scaled to zero instances, and back when the uptime starts again.
+   *
+   * @param uptime  when it runs, e.g. {@code Mon-Fri 08:00-19:00 Europe/Berlin} (see {@link Uptime})
+   * @param exclude true: the schedule does not apply, the deployment runs at all times
+   * @param forceUp an instant (ISO-8601, e.g. {@code 2026-12-03T22:00:00Z}) until which the deployment
+   *                runs whatever the uptime says: for the evening before a demo
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Schedule(String uptime, Boolean exclude, String forceUp) {
+    /** Why the deployment is down at {@code now}, e.g. {@code outside uptime Mon-Fri 08:00-19:00 Europe/Berlin}; null when it runs. */
+    public String downReason(java.time.Instant now) {
+      if (Boolean.TRUE.equals(exclude) || uptime == null) return null;
+      if (forceUp != null && now.isBefore(java.time.Instant.parse(forceUp))) return null;
+      Uptime u = Uptime.parse(uptime);
+      return u.isUp(now) ? null : "outside uptime " + u;
+    }
   }
 
   /**
@@ -193,7 +222,17 @@ public record DeploymentSpec(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Status(String stable, String candidate, String previous, String previousUntil, Phase phase,
-                       Integer step, String stepStarted, String reason, Judgement analysis) {}
+                       Integer step, String stepStarted, String reason, Judgement analysis, String down) {
+    public Status(String stable, String candidate, String previous, String previousUntil, Phase phase,
+                  Integer step, String stepStarted, String reason, Judgement analysis) {
+      this(stable, candidate, previous, previousUntil, phase, step, stepStarted, reason, analysis, null);
+    }
+
+    /** This status with the deployment scaled to zero for {@code why}, or running again when null. */
+    public Status withDown(String why) {
+      return new Status(stable, candidate, previous, previousUntil, phase, step, stepStarted, reason, analysis, why);
+    }
+  }
 
   /** The phases of a rollout. */
   public enum Phase {
@@ -259,11 +298,15 @@ public record DeploymentSpec(
   }
 
   public DeploymentSpec withStatus(Status s) {
-    return new DeploymentSpec(service, route, versions, strategy, keepPrevious, s);
+    return new DeploymentSpec(service, route, versions, strategy, keepPrevious, s, schedule);
+  }
+
+  public DeploymentSpec withSchedule(Schedule sc) {
+    return new DeploymentSpec(service, route, versions, strategy, keepPrevious, status, sc);
   }
 
   public DeploymentSpec withVersions(List<Version> v) {
-    return new DeploymentSpec(service, route, v, strategy, keepPrevious, status);
+    return new DeploymentSpec(service, route, v, strategy, keepPrevious, status, schedule);
   }
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -339,6 +382,25 @@ public record DeploymentSpec(
     if (BLUE_GREEN.equals(type)) v.check(s.route() != null, "route", "is required for blueGreen: the Route whose weights it switches");
     if (BLUE_GREEN.equals(type) && s.strategy() != null)
       v.check(s.strategy().steps().isEmpty(), "strategy.steps", "blueGreen has no steps: it switches all traffic at once");
+    if (s.schedule() != null) {
+      Schedule sc = s.schedule();
+      Violations at = v.at("schedule");
+      if (sc.uptime() == null) at.add("uptime", "is required, e.g. \"Mon-Fri 08:00-19:00 Europe/Berlin\"");
+      else {
+        try {
+          Uptime.parse(sc.uptime());
+        } catch (IllegalArgumentException e) {
+          at.add("uptime", e.getMessage());
+        }
+      }
+      if (sc.forceUp() != null) {
+        try {
+          java.time.Instant.parse(sc.forceUp());
+        } catch (java.time.format.DateTimeParseException e) {
+          at.add("forceUp", "'" + sc.forceUp() + "' must be an instant such as 2026-12-03T22:00:00Z");
+        }
+      }
+    }
     if (s.keepPrevious() != null) v.check(!s.keepPrevious().isNegative(), "keepPrevious", "must not be negative");
   }
 

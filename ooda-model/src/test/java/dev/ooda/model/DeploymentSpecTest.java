@@ -79,4 +79,24 @@ class DeploymentSpecTest {
     assertThatThrownBy(() -> ResourceCodec.readYaml("kind: Deployment\nname: x\nspec: {service: x}\n"))
         .hasMessageContaining("spec.versions: needs at least one version");
   }
+
+  @Test
+  void aScheduleIsValidatedAndItsStatusRoundTrips() {
+    String scheduled = CANARY.replace("  keepPrevious: 2m\n",
+        "  keepPrevious: 2m\n  schedule: {uptime: \"Mon-Fri 08:00-19:00 Europe/Berlin\", forceUp: \"2026-12-03T22:00:00Z\"}\n");
+    DeploymentSpec s = ResourceCodec.readYaml(scheduled).get(0).spec(DeploymentSpec.class);
+    assertThat(s.schedule().uptime()).isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
+    assertThat(s.schedule().forceUp()).isEqualTo("2026-12-03T22:00:00Z");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(scheduled.replace("Mon-Fri", "Mon-Fry")))
+        .hasMessageContaining("spec.schedule.uptime: 'Fry' in 'Mon-Fry 08:00-19:00 Europe/Berlin' is not a day");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(scheduled.replace("2026-12-03T22:00:00Z", "tonight")))
+        .hasMessageContaining("spec.schedule.forceUp: 'tonight' must be an instant");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(scheduled.replace("uptime: \"Mon-Fri 08:00-19:00 Europe/Berlin\", ", "")))
+        .hasMessageContaining("spec.schedule.uptime: is required");
+    DeploymentSpec down = s.withStatus(new DeploymentSpec.Status("v1", null, null, null, DeploymentSpec.Phase.stable, null, null,
+        "v1 serves", null).withDown("outside uptime Mon-Fri 08:00-19:00 Europe/Berlin"));
+    Resource again = ResourceCodec.readYaml(ResourceCodec.toYaml(java.util.List.of(Resource.of(DeploymentSpec.KIND, "catalog", down)))).get(0);
+    assertThat(again.spec(DeploymentSpec.class).status().down()).isEqualTo("outside uptime Mon-Fri 08:00-19:00 Europe/Berlin");
+    assertThat(again.spec(DeploymentSpec.class).schedule()).isEqualTo(s.schedule());
+  }
 }
