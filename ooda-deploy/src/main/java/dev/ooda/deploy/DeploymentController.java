@@ -27,8 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the Deployments: runs each one's stable, candidate and previous versions on the
- * {@link Supervisor}, moves the service's weights in the deployment's route as its strategy says,
+ * Carries out the Deployments: runs each one's stable, candidate and previous versions on an
+ * {@link Engine} (the local {@link Supervisor}, or a cluster's driver), moves the service's
+ * weights in the deployment's route as its strategy says, scales a deployment outside its
+ * schedule's uptime to zero,
  * judges each canary step ({@link CanaryJudge}) and promotes, pauses or rolls back, and writes
  * where it stands into the Deployment's status. It reads Deployments and Routes from caches fed
  * by the store's watches and ticks twice a second for the holds; every write goes through the
@@ -44,7 +46,7 @@ public final class DeploymentController implements AutoCloseable {
   /** How long a version's instances keep running after it left the route. */
   static final Duration LEAVE_DELAY = Duration.ofSeconds(5);
 
-  private final Supervisor supervisor;
+  private final Engine supervisor;
   private final ControlClient admin;
   private final SpanSamples spans;
   private final Supplier<Map<String, Resource>> deployments;
@@ -71,7 +73,7 @@ public final class DeploymentController implements AutoCloseable {
    * @param routes      the Route resources by name, likewise
    * @param ready       whether {@code deployments} has been filled once: until then nothing is stopped
    */
-  public DeploymentController(Supervisor supervisor, ControlClient admin, SpanSamples spans,
+  public DeploymentController(Engine supervisor, ControlClient admin, SpanSamples spans,
                               Supplier<Map<String, Resource>> deployments, Supplier<Map<String, Resource>> routes,
                               BooleanSupplier ready, Clock clock) {
     this.supervisor = supervisor;
@@ -115,6 +117,19 @@ public final class DeploymentController implements AutoCloseable {
 
   private void reconcile(Resource r) {
     DeploymentSpec s = r.spec(DeploymentSpec.class);
+    String down = s.schedule() == null ? null : s.schedule().downReason(clock.instant());
+    Status was = s.status() != null ? s.status() : new Status(null, null, null, null, null, null, null, null, null);
+    if (down != null) {
+      // A dev or test environment outside its uptime: every instance stops (with drain); the rollout
+      // stays where it was and carries on when the uptime starts again.
+      supervisor.retainVersions(s.service(), Set.of());
+      status(r, s, was.withDown(down));
+      return;
+    }
+    if (was.down() != null) {
+      status(r, s, was.withDown(null));
+      return;
+    }
     Rollouts.Roles roles = Rollouts.Roles.of(s);
     Map<String, Integer> running = new LinkedHashMap<>();
     running.put(roles.stable(), s.version(roles.stable()).effectiveInstances());
