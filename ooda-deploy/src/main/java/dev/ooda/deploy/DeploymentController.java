@@ -120,9 +120,16 @@ public final class DeploymentController implements AutoCloseable {
     String down = s.schedule() == null ? null : s.schedule().downReason(clock.instant());
     Status was = s.status() != null ? s.status() : new Status(null, null, null, null, null, null, null, null, null);
     if (down != null) {
-      // A dev or test environment outside its uptime: every instance stops (with drain); the rollout
-      // stays where it was and carries on when the uptime starts again.
-      supervisor.retainVersions(s.service(), Set.of());
+      // A dev or test environment outside its uptime: every version that runs is scaled to zero (with
+      // drain; on a cluster its Kubernetes Deployment stays, at zero replicas, as kube-downscaler
+      // does); the rollout stays where it was and carries on when the uptime starts again.
+      Set<String> runs = new HashSet<>();
+      supervisor.instances(s.service()).forEach(i -> runs.add(i.version()));
+      for (DeploymentSpec.Version v : s.versions()) if (runs.contains(v.version())) supervisor.scale(s.service(), v, 0);
+      // a canary's baseline is not a version of the spec: it goes
+      Set<String> listed = new HashSet<>();
+      s.versions().forEach(v -> listed.add(v.version()));
+      supervisor.retainVersions(s.service(), listed);
       status(r, s, was.withDown(down));
       return;
     }
