@@ -47,6 +47,15 @@ class HelpTest {
     assertThat(r.err()).contains("'ooda control' is now 'ooda serve control'");
   }
 
+  @Test
+  void theAgentNamesItsEngines() {
+    UpTest.Result help = UpTest.ooda(null, "agent", "--help");
+    assertThat(help.out()).contains("--engine=local|kubernetes").contains("--namespace").contains("--image");
+    UpTest.Result r = UpTest.ooda(null, "agent", "--zookeeper", "127.0.0.1:1", "--engine", "docker");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("--engine 'docker' must be local or kubernetes");
+  }
+
   private static void collect(CommandLine cl, List<String> path, List<List<String>> into) {
     for (var e : cl.getSubcommands().entrySet()) {
       List<String> p = new ArrayList<>(path);
