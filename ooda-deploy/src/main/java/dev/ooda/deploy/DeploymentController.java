@@ -29,10 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries out the Deployments: runs each one's stable, candidate and previous versions on an
  * {@link Engine} (the local {@link Supervisor}, or a cluster's driver), moves the service's
- * weights in the deployment's route as its strategy says, scales a deployment outside its
- * schedule's uptime to zero,
- * judges each canary step ({@link CanaryJudge}) and promotes, pauses or rolls back, and writes
- * where it stands into the Deployment's status. It reads Deployments and Routes from caches fed
+ * weights in the deployment's route as its strategy says, judges each canary step
+ * ({@link CanaryJudge}) and promotes, pauses or rolls back, scales a deployment outside its
+ * schedule's uptime to zero, and writes where it stands into the Deployment's status. It reads Deployments and Routes from caches fed
  * by the store's watches and ticks twice a second for the holds; every write goes through the
  * admin API with the version it read, so a concurrent change (a user's apply, {@code ooda
  * rollback}) wins and the next tick works from it.
@@ -45,6 +44,8 @@ public final class DeploymentController implements AutoCloseable {
   static final Duration MAX_SETTLE = Duration.ofSeconds(15);
   /** How long a version's instances keep running after it left the route. */
   static final Duration LEAVE_DELAY = Duration.ofSeconds(5);
+  /** How long a route written by someone else is left as it is before the controller moves its weights. */
+  static final Duration FOREIGN_ROUTE_GRACE = Duration.ofSeconds(2);
 
   private final Engine supervisor;
   private final ControlClient admin;
@@ -64,6 +65,17 @@ public final class DeploymentController implements AutoCloseable {
   private final Map<String, Instant> nextJudgement = new ConcurrentHashMap<>();
   private final Map<String, Integer> noData = new ConcurrentHashMap<>();
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
+  /** The last version of each route this controller saw, when, and whether it wrote it itself. */
+  private record Seen(long version, Instant at, boolean ours) {}
+
+  private final Map<String, Seen> routeSeen = new ConcurrentHashMap<>();
+
+  /** Ends a deployment's round before anything that should follow the route's weights (its status) is written. */
+  private static final class RouteNotSettled extends RuntimeException {
+    RouteNotSettled() {
+      super(null, null, false, false);
+    }
+  }
   /** When each version that no longer runs left the running set. */
   private final Map<String, Instant> leaving = new ConcurrentHashMap<>();
 
@@ -102,6 +114,8 @@ public final class DeploymentController implements AutoCloseable {
       try {
         reconcile(r);
         lastError.remove(r.name());
+      } catch (RouteNotSettled e) {
+        // the next tick
       } catch (ProblemException e) {
         if (e.problem().status() != 409) note(r.name(), e.problem().detail());
       } catch (RuntimeException e) {
@@ -166,7 +180,7 @@ public final class DeploymentController implements AutoCloseable {
     } else if ((supervisor.ready(s.service(), roles.candidate()) < s.version(roles.candidate()).effectiveInstances()
         || canary && supervisor.ready(s.service(), baselineOf(roles.stable())) < s.version(roles.candidate()).effectiveInstances())
         && !(st.phase() == Phase.progressing && Objects.equals(st.candidate(), roles.candidate()))) {
-      weights(s, split(roles, 0));
+      weights(r, s, split(roles, 0));
       status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.starting, null, null,
           roles.candidate() + ": " + supervisor.ready(s.service(), roles.candidate()) + " of "
               + s.version(roles.candidate()).effectiveInstances() + " instances ready"
@@ -176,7 +190,7 @@ public final class DeploymentController implements AutoCloseable {
       // every instance of the new version is UP and healthy: all of the service's traffic moves at once
       promote(r, s, roles, st.analysis(), now);
     } else if (!s.strategyType().equals(DeploymentSpec.CANARY)) {
-      weights(s, split(roles, 0));
+      weights(r, s, split(roles, 0));
       status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.running, null, null,
           roles.candidate() + " runs beside " + roles.stable() + " and takes no traffic until promoted", st.analysis()));
     } else {
@@ -206,7 +220,7 @@ public final class DeploymentController implements AutoCloseable {
   /** No candidate: the stable version takes the traffic; the previous one is stopped when its time is up. */
   private void settled(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now) {
     if (roles.previous() != null && st.previousUntil() != null && !now.isBefore(Instant.parse(st.previousUntil()))) {
-      weights(s, Map.of(roles.stable(), 100));
+      weights(r, s, Map.of(roles.stable(), 100));
       List<DeploymentSpec.Version> keep = s.versions().stream().filter(v -> !v.version().equals(roles.previous())).toList();
       write(new Resource(r.kind(), r.name(), r.version(), s.withVersions(keep).withStatus(new Status(roles.stable(), null, null, null,
           st.phase() == Phase.promoted ? Phase.promoted : Phase.stable, null, null,
@@ -223,7 +237,7 @@ public final class DeploymentController implements AutoCloseable {
     Map<String, Integer> w = new LinkedHashMap<>();
     w.put(roles.stable(), 100);
     if (roles.previous() != null) w.put(roles.previous(), 0);
-    weights(s, w);
+    weights(r, s, w);
     Phase phase = st.phase() == Phase.promoted || st.phase() == Phase.rolledBack ? st.phase() : Phase.stable;
     String reason = phase == Phase.stable ? roles.stable() + " serves" : st.reason();
     status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
@@ -294,7 +308,7 @@ public final class DeploymentController implements AutoCloseable {
 
   private void enterStep(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, int i, Judgement last) {
     DeploymentSpec.Step step = s.strategy().steps().get(i);
-    weights(s, split(roles, step.weight(), baselineWeight(step.weight())));
+    weights(r, s, split(roles, step.weight(), baselineWeight(step.weight())));
     int n = s.strategy().steps().size();
     status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.progressing, i,
         clock.instant().toString(), "step " + (i + 1) + " of " + n + ": " + step.weight() + "% to " + roles.candidate()
@@ -306,7 +320,7 @@ public final class DeploymentController implements AutoCloseable {
     Map<String, Integer> w = new LinkedHashMap<>();
     w.put(roles.candidate(), 100);
     w.put(roles.stable(), 0);
-    weights(s, w);
+    weights(r, s, w);
     log.info("deployment {}: {} promoted", r.name(), roles.candidate());
     boolean blueGreen = s.strategyType().equals(DeploymentSpec.BLUE_GREEN);
     String how = blueGreen ? roles.candidate() + " healthy (" + s.version(roles.candidate()).effectiveInstances()
@@ -366,13 +380,25 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   /** Sets the split unless the route, as last seen, already has it. */
-  private void weights(DeploymentSpec s, Map<String, Integer> percents) {
+  private void weights(Resource r, DeploymentSpec s, Map<String, Integer> percents) {
     if (s.route() == null) return;
     Resource route = routes.get().get(s.route());
     if (route == null) throw new IllegalStateException("route " + s.route() + " does not exist; create it with a target {service: " + s.service() + "}");
     dev.ooda.model.RouteSpec old = route.spec(dev.ooda.model.RouteSpec.class);
     dev.ooda.model.RouteSpec next = RouteWeights.split(old, route.name(), s.service(), percents);
-    if (!next.equals(old)) Rollouts.write(admin, new Resource(route.kind(), route.name(), route.version(), next));
+    if (next.equals(old)) return;
+    // A rollback or promotion by hand writes the route first and the deployment just after: seen
+    // between the two, the new route with the deployment as it was would have this tick move the
+    // traffic back. So a route someone else wrote is left alone for a moment, until the write
+    // that follows it has arrived; a hand edit is still overwritten then.
+    Seen seen = routeSeen.get(route.name());
+    if (seen == null || seen.version() != route.version()) {
+      seen = new Seen(route.version(), clock.instant(), false);
+      routeSeen.put(route.name(), seen);
+    }
+    if (!seen.ours() && clock.instant().isBefore(seen.at().plus(FOREIGN_ROUTE_GRACE))) throw new RouteNotSettled();
+    long v = Rollouts.write(admin, new Resource(route.kind(), route.name(), route.version(), next));
+    if (v > 0) routeSeen.put(route.name(), new Seen(v, clock.instant(), true));
   }
 
   private void status(Resource r, DeploymentSpec s, Status next) {
