@@ -250,10 +250,13 @@ class DeployTest {
   }
 
   /** Sets the deployment's schedule through the admin API, as {@code ooda apply} of the edited resource does. */
-  private static void schedule(Setup s, DeploymentSpec.Schedule schedule) {
-    dev.ooda.model.Resource r = Rollouts.find(s.t().client(), "catalog");
-    s.t().client().apply(dev.ooda.model.ResourceCodec.toYaml(List.of(new dev.ooda.model.Resource(r.kind(), r.name(), r.version(),
-        r.spec(DeploymentSpec.class).withSchedule(schedule)))));
+  private static void schedule(Setup s, DeploymentSpec.Schedule schedule) throws Exception {
+    // refused as stale when the controller wrote the status in between: read again and retry
+    Eventually.within(LONG, () -> {
+      dev.ooda.model.Resource r = Rollouts.find(s.t().client(), "catalog");
+      s.t().client().apply(dev.ooda.model.ResourceCodec.toYaml(List.of(new dev.ooda.model.Resource(r.kind(), r.name(), r.version(),
+          r.spec(DeploymentSpec.class).withSchedule(schedule)))));
+    });
   }
 
   @Test

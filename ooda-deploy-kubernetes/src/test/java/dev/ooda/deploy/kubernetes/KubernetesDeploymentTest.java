@@ -45,6 +45,15 @@ class KubernetesDeploymentTest {
     return RouteWeights.percents(Rollouts.readRoute(t.client(), "catalog"), "catalog");
   }
 
+  /** Writes the deployment changed by {@code change}; refused as stale when the controller wrote its status in between, so read again and retry. */
+  private static void change(TestControl t, java.util.function.UnaryOperator<DeploymentSpec> change) throws Exception {
+    Eventually.within(LONG, () -> {
+      Resource r = Rollouts.find(t.client(), "catalog");
+      t.client().apply(ResourceCodec.toYaml(List.of(new Resource(r.kind(), r.name(), r.version(),
+          change.apply(r.spec(DeploymentSpec.class))))));
+    });
+  }
+
   private static boolean ready(ResourceCache c) {
     try {
       return c.awaitReady(0, TimeUnit.MILLISECONDS);
@@ -85,11 +94,11 @@ class KubernetesDeploymentTest {
       Eventually.within(LONG, () -> assertThat(traffic(t)).containsEntry("v1", 100.0));
 
       // v2 beside v1 at full size, no traffic until both of its pods are ready
-      Resource r = Rollouts.find(t.client(), "catalog");
-      DeploymentSpec s = r.spec(DeploymentSpec.class);
-      List<DeploymentSpec.Version> vs = new java.util.ArrayList<>(s.versions());
-      vs.add(new DeploymentSpec.Version("v2", new DeploymentSpec.Artifact("/app/catalog-2.jar", null, null), null, 2, null, null));
-      t.client().apply(ResourceCodec.toYaml(List.of(new Resource(r.kind(), r.name(), r.version(), s.withVersions(vs)))));
+      change(t, s -> {
+        List<DeploymentSpec.Version> vs = new java.util.ArrayList<>(s.versions());
+        vs.add(new DeploymentSpec.Version("v2", new DeploymentSpec.Artifact("/app/catalog-2.jar", null, null), null, 2, null, null));
+        return s.withVersions(vs);
+      });
       Eventually.within(LONG, () -> assertThat(get("catalog-v2")).isNotNull());
       assertThat(get("catalog-v2").getSpec().getReplicas()).isEqualTo(2);
       KubernetesEngineTest.podsReady(client, "catalog-v2", 1);
@@ -109,15 +118,11 @@ class KubernetesDeploymentTest {
       assertThat(get("catalog-v1").getSpec().getReplicas()).isEqualTo(2);
 
       // outside its uptime the versions are scaled to zero on the cluster too
-      r = Rollouts.find(t.client(), "catalog");
-      t.client().apply(ResourceCodec.toYaml(List.of(new Resource(r.kind(), r.name(), r.version(),
-          r.spec(DeploymentSpec.class).withSchedule(new DeploymentSpec.Schedule("never", null, null))))));
+      change(t, s -> s.withSchedule(new DeploymentSpec.Schedule("never", null, null)));
       Eventually.within(LONG, () -> assertThat(get("catalog-v1").getSpec().getReplicas()).isZero());
       Eventually.within(LONG, () -> assertThat(deployment(t).status().down()).isEqualTo("outside uptime never"));
       // and stays so at the ticks after: a round that reports another reason has seen it at zero
-      r = Rollouts.find(t.client(), "catalog");
-      t.client().apply(ResourceCodec.toYaml(List.of(new Resource(r.kind(), r.name(), r.version(),
-          r.spec(DeploymentSpec.class).withSchedule(new DeploymentSpec.Schedule("NEVER", null, null))))));
+      change(t, s -> s.withSchedule(new DeploymentSpec.Schedule("NEVER", null, null)));
       Eventually.within(LONG, () -> assertThat(deployment(t).status().down()).isEqualTo("outside uptime NEVER"));
       assertThat(get("catalog-v1").getSpec().getReplicas()).isZero();
     }
