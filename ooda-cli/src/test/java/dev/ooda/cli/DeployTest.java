@@ -249,16 +249,6 @@ class DeployTest {
     }
   }
 
-  /** Sets the deployment's schedule through the admin API, as {@code ooda apply} of the edited resource does. */
-  private static void schedule(Setup s, DeploymentSpec.Schedule schedule) throws Exception {
-    // refused as stale when the controller wrote the status in between: read again and retry
-    Eventually.within(LONG, () -> {
-      dev.ooda.model.Resource r = Rollouts.find(s.t().client(), "catalog");
-      s.t().client().apply(dev.ooda.model.ResourceCodec.toYaml(List.of(new dev.ooda.model.Resource(r.kind(), r.name(), r.version(),
-          r.spec(DeploymentSpec.class).withSchedule(schedule)))));
-    });
-  }
-
   @Test
   void aDeploymentOutsideItsUptimeIsScaledToZeroAndComesBackWhenForcedUp() throws Exception {
     try (Setup s = Setup.start()) {
@@ -269,14 +259,19 @@ class DeployTest {
       String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).getDayOfWeek()
           .getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH);
       String uptime = tomorrow + " 00:00-24:00 UTC";
-      schedule(s, new DeploymentSpec.Schedule(uptime, null, null));
+      assertThat(s.ooda("deployments", "schedule", "catalog", "--uptime", "Mon-Fry 08:00-19:00 UTC")).startsWith("1\n")
+          .contains("spec.schedule.uptime: 'Fry' in 'Mon-Fry 08:00-19:00 UTC' is not a day");
+      assertThat(s.deployment().schedule()).isNull();
+      assertThat(s.ooda("deployments", "schedule", "catalog", "--uptime", uptime)).startsWith("0\n")
+          .contains("catalog: schedule uptime " + uptime + "; now down: outside uptime " + uptime);
       Eventually.within(LONG, () -> assertThat(s.deployment().status().down()).isEqualTo("outside uptime " + uptime));
       Eventually.within(LONG, () -> assertThat(s.instances("v1")).isZero());
       assertThat(s.ooda("get", "deployments")).contains("0/0").contains("down: outside uptime " + uptime);
       // the rollout state is kept for when it comes back
       assertThat(s.deployment().status().phase()).isEqualTo(DeploymentSpec.Phase.stable);
 
-      schedule(s, new DeploymentSpec.Schedule(uptime, null, java.time.Instant.now().plus(Duration.ofHours(1)).toString()));
+      assertThat(s.ooda("deployments", "schedule", "catalog", "--force-up-for", "1h")).startsWith("0\n")
+          .contains(", forced up until ").contains("; now up");
       Eventually.within(LONG, () -> assertThat(s.deployment().status().down()).isNull());
       Eventually.within(LONG, () -> assertThat(s.instances("v1")).isEqualTo(1));
       awaitServing(s.gateway().port());

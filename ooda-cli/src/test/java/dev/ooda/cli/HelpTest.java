@@ -18,7 +18,7 @@ class HelpTest {
         .contains("up", "serve control", "serve gateway", "serve traces", "serve data", "traces list", "traces show",
             "traces deps", "get", "apply", "delete", "register", "drain", "control", "trace deps",
             "credentials create", "credentials list", "credentials revoke", "tokens create", "tokens list", "tokens revoke",
-            "deploy", "rollback", "deployments analysis", "deployments promote", "agent");
+            "deploy", "rollback", "deployments analysis", "deployments promote", "deployments schedule", "agent");
     for (List<String> path : paths) {
       for (String flag : List.of("-h", "--help")) {
         List<String> args = new ArrayList<>(path);
