@@ -2,12 +2,17 @@ package dev.ooda.cli;
 
 import dev.ooda.control.client.ZooKeeperClients;
 import dev.ooda.deploy.Supervisor;
+import dev.ooda.deploy.kubernetes.KubernetesEngine;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "agent", description = {"Run the deployments role alone: start and supervise the instances the Deployment resources ask for.",
@@ -27,17 +32,52 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--stop-instances", description = "Stop the instances (with drain) when the agent stops, instead of leaving them to be adopted.")
   boolean stopInstances;
 
+  @Option(names = "--engine", defaultValue = "local", paramLabel = "local|kubernetes",
+      description = {"What runs the instances: local (child processes of this agent, default) or kubernetes",
+          "(one Kubernetes Deployment per version, in the cluster of the current kubeconfig or the pod's service account)."})
+  String engine;
+
+  @Option(names = "--namespace", paramLabel = "NAME",
+      description = "Kubernetes namespace of the Deployments (default: the kubeconfig's, else default).")
+  String namespace;
+
+  @Option(names = "--image", paramLabel = "IMAGE", defaultValue = KubernetesEngine.Options.DEFAULT_IMAGE,
+      description = "Kubernetes: the container image the versions' commands run in (default ${DEFAULT-VALUE}).")
+  String image;
+
+  @Option(names = "--platform-url", paramLabel = "URL",
+      description = "Kubernetes: the control plane's URL as pods reach it (default: --server).")
+  URI platformUrl;
+
   @Mixin ClientOptions client;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (!engine.equals("local") && !engine.equals("kubernetes")) {
+      throw new ParameterException(spec.commandLine(), "--engine '" + engine + "' must be local or kubernetes");
+    }
+    if (engine.equals("kubernetes")) return onKubernetes();
     try (Platform p = new Platform(spec.commandLine().getOut())) {
       Path root = client.dataDir.resolve("deploy");
       p.lock(client.dataDir);
       CuratorFramework zk = p.add(ZooKeeperClients.start(zookeeper));
       Roles.deploy(p, zk, Supervisor.Options.of(root, client.server, client.adminToken())
           .withPlatform(zookeeper, zipkin).stopOnClose(stopInstances), zipkin, gatewayService);
+      p.runUntilStopped("agent");
+    }
+    return 0;
+  }
+
+  private int onKubernetes() throws Exception {
+    try (Platform p = new Platform(spec.commandLine().getOut())) {
+      CuratorFramework zk = p.add(ZooKeeperClients.start(zookeeper));
+      KubernetesClient kube = p.add(new KubernetesClientBuilder().build());
+      String ns = namespace != null ? namespace : kube.getNamespace() != null ? kube.getNamespace() : "default";
+      KubernetesEngine k = new KubernetesEngine(kube, new KubernetesEngine.Options(ns, image,
+          platformUrl != null ? platformUrl : client.server, zookeeper, zipkin));
+      p.add("deploy", k, "Kubernetes Deployments in " + kube.getMasterUrl() + " namespace " + ns);
+      Roles.deployOn(p, zk, k, client.server, client.adminToken(), zipkin, gatewayService);
       p.runUntilStopped("agent");
     }
     return 0;

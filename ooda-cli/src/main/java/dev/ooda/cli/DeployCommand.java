@@ -44,7 +44,7 @@ final class DeployCommand implements Callable<Integer> {
   Map<String, String> env = new LinkedHashMap<>();
   @Option(names = "--health-path", paramLabel = "PATH", description = "Answers 200 when an instance takes traffic (default /health).") String healthPath;
   @Option(names = "--heap-mb", paramLabel = "MB", description = "JVM heap of each instance (default 128).") Integer heapMb;
-  @Option(names = "--strategy", paramLabel = "TYPE", description = "sideBySide or canary; kept from the deployment when absent.") String strategy;
+  @Option(names = "--strategy", paramLabel = "TYPE", description = "sideBySide, canary or blueGreen; kept from the deployment when absent.") String strategy;
   @Option(names = "--steps", paramLabel = "W:HOLD,...", description = "Canary steps: percent to the new version and how long each is held, e.g. 10:1m,50:2m,100:2m.")
   String steps;
   @Option(names = "--analysis", paramLabel = "SETTING=VALUE", description = {"Canary analysis settings: maxErrorRateIncrease (0.01),",
@@ -105,7 +105,7 @@ final class DeployCommand implements Callable<Integer> {
     }
     if (current == null) {
       String r = route != null ? route : routeNamed(c, service);
-      return Resource.of(DeploymentSpec.KIND, service, new DeploymentSpec(service, r, List.of(v), strat, keep, idle(null), null));
+      return Resource.of(DeploymentSpec.KIND, service, new DeploymentSpec(service, r, List.of(v), strat, keep, idle(null), null, null));
     } else {
       DeploymentSpec s = current.spec(DeploymentSpec.class);
       if (s.version(version) != null) {
@@ -122,7 +122,7 @@ final class DeployCommand implements Callable<Integer> {
       vs.add(v);
       DeploymentSpec.Strategy st = merge(s.strategy(), strat);
       return new Resource(current.kind(), current.name(), current.version(), new DeploymentSpec(s.service(),
-          route != null ? route : s.route(), vs, st, keep != null ? keep : s.keepPrevious(), idle(s.idle()), s.status()));
+          route != null ? route : s.route(), vs, st, keep != null ? keep : s.keepPrevious(), idle(s.idle()), s.status(), s.schedule()));
     }
   }
 
@@ -171,8 +171,11 @@ final class DeployCommand implements Callable<Integer> {
   private DeploymentSpec.Strategy merge(DeploymentSpec.Strategy old, DeploymentSpec.Strategy given) {
     if (given == null) return old;
     if (old == null) return given;
-    return new DeploymentSpec.Strategy(strategy != null || steps != null ? given.type() : old.type(),
-        steps != null ? given.steps() : old.steps(), given.analysis() != null ? given.analysis() : old.analysis());
+    String type = strategy != null || steps != null ? given.type() : old.type();
+    // a canary's steps mean nothing to blueGreen, which switches at once
+    List<DeploymentSpec.Step> kept = DeploymentSpec.BLUE_GREEN.equals(type) ? List.of() : old.steps();
+    return new DeploymentSpec.Strategy(type, steps != null ? given.steps() : kept,
+        given.analysis() != null ? given.analysis() : old.analysis());
   }
 
   private DeploymentSpec.Analysis analysis(picocli.CommandLine cl) {

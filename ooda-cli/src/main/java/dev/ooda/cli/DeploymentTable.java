@@ -47,12 +47,13 @@ final class DeploymentTable {
       for (DeploymentSpec.Version v : s.versions()) {
         String role = v.version().equals(roles.stable()) ? "stable" : v.version().equals(roles.candidate()) ? "candidate"
             : v.version().equals(roles.previous()) ? "previous" : "idle";
-        int wanted = role.equals("idle") ? 0 : role.equals("previous") ? Math.min(1, v.effectiveInstances()) : v.effectiveInstances();
+        boolean down = s.status() != null && s.status().down() != null;
+        int wanted = role.equals("idle") || down ? 0 : role.equals("previous") ? Rollouts.previousInstances(s, v) : v.effectiveInstances();
         long listed = instances.stream().filter(i -> v.version().equals(i.version())).count();
         long up = instances.stream().filter(i -> v.version().equals(i.version()) && i.status() == Instance.Status.UP).count();
         String share = traffic == null ? "-" : String.format(Locale.ROOT, "%.1f%%", traffic.getOrDefault(v.version(), 0.0));
-        String phase = first && s.status() != null && s.status().phase() != null
-            ? s.status().phase() + (s.status().reason() == null ? "" : ": " + s.status().reason()) + coldStart(s) : "";
+        String phase = !first || s.status() == null ? "" : down ? "down: " + s.status().down()
+            : s.status().phase() != null ? s.status().phase() + (s.status().reason() == null ? "" : ": " + s.status().reason()) + coldStart(s) : "";
         rows.add(List.of(first ? r.name() : "", v.version(), role, listed + "/" + wanted, up + " up", share, phase));
         first = false;
       }
@@ -86,12 +87,15 @@ final class DeploymentTable {
     while (System.nanoTime() < end) {
       DeploymentSpec s = Rollouts.find(c, service).spec(DeploymentSpec.class);
       DeploymentSpec.Status st = s.status();
-      String line = st == null || st.phase() == null ? "waiting for the supervisor" : st.phase() + ": " + st.reason();
+      String line = st != null && st.down() != null ? "down: " + st.down()
+          : st == null || st.phase() == null ? "waiting for the supervisor" : st.phase() + ": " + st.reason();
       if (!line.equals(last)) {
         out.println("  " + line);
         out.flush();
         last = line;
       }
+      // outside its uptime nothing moves until the uptime starts
+      if (st != null && st.down() != null) return 0;
       // settled for this version: it serves, runs beside, or was rolled back or paused
       boolean concerns = st != null && (version.equals(st.stable()) || version.equals(st.candidate())
           || (st.phase() == DeploymentSpec.Phase.rolledBack && s.version(version) == null));

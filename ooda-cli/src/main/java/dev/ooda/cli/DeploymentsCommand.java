@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "deployments", description = "Look into and steer rollouts (list them with `ooda get deployments`).",
-    subcommands = {DeploymentsCommand.Analysis.class, DeploymentsCommand.Promote.class})
+    subcommands = {DeploymentsCommand.Analysis.class, DeploymentsCommand.Promote.class, DeploymentsCommand.Schedule.class})
 final class DeploymentsCommand {
 
   @Command(name = "analysis", description = "The last judgement of a canary step, metric by metric.")
@@ -54,6 +54,74 @@ final class DeploymentsCommand {
       var c = client.client();
       spec.commandLine().getOut().println(Rollouts.promote(c, Rollouts.find(c, service), java.time.Clock.systemUTC()));
       return 0;
+    }
+  }
+
+  @Command(name = "schedule", description = {"When a dev or test deployment runs: outside its uptime every version is scaled to zero.",
+      "  ooda deployments schedule catalog --uptime \"Mon-Fri 08:00-19:00 Europe/Berlin\"",
+      "  ooda deployments schedule catalog --force-up-for 3h     # up until then, whatever the uptime",
+      "  ooda deployments schedule catalog --clear               # always up"})
+  static final class Schedule implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SERVICE") String service;
+    @picocli.CommandLine.Option(names = "--uptime", paramLabel = "PERIODS",
+        description = "DAYS HH:MM-HH:MM ZONE[, ...], always or never, e.g. \"Mon-Fri 08:00-19:00 Europe/Berlin\".") String uptime;
+    @picocli.CommandLine.Option(names = "--exclude", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+        description = "true: the schedule does not apply (kept written down); false: it applies again.") Boolean exclude;
+    @picocli.CommandLine.Option(names = "--force-up-until", paramLabel = "INSTANT",
+        description = "Up until this instant (e.g. 2026-12-03T22:00:00Z) whatever the uptime.") String forceUpUntil;
+    @picocli.CommandLine.Option(names = "--force-up-for", paramLabel = "DURATION", description = "Up for this long from now (e.g. 3h).")
+    String forceUpFor;
+    @picocli.CommandLine.Option(names = "--clear", description = "Remove the schedule: the deployment runs at all times.") boolean clear;
+    @Mixin ClientOptions client;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      var cl = spec.commandLine();
+      if (clear && (uptime != null || exclude != null || forceUpUntil != null || forceUpFor != null)) {
+        throw new picocli.CommandLine.ParameterException(cl, "--clear removes the schedule: give it alone");
+      }
+      if (forceUpUntil != null && forceUpFor != null) {
+        throw new picocli.CommandLine.ParameterException(cl, "give one of --force-up-until, --force-up-for");
+      }
+      if (!clear && uptime == null && exclude == null && forceUpUntil == null && forceUpFor == null) {
+        throw new picocli.CommandLine.ParameterException(cl, "nothing to set: give --uptime, --exclude, --force-up-until, --force-up-for or --clear");
+      }
+      String force = forceUpUntil;
+      if (forceUpFor != null) {
+        try {
+          force = java.time.Instant.now().plus(dev.ooda.model.Durations.parse(forceUpFor)).toString();
+        } catch (IllegalArgumentException e) {
+          throw new picocli.CommandLine.ParameterException(cl, "--force-up-for '" + forceUpFor + "': " + e.getMessage());
+        }
+      }
+      var c = client.client();
+      // the supervisor may write the status in between: read again and retry on a stale version
+      for (int attempt = 1; ; attempt++) {
+        Resource r = Rollouts.find(c, service);
+        DeploymentSpec s = r.spec(DeploymentSpec.class);
+        DeploymentSpec.Schedule old = s.schedule();
+        DeploymentSpec.Schedule next = clear ? null : new DeploymentSpec.Schedule(
+            uptime != null ? uptime : old == null ? null : old.uptime(),
+            exclude != null ? exclude : old == null ? null : old.exclude(),
+            force != null ? force : old == null ? null : old.forceUp());
+        try {
+          c.apply(dev.ooda.model.ResourceCodec.toYaml(List.of(new Resource(r.kind(), r.name(), r.version(), s.withSchedule(next)))));
+        } catch (dev.ooda.model.ProblemException e) {
+          if (e.problem().status() == 409 && attempt < 5) continue;
+          throw e;
+        }
+        PrintWriter out = cl.getOut();
+        if (next == null) out.printf("%s: no schedule, runs at all times%n", r.name());
+        else {
+          String down = next.downReason(java.time.Instant.now());
+          out.printf("%s: schedule uptime %s%s%s; now %s%n", r.name(), next.uptime(),
+              Boolean.TRUE.equals(next.exclude()) ? ", excluded" : "",
+              next.forceUp() != null ? ", forced up until " + next.forceUp() : "", down == null ? "up" : "down: " + down);
+        }
+        out.flush();
+        return 0;
+      }
     }
   }
 }

@@ -227,17 +227,23 @@ final class Roles {
                                            String zipkin, String gatewayService) throws java.io.IOException {
     dev.ooda.deploy.Supervisor supervisor = new dev.ooda.deploy.Supervisor(options);
     p.add("deploy", supervisor, "instances in " + options.root() + (options.stopOnClose() ? "" : " (kept running on exit)"));
+    deployOn(p, zk, supervisor, options.control(), options.adminToken(), zipkin, gatewayService);
+    return supervisor;
+  }
+
+  /** The controller carrying out the Deployment resources on {@code engine} (the supervisor, or a cluster's driver). */
+  static void deployOn(Platform p, CuratorFramework zk, dev.ooda.deploy.Engine engine, URI control, String adminToken,
+                       String zipkin, String gatewayService) {
     ResourceCache deployments = p.add(ResourceCache.open(zk, dev.ooda.model.DeploymentSpec.KIND, snapshot -> {}));
     ResourceCache routes = p.add(ResourceCache.open(zk, Kinds.ROUTE, snapshot -> {}));
     dev.ooda.deploy.SpanSamples spans = zipkin == null ? null : new dev.ooda.deploy.SpanSamples(URI.create(zipkin), gatewayService);
-    dev.ooda.deploy.DeploymentController controller = new dev.ooda.deploy.DeploymentController(supervisor,
-        new dev.ooda.control.client.ControlClient(options.control(), options.adminToken()), spans,
+    dev.ooda.deploy.DeploymentController controller = new dev.ooda.deploy.DeploymentController(engine,
+        new dev.ooda.control.client.ControlClient(control, adminToken), spans,
         deployments::snapshot, routes::snapshot, () -> ready(deployments) && ready(routes), java.time.Clock.systemUTC());
     dev.ooda.deploy.RequestActivity activity = p.add(dev.ooda.deploy.RequestActivity.watch(zk, controller::poke));
     ResourceCache functions = p.add(ResourceCache.open(zk, dev.ooda.model.FunctionSpec.KIND, snapshot -> controller.poke()));
     p.add(controller.withActivity(activity::snapshot)
         .withFunctions(functions::snapshot, System.getProperty("java.class.path")).start(Duration.ofMillis(500)));
-    return supervisor;
   }
 
   private static boolean ready(ResourceCache c) {

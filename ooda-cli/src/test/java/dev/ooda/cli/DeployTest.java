@@ -212,4 +212,70 @@ class DeployTest {
       assertThat(s.deployment().versions()).extracting(DeploymentSpec.Version::version).containsExactly("v1");
     }
   }
+
+  @Test
+  void blueGreenSwitchesAllTrafficOnceTheNewVersionIsHealthyAndARollbackSwitchesBackWithoutAFailedRequest() throws Exception {
+    try (Setup s = Setup.start()) {
+      assertThat(s.ooda(deploy("v1", "--instances", "2"))).startsWith("0\n");
+      Eventually.within(LONG, () -> assertThat(s.deployment().status().phase()).isEqualTo(DeploymentSpec.Phase.stable));
+      awaitServing(s.gateway().port());
+
+      try (Load load = new Load(s.gateway().port())) {
+        String out = s.ooda(deploy("v2", "--instances", "2", "--strategy", "blueGreen", "--wait", "--timeout", "3m"));
+        // no traffic while its instances start, then all of it at once
+        assertThat(out).startsWith("0\n").contains("deployment catalog: v2 added (blueGreen, route catalog)")
+            .contains("starting: v2: ").contains("promoted: v2 healthy (2 instances), all traffic switched to it");
+        assertThat(out).doesNotContain("progressing");
+        assertThat(s.traffic()).containsEntry("v2", 100.0).containsEntry("v1", 0.0);
+        DeploymentSpec.Status st = s.deployment().status();
+        assertThat(st.stable()).isEqualTo("v2");
+        assertThat(st.previous()).isEqualTo("v1");
+        // the old version stays at full size for keepPrevious
+        assertThat(s.instances("v1")).isEqualTo(2);
+        assertThat(s.ooda("get", "deployments")).contains("v1        previous   2/2");
+        int before = load.ok.get();
+        Eventually.within(LONG, () -> assertThat(load.ok.get()).isGreaterThan(before + 50));
+
+        assertThat(s.ooda("rollback", "catalog")).startsWith("0\n").contains("catalog: all traffic on v1 (route catalog); v2 is stopping");
+        assertThat(s.traffic()).containsEntry("v1", 100.0);
+        Eventually.within(LONG, () -> assertThat(s.instances("v2")).isZero());
+        int after = load.ok.get();
+        Eventually.within(LONG, () -> assertThat(load.ok.get()).isGreaterThan(after + 50));
+        load.close();
+        assertThat(load.failures).isEmpty();
+      }
+      assertThat(s.deployment().versions()).extracting(DeploymentSpec.Version::version).containsExactly("v1");
+      assertThat(s.instances("v1")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aDeploymentOutsideItsUptimeIsScaledToZeroAndComesBackWhenForcedUp() throws Exception {
+    try (Setup s = Setup.start()) {
+      assertThat(s.ooda(deploy("v1"))).startsWith("0\n");
+      Eventually.within(LONG, () -> assertThat(s.deployment().status().phase()).isEqualTo(DeploymentSpec.Phase.stable));
+      Eventually.within(LONG, () -> assertThat(s.instances("v1")).isEqualTo(1));
+      // up only tomorrow (UTC): today is outside
+      String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).getDayOfWeek()
+          .getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH);
+      String uptime = tomorrow + " 00:00-24:00 UTC";
+      assertThat(s.ooda("deployments", "schedule", "catalog", "--uptime", "Mon-Fry 08:00-19:00 UTC")).startsWith("1\n")
+          .contains("spec.schedule.uptime: 'Fry' in 'Mon-Fry 08:00-19:00 UTC' is not a day");
+      assertThat(s.deployment().schedule()).isNull();
+      assertThat(s.ooda("deployments", "schedule", "catalog", "--uptime", uptime)).startsWith("0\n")
+          .contains("catalog: schedule uptime " + uptime + "; now down: outside uptime " + uptime);
+      Eventually.within(LONG, () -> assertThat(s.deployment().status().down()).isEqualTo("outside uptime " + uptime));
+      Eventually.within(LONG, () -> assertThat(s.instances("v1")).isZero());
+      assertThat(s.ooda("get", "deployments")).contains("0/0").contains("down: outside uptime " + uptime);
+      // the rollout state is kept for when it comes back
+      assertThat(s.deployment().status().phase()).isEqualTo(DeploymentSpec.Phase.stable);
+
+      assertThat(s.ooda("deployments", "schedule", "catalog", "--force-up-for", "1h")).startsWith("0\n")
+          .contains(", forced up until ").contains("; now up");
+      Eventually.within(LONG, () -> assertThat(s.deployment().status().down()).isNull());
+      Eventually.within(LONG, () -> assertThat(s.instances("v1")).isEqualTo(1));
+      awaitServing(s.gateway().port());
+      assertThat(s.ooda("get", "deployments")).contains("1/1").contains("stable: v1 serves");
+    }
+  }
 }

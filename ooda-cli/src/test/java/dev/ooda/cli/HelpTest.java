@@ -18,7 +18,7 @@ class HelpTest {
         .contains("up", "serve control", "serve gateway", "serve traces", "serve data", "traces list", "traces show",
             "traces deps", "get", "apply", "delete", "register", "drain", "control", "trace deps",
             "credentials create", "credentials list", "credentials revoke", "tokens create", "tokens list", "tokens revoke",
-            "deploy", "rollback", "deployments analysis", "deployments promote", "agent");
+            "deploy", "rollback", "deployments analysis", "deployments promote", "deployments schedule", "agent");
     for (List<String> path : paths) {
       for (String flag : List.of("-h", "--help")) {
         List<String> args = new ArrayList<>(path);
@@ -45,6 +45,15 @@ class HelpTest {
     UpTest.Result r = UpTest.ooda(null, "control", "--zookeeper", "127.0.0.1:1", "--port", "-1");
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains("'ooda control' is now 'ooda serve control'");
+  }
+
+  @Test
+  void theAgentNamesItsEngines() {
+    UpTest.Result help = UpTest.ooda(null, "agent", "--help");
+    assertThat(help.out()).contains("--engine=local|kubernetes").contains("--namespace").contains("--image");
+    UpTest.Result r = UpTest.ooda(null, "agent", "--zookeeper", "127.0.0.1:1", "--engine", "docker");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("--engine 'docker' must be local or kubernetes");
   }
 
   private static void collect(CommandLine cl, List<String> path, List<List<String>> into) {

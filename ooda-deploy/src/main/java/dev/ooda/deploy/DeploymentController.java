@@ -28,10 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the Deployments: runs each one's stable, candidate and previous versions on the
- * {@link Supervisor}, moves the service's weights in the deployment's route as its strategy says,
- * judges each canary step ({@link CanaryJudge}) and promotes, pauses or rolls back, and writes
- * where it stands into the Deployment's status. It reads Deployments and Routes from caches fed
+ * Carries out the Deployments: runs each one's stable, candidate and previous versions on an
+ * {@link Engine} (the local {@link Supervisor}, or a cluster's driver), moves the service's
+ * weights in the deployment's route as its strategy says, judges each canary step
+ * ({@link CanaryJudge}) and promotes, pauses or rolls back, scales a deployment outside its
+ * schedule's uptime to zero, and writes where it stands into the Deployment's status. It reads Deployments and Routes from caches fed
  * by the store's watches and ticks twice a second for the holds; every write goes through the
  * admin API with the version it read, so a concurrent change (a user's apply, {@code ooda
  * rollback}) wins and the next tick works from it.
@@ -44,8 +45,10 @@ public final class DeploymentController implements AutoCloseable {
   static final Duration MAX_SETTLE = Duration.ofSeconds(15);
   /** How long a version's instances keep running after it left the route. */
   static final Duration LEAVE_DELAY = Duration.ofSeconds(5);
+  /** How long a route written by someone else is left as it is before the controller moves its weights. */
+  static final Duration FOREIGN_ROUTE_GRACE = Duration.ofSeconds(2);
 
-  private final Supervisor supervisor;
+  private final Engine supervisor;
   private final ControlClient admin;
   private final SpanSamples spans;
   private final Supplier<Map<String, Resource>> deployments;
@@ -63,6 +66,17 @@ public final class DeploymentController implements AutoCloseable {
   private final Map<String, Instant> nextJudgement = new ConcurrentHashMap<>();
   private final Map<String, Integer> noData = new ConcurrentHashMap<>();
   private final Map<String, String> lastError = new ConcurrentHashMap<>();
+  /** The last version of each route this controller saw, when, and whether it wrote it itself. */
+  private record Seen(long version, Instant at, boolean ours) {}
+
+  private final Map<String, Seen> routeSeen = new ConcurrentHashMap<>();
+
+  /** Ends a deployment's round before anything that should follow the route's weights (its status) is written. */
+  private static final class RouteNotSettled extends RuntimeException {
+    RouteNotSettled() {
+      super(null, null, false, false);
+    }
+  }
   /** When each version that no longer runs left the running set. */
   private final Map<String, Instant> leaving = new ConcurrentHashMap<>();
   /** What the gateways saw of each service's requests; none until {@link #withActivity}. */
@@ -84,7 +98,7 @@ public final class DeploymentController implements AutoCloseable {
    * @param routes      the Route resources by name, likewise
    * @param ready       whether {@code deployments} has been filled once: until then nothing is stopped
    */
-  public DeploymentController(Supervisor supervisor, ControlClient admin, SpanSamples spans,
+  public DeploymentController(Engine supervisor, ControlClient admin, SpanSamples spans,
                               Supplier<Map<String, Resource>> deployments, Supplier<Map<String, Resource>> routes,
                               BooleanSupplier ready, Clock clock) {
     this.supervisor = supervisor;
@@ -137,6 +151,8 @@ public final class DeploymentController implements AutoCloseable {
       try {
         reconcile(r);
         lastError.remove(r.name());
+      } catch (RouteNotSettled e) {
+        // the next tick
       } catch (ProblemException e) {
         if (e.problem().status() != 409) note(r.name(), e.problem().detail());
       } catch (RuntimeException e) {
@@ -176,7 +192,9 @@ public final class DeploymentController implements AutoCloseable {
     Instant last = usageWritten.get(f.name());
     if (last != null && now.isBefore(last.plus(USAGE_PERIOD))) return;
     usageWritten.put(f.name(), now);
-    FunctionSpec.Status usage = FunctionUsage.read(supervisor.root().resolve(f.name()), now);
+    // Usage is metered by the local supervisor's function hosts; another engine reports none.
+    if (!(supervisor instanceof Supervisor local)) return;
+    FunctionSpec.Status usage = FunctionUsage.read(local.root().resolve(f.name()), now);
     FunctionSpec.Status old = fs.status();
     if (usage.invocations() == 0 || old != null && Objects.equals(old.invocations(), usage.invocations())
         && Objects.equals(old.billedMillis(), usage.billedMillis())) return;
@@ -190,12 +208,33 @@ public final class DeploymentController implements AutoCloseable {
 
   private void reconcile(Resource r) {
     DeploymentSpec s = r.spec(DeploymentSpec.class);
+    String down = s.schedule() == null ? null : s.schedule().downReason(clock.instant());
+    Status was = s.status() != null ? s.status() : new Status(null, null, null, null, null, null, null, null, null);
+    if (down != null) {
+      // A dev or test environment outside its uptime: every version that runs is scaled to zero (with
+      // drain; on a cluster its Kubernetes Deployment stays, at zero replicas, as kube-downscaler
+      // does); the rollout stays where it was and carries on when the uptime starts again.
+      Set<String> runs = new HashSet<>();
+      supervisor.instances(s.service()).forEach(i -> runs.add(i.version()));
+      for (DeploymentSpec.Version v : s.versions()) if (runs.contains(v.version())) supervisor.scale(s.service(), v, 0);
+      // a canary's baseline is not a version of the spec: it goes
+      Set<String> listed = new HashSet<>();
+      s.versions().forEach(v -> listed.add(v.version()));
+      supervisor.retainVersions(s.service(), listed);
+      status(r, s, was.withDown(down));
+      return;
+    }
+    if (was.down() != null) {
+      status(r, s, was.withDown(null));
+      return;
+    }
     Rollouts.Roles roles = Rollouts.Roles.of(s);
     Map<String, Integer> running = new LinkedHashMap<>();
     Instant idleSince = idleSince(r, s, roles);
     running.put(roles.stable(), idleSince != null ? 0 : s.version(roles.stable()).effectiveInstances());
     if (roles.candidate() != null) running.put(roles.candidate(), s.version(roles.candidate()).effectiveInstances());
-    if (roles.previous() != null) running.put(roles.previous(), Math.min(1, s.version(roles.previous()).effectiveInstances()));
+    boolean blueGreen = s.strategyType().equals(DeploymentSpec.BLUE_GREEN);
+    if (roles.previous() != null) running.put(roles.previous(), Rollouts.previousInstances(s, s.version(roles.previous())));
     boolean canary = roles.candidate() != null && s.strategyType().equals(DeploymentSpec.CANARY);
     Map<String, DeploymentSpec.Version> specs = new LinkedHashMap<>();
     running.keySet().forEach(v -> specs.put(v, s.version(v)));
@@ -219,14 +258,17 @@ public final class DeploymentController implements AutoCloseable {
     } else if ((supervisor.ready(s.service(), roles.candidate()) < s.version(roles.candidate()).effectiveInstances()
         || canary && supervisor.ready(s.service(), baselineOf(roles.stable())) < s.version(roles.candidate()).effectiveInstances())
         && !(st.phase() == Phase.progressing && Objects.equals(st.candidate(), roles.candidate()))) {
-      weights(s, split(roles, 0));
+      weights(r, s, split(roles, 0));
       status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.starting, null, null,
           roles.candidate() + ": " + supervisor.ready(s.service(), roles.candidate()) + " of "
               + s.version(roles.candidate()).effectiveInstances() + " instances ready"
               + (canary ? ", baseline " + supervisor.ready(s.service(), baselineOf(roles.stable())) + " of "
                   + s.version(roles.candidate()).effectiveInstances() : ""), st.analysis()));
+    } else if (blueGreen) {
+      // every instance of the new version is UP and healthy: all of the service's traffic moves at once
+      promote(r, s, roles, st.analysis(), now);
     } else if (!s.strategyType().equals(DeploymentSpec.CANARY)) {
-      weights(s, split(roles, 0));
+      weights(r, s, split(roles, 0));
       status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.running, null, null,
           roles.candidate() + " runs beside " + roles.stable() + " and takes no traffic until promoted", st.analysis()));
     } else {
@@ -278,7 +320,7 @@ public final class DeploymentController implements AutoCloseable {
 
   private void settled(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now, Instant idleSince) {
     if (roles.previous() != null && st.previousUntil() != null && !now.isBefore(Instant.parse(st.previousUntil()))) {
-      weights(s, Map.of(roles.stable(), 100));
+      weights(r, s, Map.of(roles.stable(), 100));
       List<DeploymentSpec.Version> keep = s.versions().stream().filter(v -> !v.version().equals(roles.previous())).toList();
       write(new Resource(r.kind(), r.name(), r.version(), s.withVersions(keep).withStatus(new Status(roles.stable(), null, null, null,
           st.phase() == Phase.promoted ? Phase.promoted : Phase.stable, null, null,
@@ -291,7 +333,7 @@ public final class DeploymentController implements AutoCloseable {
       status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
           null, null, roles.stable() + " at zero: no request since " + idleSince.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
               + " (idle after " + Durations.format(s.idle().after()) + "); the next request starts it", st.analysis(),
-          coldStart(s, st)));
+          coldStart(s, st), null));
       return;
     }
     int wanted = s.version(roles.stable()).effectiveInstances();
@@ -304,12 +346,12 @@ public final class DeploymentController implements AutoCloseable {
     Map<String, Integer> w = new LinkedHashMap<>();
     w.put(roles.stable(), 100);
     if (roles.previous() != null) w.put(roles.previous(), 0);
-    weights(s, w);
+    weights(r, s, w);
     Phase phase = st.phase() == Phase.promoted || st.phase() == Phase.rolledBack ? st.phase() : Phase.stable;
     String reason = phase == Phase.stable ? roles.stable() + " serves" : st.reason();
     if (reason != null && reason.contains(" at zero: ")) reason = roles.stable() + " serves (woken by a request)";
     status(r, s, new Status(roles.stable(), null, roles.previous(), roles.previous() == null ? null : st.previousUntil(), phase,
-        null, null, reason, st.analysis(), s.idle() != null ? coldStart(s, st) : null));
+        null, null, reason, st.analysis(), s.idle() != null ? coldStart(s, st) : null, null));
   }
 
   private void canary(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now) {
@@ -376,7 +418,7 @@ public final class DeploymentController implements AutoCloseable {
 
   private void enterStep(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, int i, Judgement last) {
     DeploymentSpec.Step step = s.strategy().steps().get(i);
-    weights(s, split(roles, step.weight(), baselineWeight(step.weight())));
+    weights(r, s, split(roles, step.weight(), baselineWeight(step.weight())));
     int n = s.strategy().steps().size();
     status(r, s, new Status(roles.stable(), roles.candidate(), roles.previous(), st.previousUntil(), Phase.progressing, i,
         clock.instant().toString(), "step " + (i + 1) + " of " + n + ": " + step.weight() + "% to " + roles.candidate()
@@ -388,10 +430,14 @@ public final class DeploymentController implements AutoCloseable {
     Map<String, Integer> w = new LinkedHashMap<>();
     w.put(roles.candidate(), 100);
     w.put(roles.stable(), 0);
-    weights(s, w);
+    weights(r, s, w);
     log.info("deployment {}: {} promoted", r.name(), roles.candidate());
+    boolean blueGreen = s.strategyType().equals(DeploymentSpec.BLUE_GREEN);
+    String how = blueGreen ? roles.candidate() + " healthy (" + s.version(roles.candidate()).effectiveInstances()
+        + " instances), all traffic switched to it; " + roles.stable() + " kept (all instances)"
+        : roles.candidate() + " promoted; " + roles.stable() + " kept (one instance)";
     status(r, s, new Status(roles.candidate(), null, roles.stable(), now.plus(keep).toString(), Phase.promoted, null, null,
-        roles.candidate() + " promoted; " + roles.stable() + " kept (one instance) until " + now.plus(keep), j));
+        how + " until " + now.plus(keep), j));
   }
 
   private Judgement judge(DeploymentSpec s, String canary, String baseline, int weight, int expectedShare, int step,
@@ -444,13 +490,25 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   /** Sets the split unless the route, as last seen, already has it. */
-  private void weights(DeploymentSpec s, Map<String, Integer> percents) {
+  private void weights(Resource r, DeploymentSpec s, Map<String, Integer> percents) {
     if (s.route() == null) return;
     Resource route = routes.get().get(s.route());
     if (route == null) throw new IllegalStateException("route " + s.route() + " does not exist; create it with a target {service: " + s.service() + "}");
     dev.ooda.model.RouteSpec old = route.spec(dev.ooda.model.RouteSpec.class);
     dev.ooda.model.RouteSpec next = RouteWeights.split(old, route.name(), s.service(), percents);
-    if (!next.equals(old)) Rollouts.write(admin, new Resource(route.kind(), route.name(), route.version(), next));
+    if (next.equals(old)) return;
+    // A rollback or promotion by hand writes the route first and the deployment just after: seen
+    // between the two, the new route with the deployment as it was would have this tick move the
+    // traffic back. So a route someone else wrote is left alone for a moment, until the write
+    // that follows it has arrived; a hand edit is still overwritten then.
+    Seen seen = routeSeen.get(route.name());
+    if (seen == null || seen.version() != route.version()) {
+      seen = new Seen(route.version(), clock.instant(), false);
+      routeSeen.put(route.name(), seen);
+    }
+    if (!seen.ours() && clock.instant().isBefore(seen.at().plus(FOREIGN_ROUTE_GRACE))) throw new RouteNotSettled();
+    long v = Rollouts.write(admin, new Resource(route.kind(), route.name(), route.version(), next));
+    if (v > 0) routeSeen.put(route.name(), new Seen(v, clock.instant(), true));
   }
 
   private void status(Resource r, DeploymentSpec s, Status next) {

@@ -43,6 +43,15 @@ public final class Rollouts {
     }
   }
 
+  /**
+   * How many instances the previous version keeps after a promotion: all of them for blueGreen (a
+   * rollback then moves all traffic onto as many instances as served it before), one otherwise.
+   */
+  public static int previousInstances(DeploymentSpec s, DeploymentSpec.Version previous) {
+    return DeploymentSpec.BLUE_GREEN.equals(s.strategyType()) ? previous.effectiveInstances()
+        : Math.min(1, previous.effectiveInstances());
+  }
+
   /** The Deployment of {@code service}: the one named like it, else the one whose spec names it. */
   public static Resource find(ControlClient c, String service) {
     try {

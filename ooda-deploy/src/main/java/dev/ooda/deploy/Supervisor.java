@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * command line), and forgets the dead. Adopted instances that no deployment wants are stopped by
  * the first {@link #retainServices}: an instance is never started twice for one slot.
  */
-public final class Supervisor implements AutoCloseable {
+public final class Supervisor implements Engine {
   private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
   private static final List<String> NOT_INHERITED =
       List.of("OODA_TOKEN", "OODA_CREDENTIALS", "OODA_CLIENT_ID", "OODA_CLIENT_SECRET", "OODA_TOKEN_URL");

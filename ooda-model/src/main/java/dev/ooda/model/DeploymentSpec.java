@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  *     steps: [{weight: 1, hold: 1m}, {weight: 10, hold: 2m}, {weight: 50, hold: 5m}, {weight: 100, hold: 5m}]
  *     analysis: {maxErrorRateIncrease: 0.01, maxLatencyIncrease: 0.2, alpha: 0.05, minRequests: 20, onFailure: rollback, warmup: 30s}
  *   keepPrevious: 10m
+ *   schedule: {uptime: "Mon-Fri 08:00-19:00 Europe/Berlin"}   # dev/test: zero instances outside
  *   status: {...}                   # written by the supervisor
  * </pre>
  *
@@ -52,10 +53,12 @@ import java.util.regex.Pattern;
  * @param idle         when set, the serving version scales to zero after this long without requests
  *                     through the gateway, and the gateway holds the first request while it starts again
  * @param status       where the rollout stands; written by the supervisor, never by hand
+ * @param schedule     when the deployment runs, for dev and test environments; always when absent
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record DeploymentSpec(
-    String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious, Idle idle, Status status)
+    String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious, Idle idle, Status status,
+    Schedule schedule)
     implements Spec {
 
   public static final Kind<DeploymentSpec> KIND =
@@ -79,10 +82,10 @@ public record DeploymentSpec(
     versions = versions == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(versions));
   }
 
-  /** Without scaling to zero. */
+  /** Without scaling to zero or a schedule. */
   public DeploymentSpec(String service, String route, List<Version> versions, Strategy strategy, Duration keepPrevious,
                         Status status) {
-    this(service, route, versions, strategy, keepPrevious, null, status);
+    this(service, route, versions, strategy, keepPrevious, null, status, null);
   }
 
   /**
@@ -95,6 +98,26 @@ public record DeploymentSpec(
   public record Idle(Duration after) {}
 
   public static final Duration MIN_IDLE = Duration.ofSeconds(5);
+
+  /**
+   * When a dev or test environment runs, in the manner of kube-downscaler: outside {@code uptime}
+   * every version is scaled to zero instances, and back when the uptime starts again.
+   *
+   * @param uptime  when it runs, e.g. {@code Mon-Fri 08:00-19:00 Europe/Berlin} (see {@link Uptime})
+   * @param exclude true: the schedule does not apply, the deployment runs at all times
+   * @param forceUp an instant (ISO-8601, e.g. {@code 2026-12-03T22:00:00Z}) until which the deployment
+   *                runs whatever the uptime says: for the evening before a demo
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Schedule(String uptime, Boolean exclude, String forceUp) {
+    /** Why the deployment is down at {@code now}, e.g. {@code outside uptime Mon-Fri 08:00-19:00 Europe/Berlin}; null when it runs. */
+    public String downReason(java.time.Instant now) {
+      if (Boolean.TRUE.equals(exclude) || uptime == null) return null;
+      if (forceUp != null && now.isBefore(java.time.Instant.parse(forceUp))) return null;
+      Uptime u = Uptime.parse(uptime);
+      return u.isUp(now) ? null : "outside uptime " + u;
+    }
+  }
 
   /**
    * One version of the service.
@@ -212,10 +235,20 @@ public record DeploymentSpec(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Status(String stable, String candidate, String previous, String previousUntil, Phase phase,
-                       Integer step, String stepStarted, String reason, Judgement analysis, ColdStart coldStart) {
+                       Integer step, String stepStarted, String reason, Judgement analysis, ColdStart coldStart, String down) {
     public Status(String stable, String candidate, String previous, String previousUntil, Phase phase,
                   Integer step, String stepStarted, String reason, Judgement analysis) {
-      this(stable, candidate, previous, previousUntil, phase, step, stepStarted, reason, analysis, null);
+      this(stable, candidate, previous, previousUntil, phase, step, stepStarted, reason, analysis, null, null);
+    }
+
+    /** This status with the deployment scaled to zero for {@code why}, or running again when null. */
+    public Status withDown(String why) {
+      return new Status(stable, candidate, previous, previousUntil, phase, step, stepStarted, reason, analysis, coldStart, why);
+    }
+
+    /** This status with the last start from zero. */
+    public Status withColdStart(ColdStart c) {
+      return new Status(stable, candidate, previous, previousUntil, phase, step, stepStarted, reason, analysis, c, down);
     }
   }
 
@@ -292,11 +325,15 @@ public record DeploymentSpec(
   }
 
   public DeploymentSpec withStatus(Status s) {
-    return new DeploymentSpec(service, route, versions, strategy, keepPrevious, idle, s);
+    return new DeploymentSpec(service, route, versions, strategy, keepPrevious, idle, s, schedule);
+  }
+
+  public DeploymentSpec withSchedule(Schedule sc) {
+    return new DeploymentSpec(service, route, versions, strategy, keepPrevious, idle, status, sc);
   }
 
   public DeploymentSpec withVersions(List<Version> v) {
-    return new DeploymentSpec(service, route, v, strategy, keepPrevious, idle, status);
+    return new DeploymentSpec(service, route, v, strategy, keepPrevious, idle, status, schedule);
   }
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -340,8 +377,6 @@ public record DeploymentSpec(
     String type = s.strategyType();
     if (!TYPES.contains(type)) {
       v.add("strategy.type", "'" + type + "' must be one of " + SIDE_BY_SIDE + ", " + CANARY + ", " + BLUE_GREEN);
-    } else if (type.equals(BLUE_GREEN)) {
-      v.add("strategy.type", "blueGreen is not carried out yet; use canary (steps up to 100) or sideBySide");
     }
     if (s.strategy() != null) {
       Strategy st = s.strategy();
@@ -374,6 +409,28 @@ public record DeploymentSpec(
     if (s.idle() != null)
       v.check(s.idle().after() != null && s.idle().after().compareTo(MIN_IDLE) >= 0, "idle.after",
           "is required and must be at least " + Durations.format(MIN_IDLE) + " (e.g. 10m)");
+    if (BLUE_GREEN.equals(type)) v.check(s.route() != null, "route", "is required for blueGreen: the Route whose weights it switches");
+    if (BLUE_GREEN.equals(type) && s.strategy() != null)
+      v.check(s.strategy().steps().isEmpty(), "strategy.steps", "blueGreen has no steps: it switches all traffic at once");
+    if (s.schedule() != null) {
+      Schedule sc = s.schedule();
+      Violations at = v.at("schedule");
+      if (sc.uptime() == null) at.add("uptime", "is required, e.g. \"Mon-Fri 08:00-19:00 Europe/Berlin\"");
+      else {
+        try {
+          Uptime.parse(sc.uptime());
+        } catch (IllegalArgumentException e) {
+          at.add("uptime", e.getMessage());
+        }
+      }
+      if (sc.forceUp() != null) {
+        try {
+          java.time.Instant.parse(sc.forceUp());
+        } catch (java.time.format.DateTimeParseException e) {
+          at.add("forceUp", "'" + sc.forceUp() + "' must be an instant such as 2026-12-03T22:00:00Z");
+        }
+      }
+    }
     if (s.keepPrevious() != null) v.check(!s.keepPrevious().isNegative(), "keepPrevious", "must not be negative");
   }
 

@@ -65,7 +65,13 @@ class DeploymentSpecTest {
     assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("MODE: fast", "OODA_PORT: '1'")))
         .hasMessageContaining("spec.versions[1].env.OODA_PORT");
     assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("type: canary", "type: blueGreen")))
-        .hasMessageContaining("spec.strategy.type: blueGreen is not carried out yet");
+        .hasMessageContaining("spec.strategy.steps: blueGreen has no steps");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("type: canary", "type: blueGreen").replace("  route: catalog\n", "")
+        .replace("    steps: [{weight: 10, hold: 30s}, {weight: 100}]\n", "")))
+        .hasMessageContaining("spec.route: is required for blueGreen");
+    assertThat(ResourceCodec.readYaml(CANARY.replace("type: canary", "type: blueGreen")
+        .replace("    steps: [{weight: 10, hold: 30s}, {weight: 100}]\n", "")).get(0).spec(DeploymentSpec.class).strategyType())
+        .isEqualTo(DeploymentSpec.BLUE_GREEN);
     assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("onFailure: pause", "onFailure: panic")))
         .hasMessageContaining("spec.strategy.analysis.onFailure");
     assertThatThrownBy(() -> ResourceCodec.readYaml(CANARY.replace("instances: 2", "instances: -1")))
@@ -82,7 +88,7 @@ class DeploymentSpecTest {
     DeploymentSpec s = r.spec(DeploymentSpec.class);
     assertThat(s.idle().after()).isEqualTo(Duration.ofMinutes(10));
     DeploymentSpec withStatus = s.withStatus(new DeploymentSpec.Status("v1", null, null, null, DeploymentSpec.Phase.stable,
-        null, null, "v1 serves", null, new DeploymentSpec.ColdStart("2026-01-01T00:00:00Z", 2310L)));
+        null, null, "v1 serves", null, new DeploymentSpec.ColdStart("2026-01-01T00:00:00Z", 2310L), null));
     DeploymentSpec again = ResourceCodec.readYaml(ResourceCodec.toYaml(java.util.List.of(Resource.of(DeploymentSpec.KIND, "catalog",
         withStatus)))).get(0).spec(DeploymentSpec.class);
     assertThat(again.idle().after()).isEqualTo(Duration.ofMinutes(10));
@@ -109,5 +115,25 @@ class DeploymentSpecTest {
         .hasMessageContaining("spec.to[0]: needs exactly one of service, url, function");
     assertThatThrownBy(() -> ResourceCodec.readYaml(route.replace("{function: resize}", "{function: resize, version: v2}")))
         .hasMessageContaining("spec.to[0].version: does not apply to a function");
+  }
+
+  @Test
+  void aScheduleIsValidatedAndItsStatusRoundTrips() {
+    String scheduled = CANARY.replace("  keepPrevious: 2m\n",
+        "  keepPrevious: 2m\n  schedule: {uptime: \"Mon-Fri 08:00-19:00 Europe/Berlin\", forceUp: \"2026-12-03T22:00:00Z\"}\n");
+    DeploymentSpec s = ResourceCodec.readYaml(scheduled).get(0).spec(DeploymentSpec.class);
+    assertThat(s.schedule().uptime()).isEqualTo("Mon-Fri 08:00-19:00 Europe/Berlin");
+    assertThat(s.schedule().forceUp()).isEqualTo("2026-12-03T22:00:00Z");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(scheduled.replace("Mon-Fri", "Mon-Fry")))
+        .hasMessageContaining("spec.schedule.uptime: 'Fry' in 'Mon-Fry 08:00-19:00 Europe/Berlin' is not a day");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(scheduled.replace("2026-12-03T22:00:00Z", "tonight")))
+        .hasMessageContaining("spec.schedule.forceUp: 'tonight' must be an instant");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(scheduled.replace("uptime: \"Mon-Fri 08:00-19:00 Europe/Berlin\", ", "")))
+        .hasMessageContaining("spec.schedule.uptime: is required");
+    DeploymentSpec down = s.withStatus(new DeploymentSpec.Status("v1", null, null, null, DeploymentSpec.Phase.stable, null, null,
+        "v1 serves", null).withDown("outside uptime Mon-Fri 08:00-19:00 Europe/Berlin"));
+    Resource again = ResourceCodec.readYaml(ResourceCodec.toYaml(java.util.List.of(Resource.of(DeploymentSpec.KIND, "catalog", down)))).get(0);
+    assertThat(again.spec(DeploymentSpec.class).status().down()).isEqualTo("outside uptime Mon-Fri 08:00-19:00 Europe/Berlin");
+    assertThat(again.spec(DeploymentSpec.class).schedule()).isEqualTo(s.schedule());
   }
 }
