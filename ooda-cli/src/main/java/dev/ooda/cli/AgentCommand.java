@@ -74,8 +74,11 @@ final class AgentCommand implements Callable<Integer> {
       CuratorFramework zk = p.add(ZooKeeperClients.start(zookeeper));
       KubernetesClient kube = p.add(new KubernetesClientBuilder().build());
       String ns = namespace != null ? namespace : kube.getNamespace() != null ? kube.getNamespace() : "default";
+      // The agent issues each service its credential and reads its secrets as it, as the local supervisor does.
+      dev.ooda.deploy.Identities identities = new dev.ooda.deploy.Identities(client.client(), client.server,
+          client.dataDir.resolve("deploy"));
       KubernetesEngine k = new KubernetesEngine(kube, new KubernetesEngine.Options(ns, image,
-          platformUrl != null ? platformUrl : client.server, zookeeper, zipkin));
+          platformUrl != null ? platformUrl : client.server, zookeeper, zipkin), identities);
       p.add("deploy", k, "Kubernetes Deployments in " + kube.getMasterUrl() + " namespace " + ns);
       Roles.deployOn(p, zk, k, client.server, client.adminToken(), zipkin, gatewayService);
       p.runUntilStopped("agent");

@@ -28,14 +28,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * instances. Also resolves {@code secret:NAME} environment values with that credential, since
  * only a secret's owner may read it.
  */
-final class Identities {
+public final class Identities {
   private final ControlClient admin;
   private final URI control;
   private final Path root;
   private final Map<String, ServiceCredentials> issued = new ConcurrentHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  Identities(ControlClient admin, URI control, Path root) {
+  /**
+   * @param admin   an admin client of the control plane, to issue credentials
+   * @param control the control plane's URL as this process reaches it (token and secret requests)
+   * @param root    where each service's credentials file is kept
+   */
+  public Identities(ControlClient admin, URI control, Path root) {
     this.admin = admin;
     this.control = control;
     this.root = root;
@@ -43,6 +48,12 @@ final class Identities {
 
   /** The credentials file of {@code service}, issuing a credential when it has none of ours that is valid. */
   synchronized Path credentialsFile(String service) throws IOException {
+    credentials(service);
+    return root.resolve(service).resolve("credentials.json");
+  }
+
+  /** The credential of {@code service}, issued (and kept in its file) when it has none of ours that is valid. */
+  public synchronized ServiceCredentials credentials(String service) throws IOException {
     Path file = root.resolve(service).resolve("credentials.json");
     ServiceCredentials known = issued.get(service);
     if (known == null && Files.isRegularFile(file)) {
@@ -60,7 +71,7 @@ final class Identities {
       known.write(file);
     }
     issued.put(service, known);
-    return file;
+    return known;
   }
 
   private boolean valid(String clientId) {
@@ -71,7 +82,7 @@ final class Identities {
   }
 
   /** {@code env} with each {@code secret:NAME} value replaced by the secret's current value. */
-  Map<String, String> resolve(String service, Map<String, String> env) throws IOException {
+  public Map<String, String> resolve(String service, Map<String, String> env) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     TokenSource tokens = null;
     try {
