@@ -25,7 +25,8 @@ import zipkin2.codec.SpanBytesDecoder;
  * {@code POST /api/v2/spans}: a list of spans in JSON v2 (the default) or proto3 (a protobuf
  * content type), optionally gzipped. A batch is stored whole or not at all: any malformed span,
  * id of the wrong length or oversize body refuses the batch with a problem and stores nothing.
- * Runs on the event loop: decoding is short, bounded work and needs no thread hop.
+ * Runs on the event loop: decoding is short, bounded work and needs no thread hop; the store
+ * answers without blocking it (memory at once, Cassandra when its writes complete).
  */
 final class SpanIngest implements HttpService {
   private final TraceStore store;

@@ -81,9 +81,14 @@ public final class TraceServer implements AutoCloseable {
         .build();
   }
 
-  /** Binds the port and serves; returns this. */
+  /** Binds the port and serves; returns this. When it cannot, it lets go of the storage and throws. */
   public TraceServer start() {
-    server.start().join();
+    try {
+      server.start().join();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     return this;
   }
 
