@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import zipkin2.DependencyLink;
 import zipkin2.Span;
 import zipkin2.internal.DependencyLinker;
@@ -34,7 +36,7 @@ import zipkin2.storage.QueryRequest;
  * millions. Writers hold the write lock once per batch; readers hold the read lock only to scan the
  * arrays and note where their spans lie, then decode them without it.
  */
-final class BoundedSpanStore {
+final class BoundedSpanStore implements TraceStore {
   /** Distinct span names, remote service names and tag values kept per service or key. */
   static final int MAX_NAMES = 10_000;
   private static final int NONE = -1;
@@ -118,12 +120,26 @@ final class BoundedSpanStore {
     return maxSpans;
   }
 
+  @Override
+  public int maxBatchSpans() {
+    return maxSpans;
+  }
+
   long maxBytes() {
     return maxBytes;
   }
 
+  /** Stores a decoded batch at once, on the caller's thread; spans equal to stored ones are kept once. */
+  @Override
+  public CompletableFuture<Void> accept(List<Span> batch) {
+    store(batch);
+    return STORED;
+  }
+
+  private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
+
   /** Stores a decoded batch; spans equal to stored ones are kept once. */
-  void accept(List<Span> batch) {
+  void store(List<Span> batch) {
     if (batch.isEmpty()) return;
     lock.writeLock().lock();
     try {
@@ -237,27 +253,32 @@ final class BoundedSpanStore {
 
   // ---- queries: each one mirrors the InMemoryStorage method of the same name ----
 
-  List<String> getServiceNames() {
+  @Override
+  public List<String> getServiceNames() {
     return new ArrayList<>(services.keySet());
   }
 
-  List<String> getSpanNames(String service) {
+  @Override
+  public List<String> getSpanNames(String service) {
     ServiceNames names = service.isEmpty() ? null : services.get(service.toLowerCase(Locale.ROOT));
     return names == null ? new ArrayList<>() : new ArrayList<>(names.spanNames);
   }
 
-  List<String> getRemoteServiceNames(String service) {
+  @Override
+  public List<String> getRemoteServiceNames(String service) {
     ServiceNames names = service.isEmpty() ? null : services.get(service.toLowerCase(Locale.ROOT));
     return names == null ? new ArrayList<>() : new ArrayList<>(names.remoteServiceNames);
   }
 
-  List<String> getValues(String key) {
+  @Override
+  public List<String> getValues(String key) {
     if (key.isEmpty()) throw new IllegalArgumentException("key was empty");
     Set<String> values = tagValues.get(key);
     return values == null ? new ArrayList<>() : new ArrayList<>(values);
   }
 
-  List<List<Span>> getTraces(QueryRequest request) {
+  @Override
+  public List<List<Span>> getTraces(QueryRequest request) {
     String service = request.serviceName();
     List<List<Span>> result = new ArrayList<>();
     for (InRange trace : inRange(request.endTs(), request.lookback(), service)) {
@@ -272,7 +293,8 @@ final class BoundedSpanStore {
     return result;
   }
 
-  List<Span> getTrace(String traceId) {
+  @Override
+  public List<Span> getTrace(String traceId) {
     traceId = Span.normalizeTraceId(traceId);
     List<Span> result = new ArrayList<>();
     for (Span span : read(lowBits(traceId)).decode()) {
@@ -281,7 +303,8 @@ final class BoundedSpanStore {
     return result;
   }
 
-  List<List<Span>> getTraces(Iterable<String> traceIds) {
+  @Override
+  public List<List<Span>> getTraces(Iterable<String> traceIds) {
     Set<String> normalized = new LinkedHashSet<>();
     for (String traceId : traceIds) normalized.add(Span.normalizeTraceId(traceId));
     Set<Long> lower64Bit = new LinkedHashSet<>();
@@ -296,12 +319,21 @@ final class BoundedSpanStore {
     return result;
   }
 
-  List<DependencyLink> getDependencies(long endTs, long lookback) {
+  @Override
+  public List<DependencyLink> getDependencies(long endTs, long lookback) {
     if (endTs <= 0) throw new IllegalArgumentException("endTs <= 0");
     if (lookback <= 0) throw new IllegalArgumentException("lookback <= 0");
     DependencyLinker linker = new DependencyLinker();
     for (InRange trace : inRange(endTs, lookback, null)) linker.putTrace(spans(trace));
     return linker.link();
+  }
+
+  @Override
+  public void forEachTrace(long endTs, long lookback, Consumer<List<Span>> visitor) {
+    for (InRange trace : inRange(endTs, lookback, null)) {
+      List<Span> spans = spans(trace);
+      if (!spans.isEmpty()) visitor.accept(spans); // empty: evicted since the scan
+    }
   }
 
   /** A trace with a span in a time range, and its latest span timestamp (millis) in that range. */
@@ -349,7 +381,8 @@ final class BoundedSpanStore {
    * Counts the requests of one service: its SERVER and CONSUMER spans starting in
    * {@code [beginMicros, endMicros)}, read from the index alone.
    */
-  void countRequests(String service, long beginMicros, long endMicros, RequestSink sink) {
+  @Override
+  public void countRequests(String service, long beginMicros, long endMicros, RequestSink sink) {
     scan(service, (seq, serviceId) -> {
       for (int s = traces.firstSpan(seq); s != NONE; s = spans.next[s]) {
         if (spans.service[s] != serviceId) continue;
@@ -394,10 +427,6 @@ final class BoundedSpanStore {
         lock.readLock().unlock();
       }
     }
-  }
-
-  interface RequestSink {
-    void request(long timestampMicros, boolean error, long durationMicros);
   }
 
   /** Where a trace's spans lie, noted under the read lock, to decode after it. */

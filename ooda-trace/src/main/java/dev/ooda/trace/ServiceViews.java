@@ -19,9 +19,9 @@ final class ServiceViews {
   static final int MAX_HOPS = 10;
   static final int MAX_WINDOWS = 1440;
 
-  private final BoundedSpanStore store;
+  private final TraceStore store;
 
-  ServiceViews(BoundedSpanStore store) {
+  ServiceViews(TraceStore store) {
     this.store = store;
   }
 
@@ -38,10 +38,8 @@ final class ServiceViews {
 
     Map<List<String>, Calls> calls = new LinkedHashMap<>();
     EdgeLinker linker = new EdgeLinker();
-    for (BoundedSpanStore.InRange trace : store.inRange(endTs, lookback, null)) {
-      linker.putTrace(store.spans(trace), (parent, child, error, micros) ->
-          calls.computeIfAbsent(List.of(parent, child), k -> new Calls()).add(error, micros));
-    }
+    store.forEachTrace(endTs, lookback, trace -> linker.putTrace(trace, (parent, child, error, micros) ->
+        calls.computeIfAbsent(List.of(parent, child), k -> new Calls()).add(error, micros)));
     Map<String, List<List<String>>> byParent = new HashMap<>();
     Map<String, List<List<String>>> byChild = new HashMap<>();
     for (List<String> edge : calls.keySet()) {

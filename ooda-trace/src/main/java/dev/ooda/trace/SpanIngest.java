@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
 import zipkin2.Span;
 import zipkin2.SpanBytesDecoderDetector;
@@ -24,15 +25,16 @@ import zipkin2.codec.SpanBytesDecoder;
  * {@code POST /api/v2/spans}: a list of spans in JSON v2 (the default) or proto3 (a protobuf
  * content type), optionally gzipped. A batch is stored whole or not at all: any malformed span,
  * id of the wrong length or oversize body refuses the batch with a problem and stores nothing.
- * Runs on the event loop: decoding is short, bounded work and needs no thread hop.
+ * Runs on the event loop: decoding is short, bounded work and needs no thread hop; the store
+ * answers without blocking it (memory at once, Cassandra when its writes complete).
  */
 final class SpanIngest implements HttpService {
-  private final BoundedSpanStore store;
+  private final TraceStore store;
   private final Forwarder forwarder; // null when not forwarding
   private final TraceMetrics metrics;
   private final int maxRequestBytes;
 
-  SpanIngest(BoundedSpanStore store, Forwarder forwarder, TraceMetrics metrics, int maxRequestBytes) {
+  SpanIngest(TraceStore store, Forwarder forwarder, TraceMetrics metrics, int maxRequestBytes) {
     this.store = store;
     this.forwarder = forwarder;
     this.metrics = metrics;
@@ -41,27 +43,36 @@ final class SpanIngest implements HttpService {
 
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
-    return HttpResponse.of(req.aggregate().handle((request, cause) -> {
+    return HttpResponse.of(req.aggregate().thenCompose(this::accept).handle((accepted, cause) -> {
       if (cause != null) {
         Problem problem = Problems.from(cause);
         metrics.rejected(problem.slug());
         return Problems.render(problem).toHttpResponse();
       }
-      try {
-        int accepted = accept(request);
-        metrics.accepted(accepted);
-        return HttpResponse.of(HttpStatus.ACCEPTED);
-      } catch (ProblemException e) {
-        metrics.rejected(e.problem().slug());
-        return Problems.render(e.problem()).toHttpResponse();
-      }
+      metrics.accepted(accepted);
+      return HttpResponse.of(HttpStatus.ACCEPTED);
     }));
   }
 
-  /** Returns the number of spans accepted; throws ProblemException when the batch is refused. */
-  int accept(AggregatedHttpRequest request) {
+  /** Completes with the number of spans stored; fails with a ProblemException when the batch is refused. */
+  CompletableFuture<Integer> accept(AggregatedHttpRequest request) {
+    List<Span> spans;
+    try {
+      spans = decode(request);
+    } catch (ProblemException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (spans.isEmpty()) return CompletableFuture.completedFuture(0);
+    return store.accept(spans).thenApply(stored -> {
+      if (forwarder != null) forwarder.forward(spans);
+      return spans.size();
+    });
+  }
+
+  /** The checked spans of a batch; throws ProblemException when the batch is refused. */
+  private List<Span> decode(AggregatedHttpRequest request) {
     byte[] body = body(request);
-    if (body.length == 0) return 0; // Zipkin accepts an empty message as no spans
+    if (body.length == 0) return List.of(); // Zipkin accepts an empty message as no spans
     MediaType type = request.contentType();
     boolean proto = type != null && type.isProtobuf();
     SpanBytesDecoder decoder = proto ? SpanBytesDecoder.PROTO3 : SpanBytesDecoder.JSON_V2;
@@ -78,13 +89,11 @@ final class SpanIngest implements HttpService {
     }
     String wrongIds = proto ? StrictIds.checkProto3(body) : StrictIds.checkJson(body);
     if (wrongIds != null) throw Problems.invalid(wrongIds).toException();
-    if (spans.size() > store.maxSpans()) {
-      throw Problem.tooLarge(spans.size() + " spans in one batch; the store keeps at most " + store.maxSpans())
+    if (spans.size() > store.maxBatchSpans()) {
+      throw Problem.tooLarge(spans.size() + " spans in one batch; the store keeps at most " + store.maxBatchSpans())
           .toException();
     }
-    store.accept(spans);
-    if (forwarder != null) forwarder.forward(spans);
-    return spans.size();
+    return spans;
   }
 
   private byte[] body(AggregatedHttpRequest request) {

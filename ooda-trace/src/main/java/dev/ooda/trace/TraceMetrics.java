@@ -12,12 +12,17 @@ final class TraceMetrics {
   private final Counter batches;
   final Counter forwardDropped;
 
-  TraceMetrics(MeterRegistry registry, BoundedSpanStore store) {
+  TraceMetrics(MeterRegistry registry, TraceStore storage) {
     this.registry = registry;
     spans = Counter.builder("ooda.trace.spans.accepted").description("Spans accepted").register(registry);
     batches = Counter.builder("ooda.trace.batches.accepted").description("Span batches accepted").register(registry);
     forwardDropped = Counter.builder("ooda.trace.forward.spans.dropped")
         .description("Spans not forwarded: queue full or the other server failed").register(registry);
+    // what the in-memory store holds; Cassandra's own metrics tell about its tables
+    if (storage instanceof BoundedSpanStore store) bindStore(registry, store);
+  }
+
+  private static void bindStore(MeterRegistry registry, BoundedSpanStore store) {
     Gauge.builder("ooda.trace.store.spans", store, BoundedSpanStore::spanCount).register(registry);
     Gauge.builder("ooda.trace.store.traces", store, BoundedSpanStore::traceCount).register(registry);
     Gauge.builder("ooda.trace.store.bytes", store, BoundedSpanStore::byteCount)

@@ -35,14 +35,17 @@ import java.util.List;
  */
 public final class TraceServer implements AutoCloseable {
   private final TraceOptions options;
-  private final BoundedSpanStore store;
+  private final TraceStore store;
   private final PrometheusMeterRegistry registry = PrometheusMeterRegistries.newRegistry();
   private final Forwarder forwarder;
   private final Server server;
 
   public TraceServer(TraceOptions options) {
     this.options = options;
-    store = new BoundedSpanStore(options.maxSpans(), options.maxBytes(), options.autocompleteKeys());
+    store = switch (options.storage()) {
+      case MEMORY -> new BoundedSpanStore(options.maxSpans(), options.maxBytes(), options.autocompleteKeys());
+      case CASSANDRA -> new CassandraTraceStore(options);
+    };
     TraceMetrics metrics = new TraceMetrics(registry, store);
     new JvmMemoryMetrics().bindTo(registry);
     forwarder = options.forwardUrl() == null ? null : new Forwarder(options.forwardUrl(), metrics.forwardDropped);
@@ -78,9 +81,14 @@ public final class TraceServer implements AutoCloseable {
         .build();
   }
 
-  /** Binds the port and serves; returns this. */
+  /** Binds the port and serves; returns this. When it cannot, it lets go of the storage and throws. */
   public TraceServer start() {
-    server.start().join();
+    try {
+      server.start().join();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     return this;
   }
 
@@ -93,14 +101,20 @@ public final class TraceServer implements AutoCloseable {
     return options;
   }
 
-  /** Spans stored now. */
+  /** Spans stored now, with in-memory storage. */
   public int spanCount() {
-    return store.spanCount();
+    return memory().spanCount();
   }
 
-  /** Bytes of the spans stored now: their encodings and index entries. */
+  /** Bytes of the spans stored now, with in-memory storage: their encodings and index entries. */
   public long byteCount() {
-    return store.byteCount();
+    return memory().byteCount();
+  }
+
+  private BoundedSpanStore memory() {
+    if (store instanceof BoundedSpanStore memory) return memory;
+    throw new IllegalStateException("spans are counted with memory storage only; this server keeps them in "
+        + options.storage());
   }
 
   /** Stops serving, then sends what is queued for the forward server. */
@@ -108,12 +122,14 @@ public final class TraceServer implements AutoCloseable {
   public void close() {
     ServerStop.await(server.stop(), () -> server.activePorts().isEmpty() && server.numConnections() == 0);
     if (forwarder != null) forwarder.close();
+    store.close();
     registry.close();
   }
 
   /**
    * Runs the trace role alone: {@code --port N --max-spans N --max-bytes N --max-request-bytes N
-   * --forward URL --autocomplete-keys a,b}. The {@code ooda} command wraps the same options.
+   * --forward URL --autocomplete-keys a,b --storage memory|cassandra --contact-points HOST:PORT,..
+   * --local-dc DC --keyspace NAME}. The {@code ooda} command wraps the same options.
    */
   public static void main(String[] args) throws InterruptedException {
     TraceOptions.Builder options = TraceOptions.builder();
@@ -129,6 +145,10 @@ public final class TraceServer implements AutoCloseable {
         case "--max-request-bytes" -> options.maxRequestBytes(Integer.parseInt(value));
         case "--forward" -> options.forwardUrl(value);
         case "--autocomplete-keys" -> options.autocompleteKeys(List.of(value.split(",")));
+        case "--storage" -> options.storage(TraceOptions.Storage.parse(value));
+        case "--contact-points" -> options.contactPoints(value);
+        case "--local-dc" -> options.localDc(value);
+        case "--keyspace" -> options.keyspace(value);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }

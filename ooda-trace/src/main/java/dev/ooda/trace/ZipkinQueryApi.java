@@ -41,11 +41,11 @@ final class ZipkinQueryApi {
   /** Zipkin's default max-age of name lists (QUERY_NAMES_MAX_AGE). */
   static final int NAMES_MAX_AGE = 300;
 
-  private final BoundedSpanStore store;
+  private final TraceStore store;
   private final List<String> autocompleteKeys;
   private volatile int serviceCount; // like Zipkin, cache names once there are more than 3 services
 
-  ZipkinQueryApi(BoundedSpanStore store, List<String> autocompleteKeys) {
+  ZipkinQueryApi(TraceStore store, List<String> autocompleteKeys) {
     this.store = store;
     this.autocompleteKeys = autocompleteKeys;
   }

@@ -256,6 +256,7 @@ public final class TestCassandra implements AutoCloseable {
         "compaction_throughput: 0MiB/s",
         "user_defined_functions_enabled: false",
         "materialized_views_enabled: false",
+        "sasi_indexes_enabled: true",  // Zipkin's trace schema searches through SASI indexes
         "") ;
   }
 
