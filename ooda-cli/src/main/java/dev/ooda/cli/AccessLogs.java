@@ -99,6 +99,7 @@ final class AccessLogs {
     appender.setAppend(true);
     appender.setEncoder(encoder);
     appender.setImmediateFlush(false);
+    appender.setBufferSize(new FileSize(256 * 1024)); // a gateway's burst of lines in one write
     SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
     policy.setContext(ctx);
     policy.setParent(appender);

@@ -10,8 +10,13 @@ public record AccessLogLine(
 
   public String toJson() {
     // Sized for the fixed part and the values, so that the builder never grows (a copy per line).
-    StringBuilder b = new StringBuilder(224 + length(service) + length(instance) + length(traceId) + length(spanId)
-        + length(caller) + length(method) + length(route) + length(error)).append('{');
+    return appendJson(new StringBuilder(224 + length(service) + length(instance) + length(traceId) + length(spanId)
+        + length(caller) + length(method) + length(route) + length(error))).toString();
+  }
+
+  /** Appends the line as one JSON object, without a newline. */
+  public StringBuilder appendJson(StringBuilder b) {
+    b.append('{');
     timestamp(b.append("\"ts\":\""), tsMillis).append("\",");
     field(b, "service", service).append(',');
     field(b, "instance", instance).append(',');
@@ -25,7 +30,7 @@ public record AccessLogLine(
     b.append("\"bytes_in\":").append(bytesIn).append(',');
     b.append("\"bytes_out\":").append(bytesOut).append(',');
     field(b, "error", error);
-    return b.append('}').toString();
+    return b.append('}');
   }
 
   /** One second's {@code yyyy-MM-ddTHH:mm:ss}: lines come in time order, so it is made once a second. */
