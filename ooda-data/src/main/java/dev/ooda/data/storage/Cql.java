@@ -38,8 +38,6 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
   static final Map<String, String> DEFAULT_REPLICATION = Map.of("class", "SimpleStrategy", "replication_factor", "1");
   /** Schema changes wait for every node to agree, which takes longer than a query. */
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
-  /** How long the driver gathers schema change events before it refreshes its schema metadata. */
-  private static final Duration SCHEMA_DEBOUNCE = Duration.ofMillis(20);
 
   /**
    * ooda's tables: key-value items sorted by key within a record's partition (blobs compare
@@ -97,10 +95,16 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
             .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
             .withString(DefaultDriverOption.SESSION_NAME, keyspace)
             // The driver's schema metadata serves token-aware routing only (ooda reads
-            // system_schema itself): keep it to this keyspace, and refresh it soon after a schema
-            // change, since each DDL statement waits for that refresh (1 s by default).
+            // system_schema itself): keep it to this keyspace, and off while ooda changes the
+            // schema (see schemaChanges), since each DDL statement would wait for a refresh of it,
+            // after a debounce window of 1 s. Schema agreement is still awaited.
             .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, List.of(keyspace))
-            .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, SCHEMA_DEBOUNCE)
+            .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+            // Closing a session (a namespace dropped or moved, the service stopping) waits out
+            // Netty's quiet period, 2 s by default, with the catalog's lock held; requests have
+            // drained by then.
+            .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
             .build());
     if (t.user() != null) b.withAuthCredentials(t.user(), t.password());
     CqlSession session = b.build();
@@ -154,6 +158,19 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
     p = session.prepare(cql);
     prepared.put(cql, p);
     return p;
+  }
+
+  /**
+   * Runs {@code changes} with the driver's schema metadata off, then turns it on, which refreshes
+   * it once (for token-aware routing). The session opens with it off, for its own tables.
+   */
+  public <T> T schemaChanges(java.util.function.Supplier<T> changes) {
+    session.setSchemaMetadataEnabled(false);
+    try {
+      return changes.get();
+    } finally {
+      session.setSchemaMetadataEnabled(true);
+    }
   }
 
   /**

@@ -28,6 +28,10 @@ final class CqlSchema {
   private CqlSchema() {}
 
   static Migrator.Outcome migrate(Cql cql, NamespaceSpec spec) {
+    return cql.schemaChanges(() -> run(cql, spec));
+  }
+
+  private static Migrator.Outcome run(Cql cql, NamespaceSpec spec) {
     Migrator.Failure failure = null;
     int applied = 0;
     try {
