@@ -199,6 +199,22 @@ class CassandraApiTest extends DataApiSuite {
     assertThat(http.get(rows(ns, "orders") + "?customer=eq.ann&total=gt.1").json().path("type").asText()).isEqualTo(type);
   }
 
+  /** Updates without If-Match are compare-and-sets on the version: none is lost, each version is given once. */
+  @Test
+  void concurrentUpdatesOfOneRowAreEachApplied() throws Exception {
+    String ns = namespace(CQL_SHOP);
+    assertThat(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"lamp\",\"qty\":0}").status()).isEqualTo(201);
+    java.util.Set<String> etags = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    callers(4, caller -> {
+      for (int i = 0; i < 5; i++) {
+        Http.Res r = http.patch(rows(ns, "items") + "/1", "{\"note\":\"c" + caller + "-" + i + "\"}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(etags.add(r.header("etag"))).as("etag %s given twice", r.header("etag")).isTrue();
+      }
+    });
+    assertThat(http.get(rows(ns, "items") + "/1").json().path("_version").asLong()).isEqualTo(21);
+  }
+
   @Test
   void rowsOfOnePartitionAreInsertedAllOrNone() {
     String ns = ordered();

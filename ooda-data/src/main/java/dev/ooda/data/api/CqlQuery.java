@@ -70,7 +70,7 @@ record CqlQuery(TableSchema table, List<Column> select, boolean withVersion, Map
       filtered = true;
       boolean inPartition = partition.contains(c);
       if (!inPartition && !clustering.contains(c))
-        throw refused(c.name(), "column '" + c.name() + "' is not part of the primary key of table '" + t.name() + "' " + keyText(t)
+        throw refused("column '" + c.name() + "' is not part of the primary key of table '" + t.name() + "' " + keyText(t)
             + ": Cassandra would read the whole table to filter on it (ALLOW FILTERING), which the data service never does");
       for (String f : q.getAll(name)) {
         int dot = f.indexOf('.');
@@ -78,7 +78,7 @@ record CqlQuery(TableSchema table, List<Column> select, boolean withVersion, Map
         String arg = dot < 0 ? null : f.substring(dot + 1);
         switch (op) {
           case "eq", "lt", "le", "lte", "gt", "ge", "gte" -> {}
-          case "not", "ne", "neq", "in", "like", "is" -> throw refused(c.name(), "filter '" + ColumnType.abbreviate(f) + "' on column '" + c.name()
+          case "not", "ne", "neq", "in", "like", "is" -> throw refused("filter '" + ColumnType.abbreviate(f) + "' on column '" + c.name()
               + "': Cassandra serves eq on key columns and lt, le, gt, ge on one clustering column; not " + op);
           default -> throw Problems.invalid(c.name(), "filter '" + ColumnType.abbreviate(f)
               + "' must look like op.value with op one of eq, lt, le, gt, ge on Cassandra");
@@ -91,7 +91,7 @@ record CqlQuery(TableSchema table, List<Column> select, boolean withVersion, Map
             throw Problems.invalid(c.name(), "takes one eq filter, or a range, not both");
           eqs.put(c, v);
         } else if (inPartition) {
-          throw refused(c.name(), "column '" + c.name() + "' is part of the partition key of table '" + t.name()
+          throw refused("column '" + c.name() + "' is part of the partition key of table '" + t.name()
               + "', which takes eq only: rows are spread over the ring by a hash of it");
         } else {
           boolean lower = op.startsWith("g");
@@ -107,7 +107,7 @@ record CqlQuery(TableSchema table, List<Column> select, boolean withVersion, Map
           + " in key order: give the partition key " + names(partition) + " with eq");
     for (Column p : partition) {
       if (!eqs.containsKey(p))
-        throw refused(p.name(), "the filter does not restrict partition key column '" + p.name() + "' of table '" + t.name() + "' " + keyText(t)
+        throw refused("the filter does not restrict partition key column '" + p.name() + "' of table '" + t.name() + "' " + keyText(t)
             + ": Cassandra serves a query from one partition, so give " + p.name() + "=eq.VALUE");
     }
     Map<Column, Object> eq = new java.util.LinkedHashMap<>();
@@ -119,7 +119,7 @@ record CqlQuery(TableSchema table, List<Column> select, boolean withVersion, Map
       boolean hasRange = lowers.containsKey(c) || uppers.containsKey(c);
       if (gap != null) {
         if (hasEq || hasRange)
-          throw refused(c.name(), "the filter on clustering column '" + c.name() + "' skips clustering column '" + gap.name()
+          throw refused("the filter on clustering column '" + c.name() + "' skips clustering column '" + gap.name()
               + "' of table '" + t.name() + "' " + keyText(t) + ": give " + gap.name() + "=eq.VALUE too"
               + (range == gap ? " (a range is served on the last restricted clustering column only)" : ""));
         continue;
@@ -168,12 +168,12 @@ record CqlQuery(TableSchema table, List<Column> select, boolean withVersion, Map
       int i = clustering.indexOf(c);
       if (eq.containsKey(c) && i >= 0) continue;  // one value: its direction does not matter
       String why = "Cassandra returns the rows of a partition of table '" + t.name() + "' in its clustering order " + clusteringText(t) + " or in its reverse";
-      if (i < 0) throw refused("order", "column '" + col + "' is not a clustering column: " + why);
-      if (i < next) throw refused("order", "names column '" + col + "' out of the clustering order: " + why);
+      if (i < 0) throw refused("column '" + col + "' is not a clustering column: " + why);
+      if (i < next) throw refused("names column '" + col + "' out of the clustering order: " + why);
       for (int j = next; j < i; j++)
-        if (!eq.containsKey(clustering.get(j))) throw refused("order", "skips clustering column '" + clustering.get(j).name() + "': " + why);
+        if (!eq.containsKey(clustering.get(j))) throw refused("skips clustering column '" + clustering.get(j).name() + "': " + why);
       boolean rev = asc != ascending.get(i);
-      if (reversed != null && reversed != rev) throw refused("order", "mixes directions: " + why);
+      if (reversed != null && reversed != rev) throw refused("mixes directions: " + why);
       reversed = rev;
       next = i + 1;
     }
@@ -299,7 +299,7 @@ record CqlQuery(TableSchema table, List<Column> select, boolean withVersion, Map
     return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
   }
 
-  private static ProblemException refused(String path, String detail) {
+  private static ProblemException refused(String detail) {
     return new ProblemException(Problem.of(ProblemType.FILTER_NOT_SERVABLE, detail));
   }
 

@@ -137,6 +137,7 @@ final class CqlRows {
       return new Rows.Written(names(key), ifMatch.version() + 1);
     }
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) pause(attempt);
       Row r = readVersion(cql, t, key);
       if (r == null) throw missingOrChanged(cql, t, key, ifMatch);
       Long current = r.isNull(0) ? null : r.getLong(0);
@@ -157,6 +158,7 @@ final class CqlRows {
     Map<Column, Object> changed = new LinkedHashMap<>(all);
     key.keySet().forEach(changed::remove);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) pause(attempt);
       ResultSet rs = execute(cql, t, insertStatement(cql, t, all));
       if (rs.wasApplied()) return new Rows.Written(names(key), 1);
       Row existing = rs.one();
@@ -212,6 +214,16 @@ final class CqlRows {
           : "row " + describe(key) + " of table '" + t.name() + "' does not exist, so it cannot match If-Match " + ifMatch.text());
     }
     return Problems.notFound("row " + describe(key) + " not found in table '" + t.name() + "'");
+  }
+
+  /** A short random pause after losing a race, so that writers of one row do not keep colliding. */
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 2L + Math.min(attempt, 10) * 5L));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Problems.unavailable("interrupted while writing a row");
+    }
   }
 
   private static RuntimeException busy(TableSchema t, Map<Column, Object> key) {
