@@ -199,6 +199,26 @@ class CassandraApiTest extends DataApiSuite {
     assertThat(http.get(rows(ns, "orders") + "?customer=eq.ann&total=gt.1").json().path("type").asText()).isEqualTo(type);
   }
 
+  @Test
+  void aRetriedRowWriteWithAnIdempotencyKeyAppliesOnce() {
+    String ns = namespace(CQL_SHOP);
+    String body = "{\"id\":7,\"name\":\"lamp\"}";
+    Http.Res first = http.post(rows(ns, "items"), body, "Idempotency-Key", "item-7");
+    Http.Res retry = http.post(rows(ns, "items"), body, "Idempotency-Key", "item-7");
+    assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
+    assertThat(retry.body()).isEqualTo(first.body());
+    assertThat(retry.header("idempotent-replayed")).isEqualTo("true");
+    problem(http.post(rows(ns, "items"), body), 409, "already exists");
+    Http.Res patched = http.patch(rows(ns, "items") + "/7", "{\"qty\":1}", "Idempotency-Key", "patch-7");
+    assertThat(http.patch(rows(ns, "items") + "/7", "{\"qty\":1}", "Idempotency-Key", "patch-7").header("etag")).isEqualTo(patched.header("etag"));
+    assertThat(http.get(rows(ns, "items") + "/7").header("etag")).isEqualTo("\"2\"");
+    // A failed write stores no answer: the retry runs again.
+    problem(http.delete(rows(ns, "items") + "/8", "Idempotency-Key", "delete-8"), 404, "(id=8)");
+    assertThat(http.post(rows(ns, "items"), "{\"id\":8,\"name\":\"desk\"}").status()).isEqualTo(201);
+    assertThat(http.delete(rows(ns, "items") + "/8", "Idempotency-Key", "delete-8").status()).isEqualTo(204);
+  }
+
   /** Updates without If-Match are compare-and-sets on the version: none is lost, each version is given once. */
   @Test
   void concurrentUpdatesOfOneRowAreEachApplied() throws Exception {
