@@ -158,7 +158,8 @@ class CassandraApiTest extends DataApiSuite {
     assertThat(sel.path("total").decimalValue()).isEqualByComparingTo("6.5");
 
     for (String q : List.of("", "&order=placed", "&placed=gt.2024-01-01T10:00:00", "&order=placed&placed=le.2024-01-02T10:00:00",
-        "&placed=ge.2024-01-01T10:00:00&placed=lt.2024-01-03T10:00:00")) {
+        "&placed=ge.2024-01-01T10:00:00&placed=lt.2024-01-03T10:00:00", "&placed=eq.2024-01-02T10:00:00",
+        "&placed=eq.2024-01-02T10:00:00&order=id")) {
       List<Integer> all = orderIds(ns, "?customer=eq.ann" + q);
       List<Integer> paged = new ArrayList<>();
       String page = null;

@@ -48,6 +48,8 @@ final class CqlSchema {
             "INSERT INTO \"" + cql.keyspace() + "\".\"_ooda_migrations\" (version, description, applied_at) VALUES (?, ?, ?)",
             m.version(), m.description(), Instant.now()).setConsistencyLevel(cql.write()));
         applied = m.version();
+        // A table dropped and made again may keep a statement's text with other columns.
+        cql.prepared().clear();
       }
     } catch (DriverException e) {
       if (failure == null) failure = new Migrator.Failure(null, null, null, "recording the migration history failed: " + message(e));
