@@ -140,6 +140,15 @@ class CassandraApiTest extends DataApiSuite {
     assertThat(ok.version()).isEqualTo(2);
     assertThat(http.post(rows(ns, "extra"), "{\"id\":7}").status()).isEqualTo(201);
     assertThat(http.get(rows(ns, "extra") + "/7").header("etag")).isEqualTo("\"1\"");
+    // An applied migration that was changed is refused, and nothing after it runs.
+    String changed = "- {version: 1, cassandra: \"CREATE TABLE a (id bigint PRIMARY KEY)\"}\n"
+        + "- version: 2\n  cassandra: CREATE TABLE IF NOT EXISTS extra (id int PRIMARY KEY)\n"
+        + "- {version: 3, cassandra: \"CREATE TABLE later (id int PRIMARY KEY)\"}\n";
+    NamespaceStatus refused = push(ns, spec(changed));
+    assertThat(refused.state()).isEqualTo(NamespaceStatus.MIGRATION_FAILED);
+    assertThat(refused.version()).isEqualTo(2);
+    assertThat(refused.error()).contains("migration 1 failed", "was changed after it was applied");
+    problem(http.get(rows(ns, "later") + "/1"), 404, "table 'later' not found");
   }
 
   @Test

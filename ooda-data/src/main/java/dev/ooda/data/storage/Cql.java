@@ -50,7 +50,7 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
       "CREATE TABLE IF NOT EXISTS \"_ooda_events_by_prefix\" (series blob, prefix blob, bucket bigint, ts bigint, id bigint, v blob, PRIMARY KEY ((series, prefix, bucket), ts, id))",
       "CREATE TABLE IF NOT EXISTS \"_ooda_event_buckets\" (series blob, bucket bigint, PRIMARY KEY ((series), bucket))",
       "CREATE TABLE IF NOT EXISTS \"_ooda_idempotency\" (k blob PRIMARY KEY, fingerprint blob, status int, etag text, location text, body blob, created bigint) WITH default_time_to_live = 86400",
-      "CREATE TABLE IF NOT EXISTS \"_ooda_migrations\" (version int PRIMARY KEY, description text, applied_at timestamp)");
+      "CREATE TABLE IF NOT EXISTS \"_ooda_migrations\" (version int PRIMARY KEY, description text, checksum text, applied_at timestamp)");
 
   private static final Map<String, String> STATEMENTS = Map.ofEntries(
       Map.entry("kv.put", "INSERT INTO \"_ooda_kv\" (rid, k, v, expires) VALUES (?, ?, ?, ?) USING TTL ?"),

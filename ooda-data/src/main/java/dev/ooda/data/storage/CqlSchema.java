@@ -36,17 +36,26 @@ final class CqlSchema {
     int applied = 0;
     try {
       // Without migrations there is no history to read (nor a quorum to wait for).
-      applied = spec.migrations().isEmpty() ? 0 : appliedVersion(cql);
+      Map<Integer, String> history = spec.migrations().isEmpty() ? Map.of() : history(cql);
+      applied = history.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
       for (Migration m : spec.migrations()) {
-        if (m.version() <= applied) continue;
+        String checksum = checksum(m);
+        if (m.version() <= applied) {
+          String ran = history.get(m.version());
+          if (ran != null && !ran.equals(checksum)) {
+            failure = new Migrator.Failure(m.version(), null, null, "was changed after it was applied: push it as it ran, and changes as new migrations");
+            break;
+          }
+          continue;
+        }
         failure = apply(cql, m);
         if (failure != null) {
           LOG.warn("keyspace {}: {}", cql.keyspace(), failure);
           break;
         }
         cql.session().execute(SimpleStatement.newInstance(
-            "INSERT INTO \"" + cql.keyspace() + "\".\"_ooda_migrations\" (version, description, applied_at) VALUES (?, ?, ?)",
-            m.version(), m.description(), Instant.now()).setConsistencyLevel(cql.write()));
+            "INSERT INTO \"" + cql.keyspace() + "\".\"_ooda_migrations\" (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)",
+            m.version(), m.description(), checksum, Instant.now()).setConsistencyLevel(cql.write()));
         applied = m.version();
         // A table dropped and made again may keep a statement's text with other columns.
         cql.prepared().clear();
@@ -70,13 +79,24 @@ final class CqlSchema {
     return new Migrator.Outcome(schema, applied, failure);
   }
 
-  private static int appliedVersion(Cql cql) {
-    int max = 0;
+  /** The versions applied, each with the checksum of the CQL that ran. */
+  private static Map<Integer, String> history(Cql cql) {
+    Map<Integer, String> out = new TreeMap<>();
     for (Row r : cql.session().execute(SimpleStatement.newInstance(
-        "SELECT version FROM \"" + cql.keyspace() + "\".\"_ooda_migrations\"").setConsistencyLevel(cql.read()))) {
-      max = Math.max(max, r.getInt(0));
+        "SELECT version, checksum FROM \"" + cql.keyspace() + "\".\"_ooda_migrations\"").setConsistencyLevel(cql.read()))) {
+      out.put(r.getInt(0), r.getString(1));
     }
-    return max;
+    return out;
+  }
+
+  /** SHA-256 of the migration's CQL, as recorded when it ran. */
+  static String checksum(Migration m) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(m.sqlFor(NamespaceSpec.CASSANDRA).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Runs one migration's statements in order; the failure names the statement and its line, or null. */
