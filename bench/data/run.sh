@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The data service against direct JDBC: get-by-key and single-row insert, 32 clients,
-# SQLite and PostgreSQL (embedded, started by the bench). HTTP load comes from wrk. See README.md.
+# The data service against direct JDBC (and the Cassandra driver): get-by-key and single-row insert, 32 clients,
+# SQLite, PostgreSQL (embedded) and Cassandra (a node of its own), started by the bench. HTTP load comes from wrk. See README.md.
 #
 #   bench/data/run.sh                                  # full run: 30 s warm-up, 60 s measure
 #   bench/data/run.sh --warmup 1 --duration 1          # smoke run

@@ -1,15 +1,22 @@
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ooda.data.DataServer;
 import dev.ooda.data.NamespaceStatus;
 import dev.ooda.model.Resource;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.testing.cassandra.TestCassandra;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +29,11 @@ import org.HdrHistogram.Histogram;
 /**
  * The data service against direct JDBC, in one JVM: get-by-key and single-row insert, each
  * through the data service over HTTP keep-alive and straight through a HikariCP pool of the same
- * size to the same table. Prints throughput and p99 of both and their ratio.
+ * size to the same table. Prints throughput and p99 of both and their ratio. On Cassandra (a
+ * node of its own, started by the launcher of ooda-testing-cassandra) the direct side is the
+ * DataStax driver with the statements and consistency levels the data service uses.
  *
- * <p>Arguments: {@code --backends sqlite,postgres --clients 32 --pool 16 --rows 10000
+ * <p>Arguments: {@code --backends sqlite,postgres,cassandra --clients 32 --pool 16 --rows 10000
  * --warmup 30 --duration 60} (seconds).
  */
 public final class DataBench {
@@ -45,8 +54,14 @@ public final class DataBench {
             - {name: price, type: "decimal(10,2)"}
       """;
 
+  /** The same table in CQL: the key is the partition key. */
+  static final String CQL_ITEMS = """
+      - version: 1
+        cassandra: CREATE TABLE items (id bigint PRIMARY KEY, name text, qty int, price decimal)
+      """;
+
   public static void main(String[] args) throws Exception {
-    List<String> backends = List.of("sqlite", "postgres");
+    List<String> backends = List.of("sqlite", "postgres", "cassandra");
     for (int i = 0; i + 1 < args.length; i += 2) {
       String v = args[i + 1];
       switch (args[i]) {
@@ -69,6 +84,7 @@ public final class DataBench {
   }
 
   static List<String> run(String backend) throws Exception {
+    if (backend.equals("cassandra")) return runCassandra();
     Path dir = Files.createTempDirectory("ooda-data-bench");
     EmbeddedPostgres pg = backend.equals("postgres") ? EmbeddedPostgres.builder().start() : null;
     String url = pg == null ? null : "postgresql://postgres:bench@127.0.0.1:" + pg.getPort() + "/postgres";
@@ -82,7 +98,7 @@ public final class DataBench {
 
       try (HikariDataSource direct = directPool(backend, dir, pg)) {
         try (Connection c = direct.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name, qty, price, _version) VALUES (?, ?, ?, ?, 1)")) {
+             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name, qty, price, _version) VALUES (?, ?, ?, ?, 1)")) {
           c.setAutoCommit(false);
           for (int i = 1; i <= rows; i++) {
             ps.setLong(1, i);
@@ -99,7 +115,7 @@ public final class DataBench {
         AtomicLong jdbcIds = new AtomicLong(2_000_000_000L);
         Op jdbcGet = () -> {
           try (Connection c = direct.getConnection();
-               PreparedStatement ps = c.prepareStatement("SELECT id, name, qty, price, _version FROM items WHERE id = ?")) {
+               java.sql.PreparedStatement ps = c.prepareStatement("SELECT id, name, qty, price, _version FROM items WHERE id = ?")) {
             ps.setLong(1, 1 + ThreadLocalRandom.current().nextInt(rows));
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) throw new IllegalStateException("row missing");
@@ -110,7 +126,7 @@ public final class DataBench {
         Op jdbcInsert = () -> {
           long id = jdbcIds.incrementAndGet();
           try (Connection c = direct.getConnection();
-               PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name, qty, price, _version) VALUES (?, ?, ?, ?, 1)")) {
+               java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name, qty, price, _version) VALUES (?, ?, ?, ?, 1)")) {
             ps.setLong(1, id);
             ps.setString(2, "item-" + id);
             ps.setInt(3, 3);
@@ -126,6 +142,63 @@ public final class DataBench {
       }
     } finally {
       if (pg != null) pg.close();
+    }
+    return out;
+  }
+
+  /**
+   * Cassandra: the data service's statements (columns in its schema order: the key, then the
+   * others by name; inserts are lightweight transactions, as the service's), at its default
+   * consistency levels (LOCAL_QUORUM, serial LOCAL_SERIAL), from one session shared by the clients.
+   */
+  static List<String> runCassandra() throws Exception {
+    Path dir = Files.createTempDirectory("ooda-data-bench");
+    List<String> out = new ArrayList<>();
+    try (TestCassandra node = TestCassandra.start();
+         DataServer server = new DataServer(DataServer.Options.builder().port(0).dataDir(dir).poolSize(pool).build()).start()) {
+      String spec = "kind: Namespace\nname: bench\nspec:\n  owner: bench\n  backend: cassandra\n"
+          + "  connection: {url: \"cassandra://" + node.contactPoint() + "/" + node.datacenter() + "\"}\n  migrations:\n" + CQL_ITEMS.indent(4);
+      NamespaceStatus st = server.namespaces(List.of(ResourceCodec.readYaml(spec).get(0))).get(0);
+      if (!st.state().equals(NamespaceStatus.READY)) throw new IllegalStateException(st.toString());
+      try (CqlSession direct = CqlSession.builder()
+          .addContactPoint(new InetSocketAddress(node.host(), node.port()))
+          .withLocalDatacenter(node.datacenter())
+          .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+              .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+              .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "LOCAL_QUORUM")
+              .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
+              .build())
+          .build()) {
+        PreparedStatement get = direct.prepare("SELECT \"id\", \"name\", \"price\", \"qty\", \"_version\" FROM \"ns_bench\".\"items\" WHERE \"id\" = ?");
+        PreparedStatement insert = direct.prepare("INSERT INTO \"ns_bench\".\"items\" (\"id\", \"name\", \"price\", \"qty\", \"_version\") VALUES (?, ?, ?, ?, ?) IF NOT EXISTS");
+        PreparedStatement load = direct.prepare("INSERT INTO \"ns_bench\".\"items\" (\"id\", \"name\", \"price\", \"qty\", \"_version\") VALUES (?, ?, ?, ?, 1)");
+        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+        for (int i = 1; i <= rows; i++) {
+          pending.add(direct.executeAsync(load.bind((long) i, "item-" + i, new java.math.BigDecimal(i % 1000 + ".25"), i % 100)).toCompletableFuture());
+          if (pending.size() == 256) {
+            pending.forEach(java.util.concurrent.CompletableFuture::join);
+            pending.clear();
+          }
+        }
+        pending.forEach(java.util.concurrent.CompletableFuture::join);
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+        AtomicLong cqlIds = new AtomicLong(2_000_000_000L);
+        Op cqlGet = () -> {
+          Row r = direct.execute(get.bind((long) (1 + ThreadLocalRandom.current().nextInt(rows)))
+              .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)).one();
+          if (r == null) throw new IllegalStateException("row missing");
+          r.getLong(0); r.getString(1); r.getBigDecimal(2); r.getInt(3); r.getLong(4);
+        };
+        Op cqlInsert = () -> {
+          long id = cqlIds.incrementAndGet();
+          if (!direct.execute(insert.bind(id, "item-" + id, new java.math.BigDecimal("9.99"), 3, 1L)
+              .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)).wasApplied()) throw new IllegalStateException("id taken");
+        };
+        Result floor = wrk("cassandra http floor", base.resolve("/v1/namespaces/bench"), null);
+        out.add(line("cassandra", "floor", "http", floor, "", ""));
+        out.addAll(compare("cassandra", "get", base, "get.lua", cqlGet, floor, "cql"));
+        out.addAll(compare("cassandra", "insert", base, "insert.lua", cqlInsert, floor, "cql"));
+      }
     }
     return out;
   }
@@ -156,10 +229,15 @@ public final class DataBench {
   record Result(double opsPerSec, double p99Ms, double steadyAfterSec) {}
 
   static List<String> compare(String backend, String op, URI base, String script, Op viaJdbc, Result floor) throws Exception {
-    Result j = measure(backend + " " + op + " jdbc", viaJdbc);
+    return compare(backend, op, base, script, viaJdbc, floor, "jdbc");
+  }
+
+  /** The op called directly ({@code via}: jdbc, or cql for Cassandra's driver), then through the data service. */
+  static List<String> compare(String backend, String op, URI base, String script, Op direct, Result floor, String via) throws Exception {
+    Result j = measure(backend + " " + op + " " + via, direct);
     Result h = wrk(backend + " " + op + " http", base, script);
     return List.of(
-        line(backend, op, "jdbc", j, "", ""),
+        line(backend, op, via, j, "", ""),
         line(backend, op, "http", h, String.format(Locale.ROOT, "%.2f", h.opsPerSec() / j.opsPerSec()),
             String.format(Locale.ROOT, "%.2f", h.opsPerSec() / floor.opsPerSec())));
   }

@@ -69,15 +69,20 @@ abstract class DataApiSuite {
   }
 
   /**
-   * SQL backends serve tables, batches and scans of all records; Cassandra serves key-value
-   * records and event series and refuses the rest (see CassandraApiTest), so those tests do not apply to it.
+   * SQL backends serve queries on any column, transactions across rows, batches and scans of all
+   * records; Cassandra serves key-value records, event series and tables by key and refuses the
+   * rest (see CassandraApiTest), so those tests do not apply to it.
    */
   boolean sql() {
     return !backend().equals("cassandra");
   }
 
   void assumeSql() {
-    assumeTrue(sql(), "tables, batches and scans of all records are SQL backends' only");
+    assumeTrue(sql(), "queries on any column, multi-partition inserts, batches and scans of all records are SQL backends' only");
+  }
+
+  boolean cassandra() {
+    return backend().equals("cassandra");
   }
 
   boolean transactionalDdl() {
@@ -141,6 +146,23 @@ abstract class DataApiSuite {
         postgres: CREATE TABLE order_lines (order_id bigint NOT NULL, line integer NOT NULL, sku varchar(40), PRIMARY KEY (order_id, line))
       """;
 
+  /**
+   * The shop's items table in CQL, for the tests that read and write rows by key on every
+   * backend: the same columns as {@link #SHOP}'s items, the key its partition key.
+   */
+  static final String CQL_SHOP = """
+      - version: 1
+        description: items
+        cassandra: >-
+          CREATE TABLE items (id bigint PRIMARY KEY, name text, qty int, price decimal, active boolean,
+          made timestamp, note text, photo blob)
+      """;
+
+  /** The shop's migrations for this backend. */
+  String shop() {
+    return cassandra() ? CQL_SHOP : SHOP;
+  }
+
   String rows(String ns, String table) {
     return "/v1/namespaces/" + ns + "/tables/" + table + "/rows";
   }
@@ -185,9 +207,8 @@ abstract class DataApiSuite {
 
   @Test
   void namespacesAreIsolatedFromEachOther() {
-    assumeSql();
-    String a = namespace(SHOP);
-    String b = namespace(SHOP);
+    String a = namespace(shop());
+    String b = namespace(shop());
     assertThat(http.post(rows(a, "items"), "{\"id\":1,\"name\":\"only in a\"}").status()).isEqualTo(201);
     assertThat(http.get(rows(a, "items") + "/1").status()).isEqualTo(200);
     problem(http.get(rows(b, "items") + "/1"), 404, "row (id=1) not found");
@@ -244,8 +265,7 @@ abstract class DataApiSuite {
 
   @Test
   void unknownNamespaceTableAndColumnAreNamed() {
-    assumeSql();
-    String ns = namespace(SHOP);
+    String ns = namespace(shop());
     problem(http.get("/v1/namespaces/nope/kv/x"), 404, "namespace 'nope' not found");
     problem(http.get(rows(ns, "nope")), 404, "table 'nope' not found", "items");
     problem(http.get(rows(ns, "items") + "?colour=eq.red"), 400, "unknown column 'colour'");
@@ -402,16 +422,16 @@ abstract class DataApiSuite {
 
   @Test
   void oversizedValuesAndBodiesAre413() {
-    String ns = namespace(sql() ? SHOP : "");
+    String ns = namespace(shop());
     String big = "x".repeat(5000);
     problem(http.put(kv(ns) + "/r/k", "{\"value\":\"" + big + "\"}"), 413, "item 'k'");
-    if (sql()) problem(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"n\",\"note\":\"" + big + "\"}"), 413, "column 'note'");
+    problem(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"n\",\"note\":\"" + big + "\"}"), 413, "column 'note'");
     String huge = "y".repeat(200 << 10);
     // The server refuses the body before it has all of it; a client of its own keeps the
     // shared client's connection out of the stream reset that follows.
     problem(new Http(server.port()).put(kv(ns) + "/r/k", "{\"value\":\"" + huge + "\"}"), 413, "request body");
     problem(http.get(kv(ns) + "/r"), 404, "record 'r' not found");
-    if (sql()) problem(http.get(rows(ns, "items") + "/1"), 404);
+    problem(http.get(rows(ns, "items") + "/1"), 404);
   }
 
   // ------------------------------------------------------------------ tables
@@ -570,8 +590,7 @@ abstract class DataApiSuite {
 
   @Test
   void updatesUpsertsAndDeletesRowsWithVersions() {
-    assumeSql();
-    String ns = namespace(SHOP);
+    String ns = namespace(shop());
     assertThat(http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"lamp\",\"qty\":1}").status()).isEqualTo(201);
     Http.Res up = http.patch(rows(ns, "items") + "/1", "{\"qty\":2}");
     assertThat(up.status()).isEqualTo(200);
@@ -595,8 +614,7 @@ abstract class DataApiSuite {
 
   @Test
   void ifMatchRefusesAWriteToARowThatChanged() {
-    assumeSql();
-    String ns = namespace(SHOP);
+    String ns = namespace(shop());
     http.post(rows(ns, "items"), "{\"id\":1,\"name\":\"lamp\",\"qty\":1}");
     String etag = http.get(rows(ns, "items") + "/1").header("etag");
     assertThat(http.patch(rows(ns, "items") + "/1", "{\"qty\":2}", "If-Match", etag).header("etag")).isEqualTo("\"2\"");

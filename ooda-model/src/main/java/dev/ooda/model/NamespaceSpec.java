@@ -131,13 +131,14 @@ public record NamespaceSpec(
    * One schema change. Exactly one of: SQL ({@code sql} for every backend, or {@code postgres},
    * {@code mysql}, {@code sqlite} for one backend each, which take precedence over {@code sql}),
    * a portable {@code table} to create, portable {@code addColumns}, or a portable {@code index}.
+   * On the cassandra backend a migration is CQL: {@code cassandra} (or {@code sql}).
    *
    * @param version positive, increasing in list order; each version is applied once
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Migration(
       Integer version, String description, String sql, String postgres, String mysql, String sqlite,
-      Table table, AddColumns addColumns, Index index) {
+      Table table, AddColumns addColumns, Index index, String cassandra) {
 
     /** The SQL for {@code backend}, or null when this migration is portable or lacks that backend. */
     public String sqlFor(String backend) {
@@ -145,6 +146,7 @@ public record NamespaceSpec(
         case POSTGRES -> postgres;
         case MYSQL -> mysql;
         case SQLITE -> sqlite;
+        case CASSANDRA -> cassandra;
         default -> null;
       };
       return own != null ? own : sql;
@@ -153,7 +155,7 @@ public record NamespaceSpec(
     /** True when this migration is SQL rather than a portable change. */
     @JsonIgnore
     public boolean carriesSql() {
-      return sql != null || postgres != null || mysql != null || sqlite != null;
+      return sql != null || postgres != null || mysql != null || sqlite != null || cassandra != null;
     }
   }
 
@@ -264,7 +266,11 @@ public record NamespaceSpec(
       if (m.description() != null) mv.check(m.description().length() <= 200, "description", "must be at most 200 characters");
       int kinds = (m.carriesSql() ? 1 : 0) + (m.table() != null ? 1 : 0) + (m.addColumns() != null ? 1 : 0) + (m.index() != null ? 1 : 0);
       if (kinds != 1) {
-        mv.add("", "needs exactly one of sql (or postgres/mysql/sqlite), table, addColumns, index");
+        mv.add("", "needs exactly one of sql (or postgres/mysql/sqlite/cassandra), table, addColumns, index");
+        continue;
+      }
+      if (backend.equals(CASSANDRA) && !m.carriesSql()) {
+        mv.add("", "is portable (table, addColumns or index), which the cassandra backend does not take: give CQL in cassandra (or sql)");
         continue;
       }
       if (m.carriesSql()) {
@@ -293,8 +299,6 @@ public record NamespaceSpec(
   }
 
   private static void checkCassandra(NamespaceSpec s, Violations v) {
-    // Tables are not served on Cassandra: say so instead of accepting migrations.
-    v.check(s.migrations().isEmpty(), "migrations", "are not supported on the cassandra backend (its namespaces serve key-value records and event series)");
     Cassandra c = s.cassandra();
     if (c == null) return;
     for (String level : new String[] {c.read(), c.write()}) {

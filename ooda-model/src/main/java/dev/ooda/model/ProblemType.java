@@ -57,6 +57,7 @@ public enum ProblemType {
   // Data service
   PRECONDITION_FAILED(412, "precondition-failed", "Precondition failed"),
   IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "Idempotency key reused"),
+  FILTER_NOT_SERVABLE(400, "filter-not-servable", "Filter the backend cannot serve by its key"),
   NOT_SUPPORTED_BY_BACKEND(501, "not-supported-by-backend", "Not supported by the namespace's backend"),
 
   // Kit: calls to other services

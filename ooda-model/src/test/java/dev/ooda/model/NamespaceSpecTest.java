@@ -108,8 +108,13 @@ class NamespaceSpecTest {
         .hasMessageContaining("SimpleStrategy takes exactly replication_factor");
     assertThatThrownBy(() -> ResourceCodec.readYaml(base + "  cassandra: {replication: {class: NetworkTopologyStrategy, \"dc1'\": 3}}\n"))
         .hasMessageContaining("must be a datacenter name");
-    assertThatThrownBy(() -> ResourceCodec.readYaml(base + "  migrations: [{version: 1, sql: \"CREATE TABLE t (id int PRIMARY KEY)\"}]\n"))
-        .hasMessageContaining("spec.migrations: are not supported on the cassandra backend");
+    // Migrations are CQL there: cassandra (or sql); portable ones are refused.
+    NamespaceSpec cql = ResourceCodec.readYaml(base + "  migrations: [{version: 1, cassandra: \"CREATE TABLE t (id int PRIMARY KEY)\"}, {version: 2, sql: \"CREATE TABLE u (id int PRIMARY KEY)\"}]\n")
+        .get(0).spec(NamespaceSpec.class);
+    assertThat(cql.migrations().get(0).sqlFor(NamespaceSpec.CASSANDRA)).startsWith("CREATE TABLE t");
+    assertThat(cql.migrations().get(1).sqlFor(NamespaceSpec.CASSANDRA)).startsWith("CREATE TABLE u");
+    assertThatThrownBy(() -> ResourceCodec.readYaml(base + "  migrations: [{version: 1, table: {name: t, columns: [{name: id, type: int, key: true}]}}]\n"))
+        .hasMessageContaining("spec.migrations[0]").hasMessageContaining("give CQL in cassandra (or sql)");
     assertThatThrownBy(() -> ResourceCodec.readYaml("kind: Namespace\nname: n\nspec: {owner: n, backend: cassandra, connection: {url: \"postgresql://db/x\"}}\n"))
         .hasMessageContaining("is not a cassandra URL");
     assertThatThrownBy(() -> ResourceCodec.readYaml("kind: Namespace\nname: n\nspec: {owner: n, backend: postgres, connection: {url: \"postgresql://db/x\"}, cassandra: {read: ONE}}\n"))

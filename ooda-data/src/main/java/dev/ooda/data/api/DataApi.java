@@ -261,22 +261,25 @@ public final class DataApi {
 
   private CompletionStage<Response> query(Request req) {
     String ns = req.param("ns");
-    sqlOnly(ns, "tables");
     String table = req.param("table");
     Request.Query q = req.queryParams();
     Namespace n = catalog.get(ns);
+    if (cassandra(n) != null) {
+      CqlQuery query = CqlQuery.parse(n.table(table), q, limits);
+      return onWorkers(n, () -> ok(query.run(cassandra(n))));
+    }
     RowQuery query = RowQuery.parse(n.table(table), q, limits);
     return onWorkers(n, () -> ok(query.run(n.storage().dsl())));
   }
 
   private CompletionStage<Response> insert(Request req) {
     String ns = req.param("ns");
-    sqlOnly(ns, "tables");
     String table = req.param("table");
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
     JsonNode body = Json.parse(req.body());
     boolean full = wantsRepresentation(req);
+    if (cassandra(n) != null) return insertCql(req, n, t, body, full);
     if (body.isArray()) {
       if (body.isEmpty()) throw Problems.invalid("the list of rows is empty");
       if (body.size() > limits.maxBatchOps()) throw Problems.tooLarge(body.size() + " rows in one insert, more than the limit of " + limits.maxBatchOps());
@@ -320,9 +323,48 @@ public final class DataApi {
     });
   }
 
+  /** Inserts on Cassandra: one row, or rows of one partition all or none (see {@link CqlRows#insertAll}). */
+  private CompletionStage<Response> insertCql(Request req, Namespace n, TableSchema t, JsonNode body, boolean full) {
+    Cql cql = cassandra(n);
+    String ns = n.name();
+    if (body.isArray()) {
+      if (body.isEmpty()) throw Problems.invalid("the list of rows is empty");
+      if (body.size() > limits.maxBatchOps()) throw Problems.tooLarge(body.size() + " rows in one insert, more than the limit of " + limits.maxBatchOps());
+      List<Map<Column, Object>> rows = new ArrayList<>();
+      for (int i = 0; i < body.size(); i++) {
+        try {
+          rows.add(Rows.values(t, body.get(i), limits.maxValueBytes()));
+        } catch (ProblemException e) {
+          throw at("[" + i + "]", e);
+        }
+      }
+      return writeCql(req, n, () -> {
+        List<Rows.Written> done = CqlRows.insertAll(cql, t, rows);
+        return Reply.json(201, Json.write(g -> {
+          g.writeStartObject();
+          g.writeNumberField("inserted", done.size());
+          g.writeArrayFieldStart("rows");
+          for (Rows.Written w : done) Rows.writeWritten(g, w);
+          g.writeEndArray();
+          g.writeEndObject();
+        }));
+      });
+    }
+    Map<Column, Object> values = Rows.values(t, body, limits.maxValueBytes());
+    if (!full && req.header("idempotency-key") == null) {
+      return CqlRows.insertAsync(cql, t, values).thenApply(w ->
+          Reply.json(201, Json.write(g -> Rows.writeWritten(g, w)))
+              .withEtag(w.etag()).withLocation(location(ns, t.name(), t, w)).toResponse(false));
+    }
+    return writeCql(req, n, () -> {
+      Rows.Written w = CqlRows.insert(cql, t, values);
+      byte[] json = full ? CqlRows.representation(cql, t, w) : Json.write(g -> Rows.writeWritten(g, w));
+      return Reply.json(201, json).withEtag(w.etag()).withLocation(location(ns, t.name(), t, w));
+    });
+  }
+
   private CompletionStage<Response> getRow(Request req) {
     String ns = req.param("ns");
-    sqlOnly(ns, "tables");
     String table = req.param("table");
     String key = req.param("key");
     Request.Query q = req.queryParams();
@@ -331,6 +373,14 @@ public final class DataApi {
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
     List<Column> select = selectOf(t, q);
     String ifNoneMatch = req.header("if-none-match");
+    if (cassandra(n) != null) {
+      return onWorkers(n, () -> {
+        List<Object> r = CqlRows.get(cassandra(n), t, k, select);
+        long version = (Long) r.get(select.size());
+        if (Etags.noneMatch(ifNoneMatch, version)) return Response.empty(304, "etag", Etags.of(version));
+        return Reply.json(200, Json.write(g -> CqlRows.writeRow(g, select, r, true))).withEtag(Etags.of(version)).toResponse(false);
+      });
+    }
     return n.storage().lookups().get(t, k, select).thenApply(r -> {
       long version = Rows.versionOf(t, r);
       if (t.versioned() && Etags.noneMatch(ifNoneMatch, version)) {
@@ -345,14 +395,14 @@ public final class DataApi {
     String ns = req.param("ns");
     String table = req.param("table");
     String key = req.param("key");
-    return writeRow(ns, table, key, req, Rows::update);
+    return writeRow(ns, table, key, req, Rows::update, CqlRows::update);
   }
 
   private CompletionStage<Response> upsert(Request req) {
     String ns = req.param("ns");
     String table = req.param("table");
     String key = req.param("key");
-    return writeRow(ns, table, key, req, Rows::upsert);
+    return writeRow(ns, table, key, req, Rows::upsert, CqlRows::upsert);
   }
 
   /** A write of one row by key: {@link Rows#update} or {@link Rows#upsert}. */
@@ -360,15 +410,26 @@ public final class DataApi {
     Rows.Written apply(DSLContext tx, TableSchema t, Map<Column, Object> key, Map<Column, Object> values, Etags.Match ifMatch);
   }
 
+  /** The same write on Cassandra: {@link CqlRows#update} or {@link CqlRows#upsert}. */
+  private interface CqlRowWrite {
+    Rows.Written apply(Cql cql, TableSchema t, Map<Column, Object> key, Map<Column, Object> values, Etags.Match ifMatch);
+  }
+
   private CompletionStage<Response> writeRow(String ns, String table, String key, Request req,
-                                RowWrite op) {
-    sqlOnly(ns, "tables");
+                                RowWrite op, CqlRowWrite cqlOp) {
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
     Map<Column, Object> values = Rows.values(t, Json.parse(req.body()), limits.maxValueBytes());
     Etags.Match ifMatch = Etags.parse(req.header("if-match"));
     boolean full = wantsRepresentation(req);
+    if (cassandra(n) != null) {
+      Cql cql = cassandra(n);
+      return writeCql(req, n, () -> {
+        Rows.Written w = cqlOp.apply(cql, t, k, values, ifMatch);
+        return Reply.json(200, full ? CqlRows.representation(cql, t, w) : Json.write(g -> Rows.writeWritten(g, w))).withEtag(w.etag());
+      });
+    }
     return write(req, n, false, tx -> {
       Rows.Written w = op.apply(tx, t, k, values, ifMatch);
       return Reply.json(200, full ? representation(tx, t, w) : Json.write(g -> Rows.writeWritten(g, w)))
@@ -378,13 +439,16 @@ public final class DataApi {
 
   private CompletionStage<Response> deleteRow(Request req) {
     String ns = req.param("ns");
-    sqlOnly(ns, "tables");
     String table = req.param("table");
     String key = req.param("key");
     Namespace n = catalog.get(ns);
     TableSchema t = n.table(table);
     Map<Column, Object> k = Rows.keyFromPath(t, key, limits.maxValueBytes());
     Etags.Match ifMatch = Etags.parse(req.header("if-match"));
+    if (cassandra(n) != null) return writeCql(req, n, () -> {
+      CqlRows.delete(cassandra(n), t, k, ifMatch);
+      return Reply.noContent();
+    });
     return write(req, n, ifMatch == null, tx -> {
       Rows.delete(tx, t, k, ifMatch);
       return Reply.noContent();
@@ -516,7 +580,8 @@ public final class DataApi {
   private void sqlOnly(String ns, String what) {
     Namespace n = catalog.get(ns);
     if (cassandra(n) != null)
-      throw Problems.notSupported("namespace '" + ns + "' is on cassandra, where the data service serves key-value records and event series, not " + what);
+      throw Problems.notSupported("namespace '" + ns + "' is on cassandra, where the data service serves key-value records, event series "
+          + "and tables by key, not " + what);
   }
 
   private static CompletionStage<Response> onWorkers(Namespace n, Supplier<Response> work) {

@@ -32,7 +32,9 @@ import java.util.stream.Collectors;
  * @param write    the consistency level of writes; idempotency claims use LOCAL_SERIAL besides
  */
 public record Cql(CqlSession session, String keyspace, String product, ConsistencyLevel read, ConsistencyLevel write,
-                  Map<String, PreparedStatement> statements) implements AutoCloseable {
+                  Map<String, PreparedStatement> statements, Map<String, PreparedStatement> prepared) implements AutoCloseable {
+  /** How many statements on the owner's tables stay prepared; past it the cache starts again. */
+  private static final int MAX_PREPARED = 1_000;
   static final Map<String, String> DEFAULT_REPLICATION = Map.of("class", "SimpleStrategy", "replication_factor", "1");
   /** Schema changes wait for every node to agree, which takes longer than a query. */
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
@@ -47,7 +49,8 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
       "CREATE TABLE IF NOT EXISTS \"_ooda_events\" (series blob, bucket bigint, ts bigint, prefix blob, id bigint, v blob, PRIMARY KEY ((series, bucket), ts, prefix, id))",
       "CREATE TABLE IF NOT EXISTS \"_ooda_events_by_prefix\" (series blob, prefix blob, bucket bigint, ts bigint, id bigint, v blob, PRIMARY KEY ((series, prefix, bucket), ts, id))",
       "CREATE TABLE IF NOT EXISTS \"_ooda_event_buckets\" (series blob, bucket bigint, PRIMARY KEY ((series), bucket))",
-      "CREATE TABLE IF NOT EXISTS \"_ooda_idempotency\" (k blob PRIMARY KEY, fingerprint blob, status int, etag text, location text, body blob, created bigint) WITH default_time_to_live = 86400");
+      "CREATE TABLE IF NOT EXISTS \"_ooda_idempotency\" (k blob PRIMARY KEY, fingerprint blob, status int, etag text, location text, body blob, created bigint) WITH default_time_to_live = 86400",
+      "CREATE TABLE IF NOT EXISTS \"_ooda_migrations\" (version int PRIMARY KEY, description text, checksum text, applied_at timestamp)");
 
   private static final Map<String, String> STATEMENTS = Map.ofEntries(
       Map.entry("kv.put", "INSERT INTO \"_ooda_kv\" (rid, k, v, expires) VALUES (?, ?, ?, ?) USING TTL ?"),
@@ -91,6 +94,17 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
             .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
             .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
             .withString(DefaultDriverOption.SESSION_NAME, keyspace)
+            // The driver's schema metadata serves token-aware routing only (ooda reads
+            // system_schema itself): keep it to this keyspace, and off while ooda changes the
+            // schema (see schemaChanges), since each DDL statement would wait for a refresh of it,
+            // after a debounce window of 1 s. Schema agreement is still awaited.
+            .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, List.of(keyspace))
+            .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+            // Closing a session (a namespace dropped or moved, the service stopping) waits out
+            // Netty's quiet period, 2 s by default, with the catalog's lock held; requests have
+            // drained by then.
+            .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
             .build());
     if (t.user() != null) b.withAuthCredentials(t.user(), t.password());
     CqlSession session = b.build();
@@ -105,12 +119,19 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
         // An existing keyspace takes the spec's replication (a repair then moves the data).
         session.execute(SimpleStatement.newInstance("ALTER KEYSPACE \"" + keyspace + "\" WITH replication = " + replication).setTimeout(DDL_TIMEOUT));
       }
-      for (String ddl : SYSTEM_TABLES) session.execute(SimpleStatement.newInstance(in(keyspace, ddl)).setTimeout(DDL_TIMEOUT));
+      List<String> missing = new ArrayList<>();
+      for (String ddl : SYSTEM_TABLES) missing.add(in(keyspace, ddl));
+      // CREATE ... IF NOT EXISTS is still a schema change round; skip the tables that exist.
+      for (Row r : session.execute(SimpleStatement.newInstance(
+          "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace))) {
+        missing.removeIf(ddl -> ddl.contains("\"" + keyspace + "\".\"" + r.getString(0) + "\" "));
+      }
+      for (String ddl : missing) session.execute(SimpleStatement.newInstance(ddl).setTimeout(DDL_TIMEOUT));
       Map<String, PreparedStatement> prepared = new TreeMap<>();
       STATEMENTS.forEach((name, cql) -> prepared.put(name, session.prepare(in(keyspace, cql))));
       String version = session.execute("SELECT release_version FROM system.local").one().getString(0);
       return new Cql(session, keyspace, "Apache Cassandra " + version, level(c == null ? null : c.read()),
-          level(c == null ? null : c.write()), Map.copyOf(prepared));
+          level(c == null ? null : c.write()), Map.copyOf(prepared), new java.util.concurrent.ConcurrentHashMap<>());
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -127,6 +148,47 @@ public record Cql(CqlSession session, String keyspace, String product, Consisten
     PreparedStatement p = statements.get(name);
     if (p == null) throw new IllegalArgumentException("no statement " + name);
     return p;
+  }
+
+  /** A statement on the owner's tables, prepared once and kept. */
+  public PreparedStatement prepare(String cql) {
+    PreparedStatement p = prepared.get(cql);
+    if (p != null) return p;
+    if (prepared.size() >= MAX_PREPARED) prepared.clear();
+    p = session.prepare(cql);
+    prepared.put(cql, p);
+    return p;
+  }
+
+  /**
+   * Runs {@code changes} with the driver's schema metadata off, then turns it on, which refreshes
+   * it once (for token-aware routing). The session opens with it off, for its own tables.
+   */
+  public <T> T schemaChanges(java.util.function.Supplier<T> changes) {
+    session.setSchemaMetadataEnabled(false);
+    try {
+      return changes.get();
+    } finally {
+      session.setSchemaMetadataEnabled(true);
+    }
+  }
+
+  /**
+   * Runs a schema change, which waits for the cluster to agree on it. Unqualified names are the
+   * namespace's keyspace's (a per-statement keyspace: native protocol v5, Cassandra 4.0 on).
+   */
+  public void ddl(String cql) {
+    session.execute(SimpleStatement.newInstance(cql).setKeyspace(Cql.quote(keyspace)).setTimeout(DDL_TIMEOUT));
+  }
+
+  /** An owner's table, qualified by the keyspace. */
+  public String table(String name) {
+    return quote(keyspace) + "." + quote(name);
+  }
+
+  /** A CQL identifier, quoted: names from the schema keep their case. */
+  public static String quote(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   private static ConsistencyLevel level(String name) {

@@ -67,8 +67,8 @@ public final class Migrator {
   }
 
   static Outcome migrate(Storage st, NamespaceSpec spec) {
-    // Cassandra namespaces take no migrations (NamespaceSpec refuses them); Cql made ooda's tables.
-    if (!st.backend().sql()) return new Outcome(Schema.EMPTY, 0, null);
+    // Cassandra: CQL migrations without Flyway (Cql made ooda's own tables).
+    if (!st.backend().sql()) return CqlSchema.migrate(st.cql(), spec);
     Failure failure = null;
     try {
       createSystemTables(st);

@@ -36,10 +36,29 @@ public record Schema(Map<String, TableSchema> tables) {
     return t;
   }
 
-  /** One table: its columns in declared order, its key, and whether rows carry a version. */
-  public record TableSchema(String name, List<Column> columns, Map<String, Column> byName, List<Column> key, boolean versioned) {
+  /**
+   * One table: its columns in declared order, its key, and whether rows carry a version.
+   *
+   * @param cassandra how the key is laid out on Cassandra, null on the SQL backends
+   */
+  public record TableSchema(String name, List<Column> columns, Map<String, Column> byName, List<Column> key, boolean versioned,
+                            CassandraKey cassandra) {
     TableSchema(String name, List<Column> columns, List<String> keyNames, boolean versioned) {
-      this(name, List.copyOf(columns), index(columns), keyOf(columns, keyNames), versioned);
+      this(name, List.copyOf(columns), index(columns), keyOf(columns, keyNames), versioned, null);
+    }
+
+    TableSchema(String name, List<Column> columns, List<String> keyNames, boolean versioned, CassandraKey cassandra) {
+      this(name, List.copyOf(columns), index(columns), keyOf(columns, keyNames), versioned, cassandra);
+    }
+
+    /** The partition key columns: the first {@link CassandraKey#partitionColumns()} of the key. */
+    public List<Column> partitionKey() {
+      return key.subList(0, cassandra.partitionColumns());
+    }
+
+    /** The clustering columns, the rest of the key, in clustering order. */
+    public List<Column> clustering() {
+      return key.subList(cassandra.partitionColumns(), key.size());
     }
 
     public Table<?> table() {
@@ -71,6 +90,16 @@ public record Schema(Map<String, TableSchema> tables) {
       List<Column> k = new ArrayList<>();
       for (String n : keyNames) columns.stream().filter(c -> c.name().equals(n)).findFirst().ifPresent(k::add);
       return List.copyOf(k);
+    }
+  }
+
+  /**
+   * A Cassandra table's key: its first {@code partitionColumns} columns form the partition key,
+   * the rest are clustering columns, each stored ascending or descending.
+   */
+  public record CassandraKey(int partitionColumns, List<Boolean> ascending) {
+    public CassandraKey {
+      ascending = List.copyOf(ascending);
     }
   }
 
