@@ -89,7 +89,7 @@ public final class DeploymentController implements AutoCloseable {
   static final Duration USAGE_PERIOD = Duration.ofSeconds(2);
   /** The version name a function's instances run as. */
   public static final String FUNCTION_VERSION = "fn";
-  /** When this controller first saw each deployment: the idle period of a service with no requests yet counts from then. */
+  /** When each deployment's serving version first had all its instances ready: the idle period of a service with no requests yet counts from then. */
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
   /**
@@ -306,7 +306,13 @@ public final class DeploymentController implements AutoCloseable {
       return null;
     }
     Instant now = clock.instant();
-    Instant last = firstSeen.computeIfAbsent(r.name(), k -> now);
+    Instant last = firstSeen.get(r.name());
+    if (last == null) {
+      // The idle period counts from when the version first serves: a slow start is not idleness.
+      if (supervisor.ready(s.service(), roles.stable()) < s.version(roles.stable()).effectiveInstances()) return null;
+      last = now;
+      firstSeen.put(r.name(), now);
+    }
     RequestActivity.Seen seen = activity.get().get(s.service());
     if (seen != null && seen.lastRequestMillis() > last.toEpochMilli()) last = Instant.ofEpochMilli(seen.lastRequestMillis());
     return now.isAfter(last.plus(s.idle().after())) ? last : null;
