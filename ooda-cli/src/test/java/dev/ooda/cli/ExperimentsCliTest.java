@@ -60,6 +60,10 @@ class ExperimentsCliTest {
 
     // traffic: users evaluated over OFREP, and their conversions and revenue sent as a service would
     ControlClient c = new ControlClient(java.net.URI.create(t.control.url()), null);
+    // OFREP's evaluator learns of the experiment through the change watch, a moment after the apply:
+    // evaluations before that are no exposure. Wait until it assigns cells (user-0's one exposure).
+    dev.ooda.testing.Eventually.within(java.time.Duration.ofSeconds(10), () -> assertThat(
+        c.evaluateFlag("checkout-button", Map.of("userId", "user-0")).at("/metadata/cell").asText()).isNotEmpty());
     Random random = new Random(17);
     var batch = ResourceCodec.json().createObjectNode();
     var events = batch.putArray("events");
