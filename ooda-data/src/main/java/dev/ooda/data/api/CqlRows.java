@@ -52,8 +52,8 @@ final class CqlRows {
   static Rows.Written insert(Cql cql, TableSchema t, Map<Column, Object> values) {
     BoundStatement st = insertStatement(cql, t, requireKey(t, values));
     if (!execute(cql, t, st).wasApplied())
-      throw Problems.conflict("a row with the same key already exists in table '" + t.name() + "': " + describe(key(t, values)));
-    return new Rows.Written(names(key(t, values)), 1);
+      throw Problems.conflict("a row with the same key already exists in table '" + t.name() + "': " + Rows.describe(key(t, values)));
+    return new Rows.Written(Rows.names(key(t, values)), 1);
   }
 
   /** Inserts one row, as the driver's async call, for the single inserts the bench and busy clients send. */
@@ -62,8 +62,8 @@ final class CqlRows {
     return cql.session().executeAsync(st).handle((AsyncResultSet rs, Throwable e) -> {
       if (e != null) throw translate(e, t);
       if (!rs.wasApplied())
-        throw Problems.conflict("a row with the same key already exists in table '" + t.name() + "': " + describe(key(t, values)));
-      return new Rows.Written(names(key(t, values)), 1);
+        throw Problems.conflict("a row with the same key already exists in table '" + t.name() + "': " + Rows.describe(key(t, values)));
+      return new Rows.Written(Rows.names(key(t, values)), 1);
     });
   }
 
@@ -97,13 +97,13 @@ final class CqlRows {
         for (int i = 0; i < rows.size(); i++) {
           if (sameKey(t, existing, rows.get(i)))
             throw DataApi.at("[" + i + "]", Problems.conflict("a row with the same key already exists in table '" + t.name()
-                + "': " + describe(key(t, rows.get(i))) + " (none of the " + rows.size() + " rows was written)"));
+                + "': " + Rows.describe(key(t, rows.get(i))) + " (none of the " + rows.size() + " rows was written)"));
         }
       }
       throw Problems.conflict("a row with the same key already exists in table '" + t.name() + "' (none of the " + rows.size() + " rows was written)");
     }
     List<Rows.Written> out = new ArrayList<>();
-    for (Map<Column, Object> r : rows) out.add(new Rows.Written(names(key(t, r)), 1));
+    for (Map<Column, Object> r : rows) out.add(new Rows.Written(Rows.names(key(t, r)), 1));
     return out;
   }
 
@@ -134,14 +134,14 @@ final class CqlRows {
     if (changed.isEmpty()) throw Problems.invalid("nothing to change: give at least one column that is not part of the key");
     if (ifMatch != null && ifMatch.version() != null) {
       if (!setIfVersion(cql, t, key, changed, ifMatch.version())) throw missingOrChanged(cql, t, key, ifMatch);
-      return new Rows.Written(names(key), ifMatch.version() + 1);
+      return new Rows.Written(Rows.names(key), ifMatch.version() + 1);
     }
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) pause(attempt);
       Row r = readVersion(cql, t, key);
       if (r == null) throw missingOrChanged(cql, t, key, ifMatch);
       Long current = r.isNull(0) ? null : r.getLong(0);
-      if (setIfVersion(cql, t, key, changed, current)) return new Rows.Written(names(key), (current == null ? 0 : current) + 1);
+      if (setIfVersion(cql, t, key, changed, current)) return new Rows.Written(Rows.names(key), (current == null ? 0 : current) + 1);
     }
     throw busy(t, key);
   }
@@ -160,11 +160,11 @@ final class CqlRows {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) pause(attempt);
       ResultSet rs = execute(cql, t, insertStatement(cql, t, all));
-      if (rs.wasApplied()) return new Rows.Written(names(key), 1);
+      if (rs.wasApplied()) return new Rows.Written(Rows.names(key), 1);
       Row existing = rs.one();
       Long current = existing == null || existing.isNull(Cql.quote(Schema.VERSION)) ? null : existing.getLong(Cql.quote(Schema.VERSION));
-      if (changed.isEmpty()) return new Rows.Written(names(key), current == null ? 0 : current);
-      if (setIfVersion(cql, t, key, changed, current)) return new Rows.Written(names(key), (current == null ? 0 : current) + 1);
+      if (changed.isEmpty()) return new Rows.Written(Rows.names(key), current == null ? 0 : current);
+      if (setIfVersion(cql, t, key, changed, current)) return new Rows.Written(Rows.names(key), (current == null ? 0 : current) + 1);
     }
     throw busy(t, key);
   }
@@ -210,10 +210,10 @@ final class CqlRows {
     boolean exists = readVersion(cql, t, key) != null;
     if (ifMatch != null) {
       return Problems.preconditionFailed(exists
-          ? "row " + describe(key) + " of table '" + t.name() + "' changed: its version is no longer " + ifMatch.text()
-          : "row " + describe(key) + " of table '" + t.name() + "' does not exist, so it cannot match If-Match " + ifMatch.text());
+          ? "row " + Rows.describe(key) + " of table '" + t.name() + "' changed: its version is no longer " + ifMatch.text()
+          : "row " + Rows.describe(key) + " of table '" + t.name() + "' does not exist, so it cannot match If-Match " + ifMatch.text());
     }
-    return Problems.notFound("row " + describe(key) + " not found in table '" + t.name() + "'");
+    return Problems.notFound("row " + Rows.describe(key) + " not found in table '" + t.name() + "'");
   }
 
   /** A short random pause after losing a race, so that writers of one row do not keep colliding. */
@@ -227,7 +227,7 @@ final class CqlRows {
   }
 
   private static RuntimeException busy(TableSchema t, Map<Column, Object> key) {
-    return Problems.conflict("row " + describe(key) + " of table '" + t.name() + "' changed " + MAX_ATTEMPTS + " times while being written; retry");
+    return Problems.conflict("row " + Rows.describe(key) + " of table '" + t.name() + "' changed " + MAX_ATTEMPTS + " times while being written; retry");
   }
 
   // ---- reads ----
@@ -239,7 +239,7 @@ final class CqlRows {
     cols.add(Cql.quote(Schema.VERSION));
     String text = "SELECT " + String.join(", ", cols) + " FROM " + cql.table(t.name()) + " WHERE " + keyWhere(key);
     Row r = execute(cql, t, cql.prepare(text).bind(keyBinds(t, key).toArray()).setConsistencyLevel(cql.read())).one();
-    if (r == null) throw Problems.notFound("row " + describe(key) + " not found in table '" + t.name() + "'");
+    if (r == null) throw Problems.notFound("row " + Rows.describe(key) + " not found in table '" + t.name() + "'");
     List<Object> out = new ArrayList<>(select.size() + 1);
     for (int i = 0; i < select.size(); i++) out.add(fromCql(select.get(i), r.getObject(i)));
     out.add(r.isNull(select.size()) ? 0L : r.getLong(select.size()));
@@ -366,17 +366,5 @@ final class CqlRows {
     if (cause instanceof InvalidQueryException q) return Problems.invalid("table '" + t.name() + "' refused the row: " + q.getMessage());
     if (cause instanceof RuntimeException r) return r;
     return new IllegalStateException(cause);
-  }
-
-  private static Map<String, Object> names(Map<Column, Object> key) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    key.forEach((c, v) -> m.put(c.name(), v));
-    return m;
-  }
-
-  static String describe(Map<Column, Object> key) {
-    List<String> parts = new ArrayList<>();
-    key.forEach((c, v) -> parts.add(c.name() + "=" + ColumnType.abbreviate(String.valueOf(v))));
-    return "(" + String.join(", ", parts) + ")";
   }
 }

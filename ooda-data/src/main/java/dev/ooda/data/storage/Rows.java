@@ -361,13 +361,15 @@ public final class Rows {
     return m;
   }
 
-  private static Map<String, Object> names(Map<Column, Object> key) {
+  /** A key by column name, as answers show it. */
+  public static Map<String, Object> names(Map<Column, Object> key) {
     Map<String, Object> m = new LinkedHashMap<>();
     key.forEach((c, v) -> m.put(c.name(), v));
     return m;
   }
 
-  static String describe(Map<Column, Object> key) {
+  /** A key as problem details name it: {@code (id=7, sku=ab..)}. */
+  public static String describe(Map<Column, Object> key) {
     List<String> parts = new ArrayList<>();
     key.forEach((c, v) -> parts.add(c.name() + "=" + ColumnType.abbreviate(String.valueOf(v))));
     return "(" + String.join(", ", parts) + ")";
