@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ooda.control.client.ControlClient;
 import dev.ooda.model.ResourceCodec;
+import dev.ooda.testing.Eventually;
 import dev.ooda.testing.TestControl;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +64,7 @@ class ExperimentsCliTest {
     ControlClient c = new ControlClient(java.net.URI.create(t.control.url()), null);
     // OFREP's evaluator learns of the experiment through the change watch, a moment after the apply:
     // evaluations before that are no exposure. Wait until it assigns cells (user-0's one exposure).
-    dev.ooda.testing.Eventually.within(java.time.Duration.ofSeconds(10), () -> assertThat(
+    Eventually.within(Duration.ofSeconds(10), () -> assertThat(
         c.evaluateFlag("checkout-button", Map.of("userId", "user-0")).at("/metadata/cell").asText()).isNotEmpty());
     Random random = new Random(17);
     var batch = ResourceCodec.json().createObjectNode();
@@ -83,7 +85,7 @@ class ExperimentsCliTest {
     requests.addObject().put("experiment", "green-button").put("cell", "green").put("requests", 9100).put("errors", 48)
         .put("latencyMsSum", 9100 * 43.0).put("latencyMsSumOfSquares", 9100 * (43.0 * 43 + 100));
     c.sendExperimentEvents(ResourceCodec.toJsonBytes(batch));
-    dev.ooda.testing.Eventually.within(java.time.Duration.ofSeconds(10),
+    Eventually.within(Duration.ofSeconds(10),
         () -> assertThat(t.control.experiments().exposures("green-button")).isEqualTo(4000));
 
     UpTest.Result eval = ooda("flags", "eval", "checkout-button", "-c", "userId=user-1");

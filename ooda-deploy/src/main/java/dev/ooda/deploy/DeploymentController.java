@@ -90,7 +90,7 @@ public final class DeploymentController implements AutoCloseable {
   /** The version name a function's instances run as. */
   public static final String FUNCTION_VERSION = "fn";
   /** When each deployment's serving version first had all its instances ready: the idle period of a service with no requests yet counts from then. */
-  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+  private final Map<String, Instant> readySince = new ConcurrentHashMap<>();
 
   /**
    * @param spans       where canary samples come from; without, every canary step has no data and pauses
@@ -295,23 +295,22 @@ public final class DeploymentController implements AutoCloseable {
     return keep;
   }
 
-  /** No candidate: the stable version takes the traffic; the previous one is stopped when its time is up. */
   /**
    * When the last request for the service was, if that is longer ago than its {@code idle.after}:
    * then its serving version runs no instance. Only a settled deployment (no candidate) goes to zero.
    */
   private Instant idleSince(Resource r, DeploymentSpec s, Rollouts.Roles roles) {
     if (s.idle() == null || s.idle().after() == null || roles.candidate() != null) {
-      firstSeen.remove(r.name());
+      readySince.remove(r.name());
       return null;
     }
     Instant now = clock.instant();
-    Instant last = firstSeen.get(r.name());
+    Instant last = readySince.get(r.name());
     if (last == null) {
       // The idle period counts from when the version first serves: a slow start is not idleness.
       if (supervisor.ready(s.service(), roles.stable()) < s.version(roles.stable()).effectiveInstances()) return null;
       last = now;
-      firstSeen.put(r.name(), now);
+      readySince.put(r.name(), now);
     }
     RequestActivity.Seen seen = activity.get().get(s.service());
     if (seen != null && seen.lastRequestMillis() > last.toEpochMilli()) last = Instant.ofEpochMilli(seen.lastRequestMillis());
@@ -324,6 +323,7 @@ public final class DeploymentController implements AutoCloseable {
     return new DeploymentSpec.ColdStart(Instant.ofEpochMilli(seen.coldStartAtMillis()).toString(), seen.coldStartMillis());
   }
 
+  /** No candidate: the stable version takes the traffic; the previous one is stopped when its time is up. */
   private void settled(Resource r, DeploymentSpec s, Rollouts.Roles roles, Status st, Instant now, Instant idleSince) {
     if (roles.previous() != null && st.previousUntil() != null && !now.isBefore(Instant.parse(st.previousUntil()))) {
       weights(r, s, Map.of(roles.stable(), 100));
