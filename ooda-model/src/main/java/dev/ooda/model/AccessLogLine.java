@@ -26,7 +26,7 @@ public record AccessLogLine(
     field(b, "method", method).append(',');
     field(b, "route", route).append(',');
     b.append("\"status\":").append(status).append(',');
-    b.append("\"duration_ms\":").append(Math.round(durationMs * 1000) / 1000.0).append(',');
+    millis(b.append("\"duration_ms\":"), Math.round(durationMs * 1000)).append(',');
     b.append("\"bytes_in\":").append(bytesIn).append(',');
     b.append("\"bytes_out\":").append(bytesOut).append(',');
     field(b, "error", error);
@@ -57,11 +57,31 @@ public record AccessLogLine(
     return s == null ? 4 : s.length() + 2;
   }
 
+  /** A count of microseconds as milliseconds, {@code 1.5} or {@code 12.0}, without a double's formatting. */
+  static StringBuilder millis(StringBuilder b, long micros) {
+    if (micros < 0) {
+      b.append('-');
+      micros = -micros;
+    }
+    b.append(micros / 1000).append('.');
+    int frac = (int) (micros % 1000);
+    if (frac == 0) return b.append('0');
+    b.append((char) ('0' + frac / 100));
+    if (frac % 100 != 0) b.append((char) ('0' + frac / 10 % 10));
+    if (frac % 10 != 0) b.append((char) ('0' + frac % 10));
+    return b;
+  }
+
   private static StringBuilder field(StringBuilder b, String key, String value) {
     b.append('"').append(key).append("\":");
     if (value == null) return b.append("null");
     b.append('"');
-    for (int i = 0; i < value.length(); i++) {
+    int plain = 0; // the leading characters that need no escape go in one copy
+    while (plain < value.length() && value.charAt(plain) >= 0x20 && value.charAt(plain) != '"' && value.charAt(plain) != '\\') {
+      plain++;
+    }
+    b.append(value, 0, plain);
+    for (int i = plain; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
         case '"' -> b.append("\\\"");

@@ -23,4 +23,11 @@ class AccessLogLineTest {
         + "\"trace_id\":\"t\",\"span_id\":\"s\",\"caller\":\"10.0.0.1\",\"method\":\"GET\",\"route\":\"r\",\"status\":200,"
         + "\"duration_ms\":1.5,\"bytes_in\":3,\"bytes_out\":4,\"error\":\"a \\\"quoted\\\"\\n error\"}");
   }
+
+  @Test
+  void durationsReadAsTheRoundedDouble() {
+    for (long micros = 0; micros < 2_000_000; micros += micros < 20_000 ? 1 : 997) {
+      assertThat(AccessLogLine.millis(new StringBuilder(), micros).toString()).isEqualTo(Double.toString(micros / 1000.0));
+    }
+  }
 }

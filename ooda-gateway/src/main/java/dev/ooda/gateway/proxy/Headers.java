@@ -30,9 +30,19 @@ final class Headers {
    * {@code Connection: upgrade} and {@code Upgrade}, which the origin needs to see.
    */
   static void stripHopByHop(HttpHeaders h, boolean upgrade) {
+    // One walk finds the hop-by-hop names present: a message carries one or none of them, and
+    // removing each of the nine would cost a hash lookup apiece.
+    int present = 0;
+    for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
+      CharSequence name = it.next().getKey();
+      for (int i = 0; i < HOP_BY_HOP.length; i++) {
+        if (name.length() == HOP_BY_HOP[i].length() && HOP_BY_HOP[i].contentEqualsIgnoreCase(name)) present |= 1 << i;
+      }
+    }
+    if (present == 0) return;
     String up = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
     List<String> named = null;
-    if (h.contains(HttpHeaderNames.CONNECTION)) {
+    if ((present & 1) != 0) { // HOP_BY_HOP[0] is Connection
       for (Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
         CharSequence v = it.next();
         // Tokens are found in place: the usual "keep-alive" or "close" costs no strings.
@@ -53,7 +63,7 @@ final class Headers {
     }
     // Removed after the walk over Connection's values, which removing could disturb.
     if (named != null) for (int i = 0; i < named.size(); i++) h.remove(named.get(i));
-    for (AsciiString name : HOP_BY_HOP) h.remove(name);
+    for (int i = 0; i < HOP_BY_HOP.length; i++) if ((present & 1 << i) != 0) h.remove(HOP_BY_HOP[i]);
     if (up != null) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
       h.set(HttpHeaderNames.UPGRADE, up);
