@@ -7,7 +7,7 @@
 #
 # Usage: bench/gateway/run.sh            (from the repository root, as root: it installs packages)
 # Parameters (environment):
-#   ROUNDS=3      interleaved rounds
+#   ROUNDS=5      interleaved rounds (five, so that one round a neighbour disturbs does not move the median)
 #   DURATION=15   seconds measured per target and round
 #   WARMUP=30     seconds of load on each target before the first round (the JVM needs >= 30)
 #   THREADS=2 CONNECTIONS=64   wrk threads and keep-alive connections
@@ -18,7 +18,7 @@
 # Smoke-run with tiny durations only, e.g. ROUNDS=1 DURATION=1 WARMUP=1 FORCE=1 bench/gateway/run.sh
 set -euo pipefail
 
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-30}
 THREADS=${THREADS:-2}

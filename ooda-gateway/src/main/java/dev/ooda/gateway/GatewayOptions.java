@@ -262,7 +262,7 @@ public final class GatewayOptions {
       return this;
     }
 
-    /** Event loops for client and origin connections; 0 means one per core. Default 0. */
+    /** Event loops for client and origin connections; 0 means two per core (Netty's default). Default 0. */
     public Builder ioThreads(int ioThreads) {
       this.ioThreads = ioThreads;
       return this;
