@@ -156,7 +156,7 @@ final class AccessLogs {
 
   /**
    * A message and a newline, as {@code %msg%n} would write them, in two copies of the bytes rather
-   * than a pattern layout's five: a gateway's burst of lines is some 64 KB.
+   * than a pattern layout's five: a gateway's burst of lines is up to 256 KB.
    */
   private static final class LineEncoder extends EncoderBase<ILoggingEvent> {
     @Override
