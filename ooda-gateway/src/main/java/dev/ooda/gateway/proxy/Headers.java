@@ -17,7 +17,7 @@ final class Headers {
   static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   static final AsciiString HTTP2_PREFIX = AsciiString.cached("x-http2-");
 
-  /** RFC 9110 7.6.1: meaningful for one connection only, never forwarded. */
+  /** RFC 9110 7.6.1: meaningful for one connection only, never forwarded. Connection first: its bit is 1. */
   private static final AsciiString[] HOP_BY_HOP = {
       HttpHeaderNames.CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE,
       HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
@@ -42,7 +42,7 @@ final class Headers {
     if (present == 0) return;
     String up = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
     List<String> named = null;
-    if ((present & 1) != 0) { // HOP_BY_HOP[0] is Connection
+    if ((present & 1) != 0) { // Connection
       for (Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
         CharSequence v = it.next();
         // Tokens are found in place: the usual "keep-alive" or "close" costs no strings.
